@@ -1,0 +1,65 @@
+# The test suites run by scripts/test.sh; each returns non-zero on failure. They expect the
+# throwaway cluster's PG* variables and an installed extension.
+
+# Core unit tests (GoogleTest): pure C++, no server.
+suite_unit() {
+  make -s PG_CONFIG="$(pg_config_path)" ${WERROR:+WERROR=$WERROR} unit
+}
+
+# pg_regress over test/sql with expected output in test/expected (schedule: test/schedule).
+suite_regress() {
+  check_schedule_complete || return 1
+  if ! make -s PG_CONFIG="$(pg_config_path)" installcheck; then
+    [ -f build/regress/regression.diffs ] && cat build/regress/regression.diffs
+    return 1
+  fi
+}
+
+# Every test/sql file must be in the schedule, so no test is silently skipped.
+check_schedule_complete() {
+  local f name ok=0
+  for f in test/sql/*.sql; do
+    name=$(basename "$f" .sql)
+    grep -qx "test: $name" test/schedule || { echo "test/sql/$name.sql is not in test/schedule"; ok=1; }
+  done
+  return $ok
+}
+
+# pgTAP files in test/pgtap, each in a fresh database, run by pg_prove.
+suite_pgtap() {
+  local files=(test/pgtap/*.sql)
+  [ -e "${files[0]}" ] || { echo "no pgTAP tests found"; return 1; }
+  psql -X -q -d postgres -c 'DROP DATABASE IF EXISTS auth_ext_pgtap' >/dev/null
+  cluster_create_db auth_ext_pgtap pgtap
+  pg_prove --dbname auth_ext_pgtap --ext .sql "${files[@]}"
+}
+
+# Concurrency specs in test/isolation, run by pg_isolation_regress.
+suite_isolation() {
+  local specs=(test/isolation/specs/*.spec)
+  [ -e "${specs[0]}" ] || { echo "no isolation specs yet"; return 0; }
+  local pgxs_dir
+  pgxs_dir=$(dirname "$("$(pg_config_path)" --pgxs)")/..
+  local schedule=()
+  for s in "${specs[@]}"; do schedule+=("$(basename "$s" .spec)"); done
+  "$pgxs_dir/test/isolation/pg_isolation_regress" --use-existing \
+    --inputdir=test/isolation --outputdir=build/isolation \
+    --bindir="$("$(pg_config_path)" --bindir)" --dbname=auth_ext_isolation \
+    "${schedule[@]}" || { cat build/isolation/regression.diffs 2>/dev/null; return 1; }
+}
+
+# Short libFuzzer runs over the core parsers (longer runs: make fuzz FUZZ_SECONDS=600).
+suite_fuzz() {
+  make -s PG_CONFIG="$(pg_config_path)" fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-10}"
+}
+
+# Interop with the real, pinned Better Auth on the same database (node's test runner).
+suite_interop() {
+  (cd test/interop && npm ci --no-audit --no-fund --loglevel=error && npm test)
+}
+
+# The Python package and the FastAPI example (pytest, real HTTP through the ASGI app).
+suite_python() {
+  [ -d python ] || { echo "no python package yet"; return 0; }
+  bash scripts/lib/python_tests.sh
+}

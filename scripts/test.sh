@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs every test suite against a throwaway cluster: core unit tests, pg_regress, pgTAP, isolation,
+# fuzz smoke runs, and the interop tests with the real Better Auth (npm) and FastAPI (PyPI).
+# Exits non-zero when any suite fails. Usage: scripts/test.sh [suite ...]   (default: all)
+# Set AUTH_EXT_KEEP_CLUSTER=1 to leave the cluster running afterwards.
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+source "$HERE/lib/deps.sh"
+source "$HERE/lib/cluster.sh"
+source "$HERE/lib/build.sh"
+source "$HERE/lib/suites.sh"
+
+cd "$AUTH_EXT_ROOT"
+install_test_deps
+build_and_install
+cluster_start
+
+ALL_SUITES=(unit regress pgtap isolation fuzz interop python)
+SUITES=("$@")
+[ ${#SUITES[@]} -eq 0 ] && SUITES=("${ALL_SUITES[@]}")
+
+passed=0 failed=0 failed_names=()
+for suite in "${SUITES[@]}"; do
+  declare -F "suite_$suite" >/dev/null || die "unknown suite '$suite' (known: ${ALL_SUITES[*]})"
+  log "suite: $suite"
+  if "suite_$suite"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1)); failed_names+=("$suite")
+    log "suite $suite FAILED"
+  fi
+done
+
+echo
+[ $failed -eq 0 ] || echo "failed suites: ${failed_names[*]}"
+echo "suites: $passed passed, $failed failed"
+[ $failed -eq 0 ]

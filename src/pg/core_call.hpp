@@ -1,0 +1,72 @@
+// The boundary between Postgres and the C++ core. CallCore runs a core operation inside a
+// catch-everything block and copies its outcome into plain, palloc'd data; every C++ destructor has
+// run before the caller looks at the outcome. Only then may the caller ereport (RaiseCoreError),
+// so a longjmp never crosses a C++ frame that owns resources, and no exception reaches Postgres.
+#pragma once
+
+#include "pg/postgres_headers.hpp"
+
+#include <cstring>
+#include <new>
+#include <string>
+#include <string_view>
+
+#include "core/common/result.hpp"
+
+namespace auth_ext::pg {
+
+// A core result as plain data. Strings are palloc'd in CurrentMemoryContext (NUL-terminated) or NULL.
+struct CoreOutcome {
+  bool ok;
+  core::ErrorKind kind;
+  bool boolean;       // for Result<bool>
+  char* value;        // for Result<std::string>
+  size_t value_len;
+  char* message;
+  char* detail;
+  char* hint;
+};
+
+// palloc that reports failure instead of raising an error (safe inside C++ scopes).
+char* CopyToPalloc(std::string_view text) noexcept;
+
+// Raises the outcome's error with its SQLSTATE. Call only from a frame that owns no C++ objects.
+pg_attribute_noreturn() void RaiseCoreError(const CoreOutcome& outcome);
+
+namespace detail {
+void StoreError(CoreOutcome& out, const core::Error& error) noexcept;
+void StoreException(CoreOutcome& out, core::ErrorKind kind, const char* message) noexcept;
+inline void StoreValue(CoreOutcome& out, const std::string& value) noexcept {
+  out.value = CopyToPalloc(value);
+  out.value_len = value.size();
+  if (out.value == nullptr) StoreException(out, core::ErrorKind::kOutOfMemory, "out of memory");
+}
+inline void StoreValue(CoreOutcome& out, bool value) noexcept { out.boolean = value; }
+}  // namespace detail
+
+// Runs fn (which returns core::Result<std::string> or core::Result<bool>) and captures its outcome.
+// fn must not call any Postgres function that can raise an error.
+template <typename Fn>
+CoreOutcome CallCore(Fn&& fn) noexcept {
+  CoreOutcome out{};
+  out.ok = false;
+  try {
+    auto result = fn();
+    if (result.ok()) {
+      out.ok = true;
+      detail::StoreValue(out, result.value());
+    } else {
+      detail::StoreError(out, result.error());
+    }
+  } catch (const std::bad_alloc&) {
+    detail::StoreException(out, core::ErrorKind::kOutOfMemory, "out of memory");
+  } catch (...) {
+    detail::StoreException(out, core::ErrorKind::kInternal, "unexpected internal error in auth_ext");
+  }
+  return out;
+}
+
+// Returns the outcome's string as text, or raises its error.
+text* OutcomeToText(const CoreOutcome& outcome);
+
+}  // namespace auth_ext::pg

@@ -1,0 +1,11 @@
+// The extension's module: magic block and load-time initialization.
+#include "pg/postgres_headers.hpp"
+
+extern "C" {
+PG_MODULE_MAGIC;
+
+PGDLLEXPORT void _PG_init(void);
+}
+
+// Runs when a backend first loads the library.
+PGDLLEXPORT void _PG_init(void) {}

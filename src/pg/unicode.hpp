@@ -1,0 +1,20 @@
+// Password text as Better Auth hashes it: NFKC-normalized UTF-8, using Postgres' own normalizer.
+#pragma once
+
+#include "pg/postgres_headers.hpp"
+
+namespace auth_ext::pg {
+
+// A palloc'd password buffer; WipePassword zeroes and frees it.
+struct PasswordBytes {
+  char* data;
+  int len;
+};
+
+// NFKC form of a text argument, as UTF-8. Raises 0A000 in a database whose encoding is not UTF8.
+PasswordBytes NormalizePassword(text* password);
+
+// Zeroes and frees a buffer made by NormalizePassword.
+void WipePassword(PasswordBytes* bytes);
+
+}  // namespace auth_ext::pg
