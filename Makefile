@@ -27,10 +27,11 @@ REGRESS = $(shell sed -n 's/^test: *//p' test/schedule)
 REGRESS_OPTS = --inputdir=test --outputdir=build/regress --load-extension=$(EXTENSION)
 
 WARNINGS = -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
+PG_WARNINGS = -Wno-register
 ifeq ($(WERROR),1)
 WARNINGS += -Werror
 endif
-PG_CXXFLAGS = -std=c++17 -Isrc $(WARNINGS) -fvisibility=hidden
+PG_CXXFLAGS = -std=c++17 -Isrc $(WARNINGS) $(PG_WARNINGS) -fvisibility=hidden
 SHLIB_LINK = -lcrypto -lstdc++
 
 # Debian's PGXS builds LLVM bitcode for JIT inlining; C++ files gain nothing from it.

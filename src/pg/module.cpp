@@ -1,6 +1,8 @@
 // The extension's module: magic block and load-time initialization.
 #include "pg/postgres_headers.hpp"
 
+#include "pg/settings.hpp"
+
 extern "C" {
 PG_MODULE_MAGIC;
 
@@ -8,4 +10,4 @@ PGDLLEXPORT void _PG_init(void);
 }
 
 // Runs when a backend first loads the library.
-PGDLLEXPORT void _PG_init(void) {}
+PGDLLEXPORT void _PG_init(void) { auth_ext::pg::RegisterSettingsCallbacks(); }

@@ -29,3 +29,8 @@ extern "C" {
   PG_FUNCTION_INFO_V1(name);               \
   }                                        \
   extern "C" PGDLLEXPORT Datum name(PG_FUNCTION_ARGS)
+
+namespace auth_ext::pg {
+// Sets fcinfo up to return a materialized set (a tuplestore); InitMaterializedSRF on 15 and later.
+void BeginMaterializedSrf(FunctionCallInfo fcinfo);
+}  // namespace auth_ext::pg
