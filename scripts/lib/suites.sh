@@ -29,7 +29,7 @@ check_schedule_complete() {
 suite_pgtap() {
   local files=(test/pgtap/*.sql)
   [ -e "${files[0]}" ] || { echo "no pgTAP tests found"; return 1; }
-  psql -X -q -d postgres -c 'DROP DATABASE IF EXISTS auth_ext_pgtap' >/dev/null
+  psql -X -q -d postgres -c 'SET client_min_messages = warning' -c 'DROP DATABASE IF EXISTS auth_ext_pgtap' >/dev/null
   cluster_create_db auth_ext_pgtap pgtap
   pg_prove --dbname auth_ext_pgtap --ext .sql "${files[@]}"
 }

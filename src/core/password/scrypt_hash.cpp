@@ -34,21 +34,25 @@ Result<StoredHash> ParseStoredHash(std::string_view stored) {
   return StoredHash{salt, key_hex};
 }
 
-Result<SecureBytes> DeriveKey(std::string_view normalized_password, std::string_view salt) {
-  if (normalized_password.size() > kMaxPasswordBytes) {
+Result<SecureBytes> Scrypt(std::string_view password, std::string_view salt, const ScryptParams& params) {
+  if (password.size() > kMaxPasswordBytes) {
     return MakeError(ErrorKind::kInvalidArgument, "password is too long to hash",
                      "At most 1048576 bytes are accepted.");
   }
-  SecureBytes key(kDerivedKeyLength);
-  // EVP_PBE_scrypt reads the password and salt as byte strings; an empty password is valid.
+  SecureBytes key(params.key_length);
+  // EVP_PBE_scrypt reads the password and salt as byte strings; empty ones are valid.
   static const char kEmpty[] = "";
-  const char* pass = normalized_password.empty() ? kEmpty : normalized_password.data();
+  const char* pass = password.empty() ? kEmpty : password.data();
   const auto* salt_bytes = reinterpret_cast<const unsigned char*>(salt.empty() ? kEmpty : salt.data());
-  if (EVP_PBE_scrypt(pass, normalized_password.size(), salt_bytes, salt.size(), kScryptN, kScryptR,
-                     kScryptP, kScryptMaxMem, key.data(), key.size()) != 1) {
+  if (EVP_PBE_scrypt(pass, password.size(), salt_bytes, salt.size(), params.n, params.r, params.p,
+                     params.max_mem, key.data(), key.size()) != 1) {
     return MakeError(ErrorKind::kCryptoFailure, "scrypt key derivation failed", DrainOpenSslErrors());
   }
   return key;
+}
+
+Result<SecureBytes> DeriveKey(std::string_view normalized_password, std::string_view salt) {
+  return Scrypt(normalized_password, salt, kBetterAuthScrypt);
 }
 
 Result<std::string> HashPasswordWithSalt(std::string_view normalized_password, std::string_view salt) {

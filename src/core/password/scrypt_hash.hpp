@@ -38,7 +38,22 @@ struct StoredHash {
 // or could never match.
 Result<StoredHash> ParseStoredHash(std::string_view stored);
 
-// scrypt with Better Auth's parameters; the key is wiped when the returned buffer is released.
+struct ScryptParams {
+  std::uint64_t n;
+  std::uint64_t r;
+  std::uint64_t p;
+  std::size_t key_length;
+  std::uint64_t max_mem;
+};
+
+// Better Auth's parameters (contract §1).
+inline constexpr ScryptParams kBetterAuthScrypt{kScryptN, kScryptR, kScryptP, kDerivedKeyLength,
+                                                kScryptMaxMem};
+
+// scrypt (RFC 7914) on OpenSSL; the key is wiped when the returned buffer is released.
+Result<SecureBytes> Scrypt(std::string_view password, std::string_view salt, const ScryptParams& params);
+
+// scrypt with Better Auth's parameters.
 Result<SecureBytes> DeriveKey(std::string_view normalized_password, std::string_view salt);
 
 // Hashes an already NFKC-normalized UTF-8 password with a fresh random salt from OpenSSL's CSPRNG.

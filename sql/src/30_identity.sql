@@ -1,0 +1,31 @@
+
+-- ---------------------------------------------------------------------------------------------
+-- Identity for row-level security: set only by a verified token, scoped to the transaction
+-- ---------------------------------------------------------------------------------------------
+
+CREATE FUNCTION auth_ext.authenticate(token text)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'auth_ext_authenticate'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+
+COMMENT ON FUNCTION auth_ext.authenticate(text) IS
+'Verifies a JWT like verify_jwt(token) (jwks table or shared secret; a string sub is required) and makes it the '
+'identity of the current transaction, read by auth_ext.user_id() and auth_ext.claims(). Cleared at COMMIT, ROLLBACK '
+'and PREPARE, when the savepoint that set it rolls back, and before every new attempt (a failed one leaves none).';
+
+CREATE FUNCTION auth_ext.user_id()
+RETURNS text
+AS 'MODULE_PATHNAME', 'auth_ext_user_id'
+LANGUAGE C STABLE PARALLEL RESTRICTED;
+
+COMMENT ON FUNCTION auth_ext.user_id() IS
+'The sub claim of the token authenticated in this transaction, or NULL. For policies write '
+'USING (user_id = (SELECT auth_ext.user_id())) so it is evaluated once per statement.';
+
+CREATE FUNCTION auth_ext.claims()
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'auth_ext_claims'
+LANGUAGE C STABLE PARALLEL RESTRICTED;
+
+COMMENT ON FUNCTION auth_ext.claims() IS
+'The claims of the token authenticated in this transaction, or NULL.';

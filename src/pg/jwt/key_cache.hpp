@@ -1,0 +1,28 @@
+// Per-backend cache of the public keys in Better Auth's jwks table, parsed once into OpenSSL keys.
+// An unknown kid re-reads the table (new or rotated keys); a known kid is trusted only while the
+// row version it came from is still the current one (updated or deleted keys are noticed at once).
+#pragma once
+
+#include "pg/postgres_headers.hpp"
+
+#include "pg/core_call.hpp"
+#include "pg/jwt/jwks_table.hpp"
+
+namespace auth_ext::core::jwt {
+struct Key;
+}
+
+namespace auth_ext::pg {
+
+struct CachedJwk {
+  const core::jwt::Key* key;  // owned by the cache; valid until the next reload
+  bool has_expires_at;
+  int64 expires_at;
+  const char* problem;        // non-NULL when the row could not be used (why)
+};
+
+// Looks kid up, reloading the cache from the table when needed. found=false when no row has kid.
+// Raises errors (table missing a column, out of memory) only from Postgres frames.
+CachedJwk LookupJwk(Oid relid, const char* kid, bool* found);
+
+}  // namespace auth_ext::pg

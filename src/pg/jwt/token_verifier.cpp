@@ -1,0 +1,184 @@
+// Verifies JWTs against caller-supplied keys or Better Auth's jwks table and the shared secret.
+#include "pg/jwt/token_verifier.hpp"
+
+#include <cstring>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/jwt/claims.hpp"
+#include "core/jwt/jwk.hpp"
+#include "core/jwt/jwt_verify.hpp"
+#include "core/jwt/token_header.hpp"
+#include "core/json/strict_json.hpp"
+#include "pg/core_call.hpp"
+#include "pg/jwt/key_cache.hpp"
+#include "pg/settings.hpp"
+
+extern "C" {
+#include "utils/fmgrprotos.h"
+#include "utils/timestamp.h"
+#include "access/xact.h"
+}
+
+namespace core = auth_ext::core;
+namespace jwt = auth_ext::core::jwt;
+
+namespace auth_ext::pg {
+
+namespace {
+
+// The claim policy's inputs as plain data copied out of the settings cache.
+struct PolicyInput {
+  int64 now;
+  int64 leeway;
+  bool require_exp;
+  char* issuer;    // NULL: not checked
+  char* audience;  // NULL: not checked
+};
+
+PolicyInput ReadPolicy() {
+  PolicyInput in{};
+  in.now = static_cast<int64>(timestamptz_to_time_t(GetCurrentStatementStartTimestamp()));
+  in.leeway = SettingInt(Setting::kJwtLeewaySeconds);
+  in.require_exp = SettingBool(Setting::kJwtRequireExp);
+  const char* issuer = SettingValue(Setting::kJwtIssuer);
+  in.issuer = issuer != nullptr ? pstrdup(issuer) : nullptr;
+  const char* audience = SettingValue(Setting::kJwtAudience);
+  in.audience = audience != nullptr ? pstrdup(audience) : nullptr;
+  return in;
+}
+
+jwt::ClaimPolicy MakePolicy(const PolicyInput& in) {
+  jwt::ClaimPolicy policy;
+  policy.now = in.now;
+  policy.leeway_seconds = in.leeway;
+  policy.require_exp = in.require_exp;
+  if (in.issuer != nullptr) policy.issuer = std::string(in.issuer);
+  if (in.audience != nullptr) policy.audience = std::string(in.audience);
+  return policy;
+}
+
+// The payload text of a verified token, after the optional sub check.
+core::Result<std::string> PayloadOf(core::Result<jwt::VerifiedJws> verified, bool require_sub) {
+  if (!verified.ok()) return verified.error();
+  if (require_sub) {
+    const auto* sub = core::json::FindMember(verified.value().payload, "sub");
+    auto text = sub != nullptr ? core::json::AsString(*sub) : std::nullopt;
+    if (!text || text->empty()) {
+      return core::MakeError(core::ErrorKind::kInvalidToken, "token has no sub claim");
+    }
+  }
+  return std::move(verified.value().payload_text);
+}
+
+// VerifyJws against one key, then the claims.
+core::Result<jwt::VerifiedJws> VerifyWithKey(std::string_view token, const jwt::Key& key,
+                                             const jwt::ClaimPolicy& policy) {
+  auto verified = jwt::VerifyJws(token, key);
+  if (!verified.ok()) return verified.error();
+  AUTH_EXT_RETURN_IF_ERROR(jwt::CheckClaims(verified.value().payload, policy));
+  return verified;
+}
+
+pg_attribute_noreturn() void RaiseTokenError(const char* message, const char* detail) {
+  ereport(ERROR, (errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION), errmsg("%s", message),
+                  detail != nullptr ? errdetail("%s", detail) : 0));
+  pg_unreachable();
+}
+
+// Keys NULL, alg HS256: the configured shared secret.
+CoreOutcome VerifyWithSharedSecret(std::string_view token, const PolicyInput& in, bool require_sub) {
+  const char* configured = SettingValue(Setting::kJwtSharedSecret);
+  if (configured == nullptr) {
+    ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+                    errmsg("HS256 tokens need the jwt_shared_secret setting"),
+                    errhint("SELECT auth_ext.configure('jwt_shared_secret', <secret of at least 32 bytes>) as the database owner.")));
+  }
+  size_t len = strlen(configured);
+  char* secret = static_cast<char*>(palloc(len + 1));
+  memcpy(secret, configured, len + 1);
+  CoreOutcome out = CallCore([&]() -> core::Result<std::string> {
+    auto key = jwt::KeyFromSecret(reinterpret_cast<const std::uint8_t*>(secret), len);
+    if (!key.ok()) {
+      return core::MakeError(core::ErrorKind::kNotConfigured, "the jwt_shared_secret setting is unusable",
+                             key.error().message);
+    }
+    return PayloadOf(VerifyWithKey(token, key.value(), MakePolicy(in)), require_sub);
+  });
+  explicit_bzero(secret, len);
+  pfree(secret);
+  return out;
+}
+
+// Keys NULL, any other alg: the jwks table row with the token's kid.
+CoreOutcome VerifyWithJwksTable(std::string_view token, const char* kid, const PolicyInput& in, bool require_sub) {
+  Oid relid = JwksTableOid();
+  if (!OidIsValid(relid)) {
+    ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+                    errmsg("no Better Auth jwks table to verify tokens with"),
+                    errdetail("Table \"%s\".jwks does not exist.", SettingValue(Setting::kBetterAuthSchema)),
+                    errhint("Enable Better Auth's jwt plugin and migrate, set better_auth_schema with "
+                            "auth_ext.configure(), or pass the keys to verify_jwt(token, keys).")));
+  }
+  if (kid[0] == '\0') RaiseTokenError("token has no kid to find its key in the jwks table", nullptr);
+  bool found = false;
+  CachedJwk cached = LookupJwk(relid, kid, &found);
+  if (!found) RaiseTokenError("no key matches the token's kid", nullptr);
+  if (cached.problem != nullptr) RaiseTokenError("the token's key cannot be used", cached.problem);
+  int64 grace = SettingInt(Setting::kJwksGracePeriodSeconds);
+  if (cached.has_expires_at && in.now >= cached.expires_at + grace) {
+    RaiseTokenError("the token's signing key has expired", "Its expiresAt plus the grace period has passed.");
+  }
+  const jwt::Key* key = cached.key;
+  return CallCore([&]() -> core::Result<std::string> {
+    return PayloadOf(VerifyWithKey(token, *key, MakePolicy(in)), require_sub);
+  });
+}
+
+// Keys given: a JWK or a JWK Set.
+CoreOutcome VerifyWithGivenKeys(std::string_view token, const char* keys_text, const PolicyInput& in,
+                                bool require_sub) {
+  return CallCore([&]() -> core::Result<std::string> {
+    auto parsed = core::json::ParseStrictObject(keys_text);
+    if (!parsed.ok()) return parsed.error();
+    auto keys = core::json::FindMember(parsed.value(), "keys") != nullptr
+                    ? jwt::ParseJwks(parsed.value(), jwt::KeyUse::kVerify)
+                    : [&]() -> core::Result<std::vector<jwt::Key>> {
+                        auto key = jwt::ParseJwk(parsed.value(), jwt::KeyUse::kVerify);
+                        if (!key.ok()) return key.error();
+                        std::vector<jwt::Key> one;
+                        one.push_back(std::move(key.value()));
+                        return one;
+                      }();
+    if (!keys.ok()) return keys.error();
+    return PayloadOf(jwt::VerifyJwt(token, keys.value(), jwt::VerifyOptions{}, MakePolicy(in)), require_sub);
+  });
+}
+
+}  // namespace
+
+Jsonb* VerifyTokenToJsonb(text* token_arg, Jsonb* keys, bool require_sub) {
+  std::string_view token(VARDATA_ANY(token_arg), VARSIZE_ANY_EXHDR(token_arg));
+  PolicyInput policy = ReadPolicy();
+  CoreOutcome out;
+  if (keys != nullptr) {
+    char* keys_text = JsonbToCString(nullptr, &keys->root, VARSIZE(keys));
+    out = VerifyWithGivenKeys(token, keys_text, policy, require_sub);
+  } else {
+    bool is_hs256 = false;
+    CoreOutcome header = CallCore([&]() -> core::Result<std::string> {
+      auto h = jwt::PeekTokenHeader(token, jwt::kDefaultMaxTokenBytes);
+      if (!h.ok()) return h.error();
+      is_hs256 = h.value().alg == "HS256";
+      return std::move(h.value().kid);
+    });
+    if (!header.ok) RaiseCoreError(header);
+    out = is_hs256 ? VerifyWithSharedSecret(token, policy, require_sub)
+                   : VerifyWithJwksTable(token, header.value, policy, require_sub);
+  }
+  if (!out.ok) RaiseCoreError(out);
+  return DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(out.value)));
+}
+
+}  // namespace auth_ext::pg
