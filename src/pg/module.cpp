@@ -1,6 +1,10 @@
 // The extension's module: magic block and load-time initialization.
 #include "pg/postgres_headers.hpp"
 
+extern "C" {
+#include "utils/guc.h"
+}
+
 #include "pg/identity/identity.hpp"
 #include "pg/settings.hpp"
 
@@ -14,4 +18,11 @@ PGDLLEXPORT void _PG_init(void);
 PGDLLEXPORT void _PG_init(void) {
   auth_ext::pg::RegisterSettingsCallbacks();
   auth_ext::pg::RegisterIdentityCallbacks();
+  // No placeholder variable named auth_ext.* can exist: SET auth_ext.user_id = ... is an error,
+  // so nothing but auth_ext.authenticate() looks like a way to set the identity.
+#if PG_VERSION_NUM >= 150000
+  MarkGUCPrefixReserved("auth_ext");
+#else
+  EmitWarningsOnPlaceholders("auth_ext");
+#endif
 }

@@ -1,0 +1,166 @@
+-- pgTAP: auth_ext.verify_jwt / sign_jwt — every algorithm both ways, the jwks table path (kid
+-- lookup, rotation, deletion, expiry + grace), the HS256 shared secret, claim checks, and the
+-- refusals with their SQLSTATEs and messages.
+\ir ../fixtures/jwt_test_keys.psql
+BEGIN;
+SELECT plan(65);
+
+-- ---- signatures: sign with the private JWK, verify with the public JWK, for every algorithm ----
+CREATE TEMP TABLE k (alg text, private jsonb, public jsonb);
+INSERT INTO k VALUES
+  ('EdDSA', :'ed25519_private', :'ed25519_public'),
+  ('ES256', :'es256_private', :'es256_public'),
+  ('ES512', :'es512_private', :'es512_public'),
+  ('RS256', :'rs256_private', :'rs256_public'),
+  ('PS256', :'ps256_private', :'ps256_public');
+CREATE TEMP TABLE t AS
+  SELECT alg, public, auth_ext.sign_jwt(jsonb_build_object('sub', 'user-' || alg, 'exp', 4102444800), private) AS token
+  FROM k;
+
+SELECT is(convert_from(decode(rpad(translate(split_part(token, '.', 1), '-_', '+/'),
+          (length(split_part(token, '.', 1)) + 3) / 4 * 4, '='), 'base64'), 'UTF8')::jsonb,
+          jsonb_build_object('alg', alg, 'kid', public->>'kid'),
+          alg || ': the header is {"alg","kid"} with no typ, as Better Auth writes it')
+FROM t ORDER BY alg;
+SELECT is(auth_ext.verify_jwt(token, public)->>'sub', 'user-' || alg, alg || ': verifies with the public JWK')
+FROM t ORDER BY alg;
+SELECT is(auth_ext.verify_jwt(token, jsonb_build_object('keys', (SELECT jsonb_agg(public) FROM k)))->>'sub',
+          'user-' || alg, alg || ': verifies with a JWKS holding all keys (matched by kid)')
+FROM t ORDER BY alg;
+SELECT throws_ok(format('SELECT auth_ext.verify_jwt(%L, %L)',
+          split_part(token, '.', 1) || '.' || translate(encode(convert_to('{"sub":"admin","exp":4102444800}', 'UTF8'), 'base64'), '+/=', '-_') || '.' || split_part(token, '.', 3),
+          public), '28000', 'token signature is invalid', alg || ': a changed payload is refused')
+FROM t ORDER BY alg;
+
+-- ES256 signatures are JOSE raw R||S (64 bytes = 86 base64url characters), not DER.
+SELECT is(length(split_part(token, '.', 3)), 86, 'ES256 signature is raw R||S') FROM t WHERE alg = 'ES256';
+SELECT is(length(split_part(token, '.', 3)), 176, 'ES512 signature is raw R||S (132 bytes)') FROM t WHERE alg = 'ES512';
+
+-- A key of another algorithm (kid matched) is refused.
+SELECT throws_ok(format('SELECT auth_ext.verify_jwt(%L, %L)', (SELECT token FROM t WHERE alg = 'EdDSA'),
+                 jsonb_set(:'es256_public'::jsonb, '{kid}', '"test-ed25519"')),
+                 '28000', 'token algorithm does not match the key', 'an EdDSA token against a P-256 key is refused');
+SELECT throws_ok(format('SELECT auth_ext.verify_jwt(%L, %L)', (SELECT token FROM t WHERE alg = 'RS256'), :'ps256_public'::jsonb || '{"kid":"test-rs256"}'),
+                 '28000', 'token algorithm does not match the key', 'an RS256 token against a PS256 key is refused');
+
+-- ---- HS256 with an explicit oct key, and algorithm confusion ----
+\set hs_key '{"kty":"oct","k":"c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldC0xMjM0"}'
+SELECT is(auth_ext.verify_jwt(auth_ext.sign_jwt('{"sub":"h","exp":4102444800}', :'hs_key'), :'hs_key')->>'sub', 'h',
+          'HS256 round trip with an oct key');
+-- The attacker signs HS256 with the RSA public key's text as the secret: refused.
+SELECT throws_ok(format('SELECT auth_ext.verify_jwt(%L, %L)',
+                 auth_ext.sign_jwt('{"sub":"admin","exp":4102444800}',
+                   jsonb_build_object('kty', 'oct', 'k', translate(encode(convert_to(:'rs256_public', 'UTF8'), 'base64'), E'+/=\n', '-_'))),
+                 (:'rs256_public')::jsonb - 'kid'),
+                 '28000', 'token algorithm does not match the key', 'HS256 signed with the RSA public key is refused');
+SELECT throws_ok($$SELECT auth_ext.sign_jwt('{"sub":"x"}', '{"kty":"oct","k":"c2hvcnQ"}')$$,
+                 '22023', NULL, 'an HMAC key under 32 bytes is refused');
+
+-- ---- refusals of malformed tokens (28000, reason in the message, never the token) ----
+SELECT throws_ok($$SELECT auth_ext.verify_jwt('eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.', '{"kty":"oct","k":"c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldC0xMjM0"}')$$,
+                 '28000', 'unsigned tokens (alg none) are not accepted', 'alg none is refused');
+SELECT throws_ok($$SELECT auth_ext.verify_jwt('a.b', NULL)$$, '28000', NULL, 'two segments are refused');
+SELECT throws_ok(format('SELECT auth_ext.verify_jwt(%L, %L)', auth_ext.sign_jwt('{"sub":"h","exp":4102444800}', :'hs_key') || '.x', :'hs_key'),
+                 '28000', NULL, 'four segments are refused');
+SELECT throws_ok(format('SELECT auth_ext.verify_jwt(%L, %L)', auth_ext.sign_jwt('{"sub":"h","exp":4102444800}', :'hs_key') || '=', :'hs_key'),
+                 '28000', NULL, 'base64 padding is refused');
+SELECT throws_ok(format('SELECT auth_ext.verify_jwt(%L, %L)', repeat('a', 20000), :'hs_key'),
+                 '28000', NULL, 'an oversized token is refused');
+SELECT throws_ok(format('SELECT auth_ext.verify_jwt(%L, %L)', auth_ext.sign_jwt('{"sub":"h","exp":4102444800}', :'hs_key'), '{"kty":"RSA"}'),
+                 '22023', NULL, 'an unusable key argument is 22023');
+
+-- ---- claims ----
+SELECT throws_ok(format('SELECT auth_ext.verify_jwt(%L, %L)', auth_ext.sign_jwt('{"sub":"h","exp":1000}', :'hs_key'), :'hs_key'),
+                 '28000', 'token has expired', 'an expired token is refused');
+SELECT throws_ok(format('SELECT auth_ext.verify_jwt(%L, %L)', auth_ext.sign_jwt('{"sub":"h"}', :'hs_key'), :'hs_key'),
+                 '28000', 'token has no exp claim', 'exp is required by default');
+SELECT throws_ok(format('SELECT auth_ext.verify_jwt(%L, %L)', auth_ext.sign_jwt('{"sub":"h","exp":"4102444800"}', :'hs_key'), :'hs_key'),
+                 '28000', 'claim exp must be a number', 'a string exp is refused');
+SELECT throws_ok(format('SELECT auth_ext.verify_jwt(%L, %L)', auth_ext.sign_jwt('{"sub":"h","exp":4102444800,"nbf":4000000000}', :'hs_key'), :'hs_key'),
+                 '28000', 'token is not yet valid', 'a future nbf is refused');
+SELECT throws_ok(format('SELECT auth_ext.verify_jwt(%L, %L)', auth_ext.sign_jwt('{"sub":"h","exp":4102444800,"iat":4000000000}', :'hs_key'), :'hs_key'),
+                 '28000', 'token was issued in the future', 'a future iat is refused');
+SELECT auth_ext.configure('jwt_require_exp', 'false');
+SELECT is(auth_ext.verify_jwt(auth_ext.sign_jwt('{"sub":"h"}', :'hs_key'), :'hs_key')->>'sub', 'h',
+          'jwt_require_exp=false accepts a token without exp');
+SELECT auth_ext.configure('jwt_require_exp', NULL);
+-- Leeway: a token that expired 30 s ago passes only with a leeway above 30 s.
+\set recent `echo '{"sub":"h","exp":'$(( $(date +%s) - 30 ))'}'`
+SELECT throws_ok(format('SELECT auth_ext.verify_jwt(%L, %L)', auth_ext.sign_jwt(:'recent', :'hs_key'), :'hs_key'),
+                 '28000', 'token has expired', 'a token expired 30 s ago is refused with no leeway');
+SELECT auth_ext.configure('jwt_leeway_seconds', '120');
+SELECT is(auth_ext.verify_jwt(auth_ext.sign_jwt(:'recent', :'hs_key'), :'hs_key')->>'sub', 'h',
+          'the same token passes with 120 s of leeway');
+SELECT auth_ext.configure('jwt_leeway_seconds', NULL);
+
+-- Issuer and audience, as Better Auth sets them (the baseURL origin); aud may be an array.
+SELECT auth_ext.configure('jwt_issuer', 'http://localhost:3000');
+SELECT auth_ext.configure('jwt_audience', 'http://localhost:3000');
+SELECT is(auth_ext.verify_jwt(auth_ext.sign_jwt('{"sub":"h","exp":4102444800,"iss":"http://localhost:3000","aud":"http://localhost:3000"}', :'hs_key'), :'hs_key')->>'sub',
+          'h', 'matching iss and aud pass');
+SELECT is(auth_ext.verify_jwt(auth_ext.sign_jwt('{"sub":"h","exp":4102444800,"iss":"http://localhost:3000","aud":["other","http://localhost:3000"]}', :'hs_key'), :'hs_key')->>'sub',
+          'h', 'an aud array containing the audience passes');
+SELECT throws_ok(format('SELECT auth_ext.verify_jwt(%L, %L)', auth_ext.sign_jwt('{"sub":"h","exp":4102444800,"iss":"https://evil.example","aud":"http://localhost:3000"}', :'hs_key'), :'hs_key'),
+                 '28000', 'token issuer does not match', 'a wrong iss is refused');
+SELECT throws_ok(format('SELECT auth_ext.verify_jwt(%L, %L)', auth_ext.sign_jwt('{"sub":"h","exp":4102444800,"iss":"http://localhost:3000","aud":"https://other.example"}', :'hs_key'), :'hs_key'),
+                 '28000', 'token audience does not match', 'a wrong aud is refused');
+SELECT throws_ok(format('SELECT auth_ext.verify_jwt(%L, %L)', auth_ext.sign_jwt('{"sub":"h","exp":4102444800,"iss":"http://localhost:3000"}', :'hs_key'), :'hs_key'),
+                 '28000', 'token audience does not match', 'a missing aud is refused when an audience is configured');
+SELECT auth_ext.configure('jwt_issuer', NULL);
+SELECT auth_ext.configure('jwt_audience', NULL);
+
+-- ---- keys NULL: Better Auth's jwks table (contract §5/§6 layout) ----
+SELECT throws_ok(format('SELECT auth_ext.verify_jwt(%L)', (SELECT token FROM t WHERE alg = 'EdDSA')),
+                 '55000', 'no Better Auth jwks table to verify tokens with', 'no jwks table: 55000');
+CREATE TABLE public.jwks ("id" text not null primary key, "publicKey" text not null, "privateKey" text not null,
+                          "createdAt" timestamptz not null, "expiresAt" timestamptz, "alg" text, "crv" text);
+INSERT INTO public.jwks
+  SELECT public->>'kid', (public - 'kid' - 'alg')::text, '"encrypted"', now(), NULL, alg, public->>'crv' FROM k;
+SELECT is(auth_ext.verify_jwt(token)->>'sub', 'user-' || alg, alg || ': verifies with the key row matched by kid')
+FROM t ORDER BY alg;
+SELECT throws_ok(format('SELECT auth_ext.verify_jwt(%L)', auth_ext.sign_jwt('{"sub":"x","exp":4102444800}', :'ed25519_private'::jsonb || '{"kid":"unknown-kid"}')),
+                 '28000', 'no key matches the token''s kid', 'an unknown kid is refused');
+-- The row's alg decides, not the token header.
+UPDATE public.jwks SET alg = 'ES256' WHERE id = 'test-ed25519';
+SELECT throws_ok(format('SELECT auth_ext.verify_jwt(%L)', (SELECT token FROM t WHERE alg = 'EdDSA')),
+                 '28000', 'the token''s key cannot be used', 'a row whose alg its key cannot do is refused (change noticed at once)');
+UPDATE public.jwks SET alg = 'EdDSA' WHERE id = 'test-ed25519';
+SELECT is(auth_ext.verify_jwt((SELECT token FROM t WHERE alg = 'EdDSA'))->>'sub', 'user-EdDSA', 'the repaired row verifies again');
+-- Rotation: a new key row is found without any reload command; a deleted one is refused at once.
+INSERT INTO public.jwks VALUES ('rotated-key', (:'ed25519_public'::jsonb - 'kid')::text, '"x"', now(), NULL, 'EdDSA', 'Ed25519');
+SELECT is(auth_ext.verify_jwt(auth_ext.sign_jwt('{"sub":"r","exp":4102444800}', :'ed25519_private'::jsonb || '{"kid":"rotated-key"}'))->>'sub', 'r',
+          'a newly inserted key is picked up');
+DELETE FROM public.jwks WHERE id = 'rotated-key';
+SELECT throws_ok(format('SELECT auth_ext.verify_jwt(%L)', auth_ext.sign_jwt('{"sub":"r","exp":4102444800}', :'ed25519_private'::jsonb || '{"kid":"rotated-key"}')),
+                 '28000', 'no key matches the token''s kid', 'a deleted key is refused at once');
+-- expiresAt + grace period (30 days by default).
+UPDATE public.jwks SET "expiresAt" = now() - interval '10 days' WHERE id = 'test-es256';
+SELECT is(auth_ext.verify_jwt((SELECT token FROM t WHERE alg = 'ES256'))->>'sub', 'user-ES256', 'a key 10 days past expiresAt is inside the grace period');
+UPDATE public.jwks SET "expiresAt" = now() - interval '31 days' WHERE id = 'test-es256';
+SELECT throws_ok(format('SELECT auth_ext.verify_jwt(%L)', (SELECT token FROM t WHERE alg = 'ES256')),
+                 '28000', 'the token''s signing key has expired', 'a key 31 days past expiresAt is refused');
+SELECT auth_ext.configure('jwks_grace_period_seconds', '0');
+UPDATE public.jwks SET "expiresAt" = now() - interval '1 minute' WHERE id = 'test-es256';
+SELECT throws_ok(format('SELECT auth_ext.verify_jwt(%L)', (SELECT token FROM t WHERE alg = 'ES256')),
+                 '28000', 'the token''s signing key has expired', 'with no grace period an expired key is refused');
+SELECT auth_ext.configure('jwks_grace_period_seconds', NULL);
+-- The schema holding Better Auth's tables is a setting.
+CREATE SCHEMA ba;
+ALTER TABLE public.jwks SET SCHEMA ba;
+SELECT throws_ok(format('SELECT auth_ext.verify_jwt(%L)', (SELECT token FROM t WHERE alg = 'EdDSA')),
+                 '55000', 'no Better Auth jwks table to verify tokens with', 'the table moved away: 55000');
+SELECT auth_ext.configure('better_auth_schema', 'ba');
+SELECT is(auth_ext.verify_jwt((SELECT token FROM t WHERE alg = 'EdDSA'))->>'sub', 'user-EdDSA', 'better_auth_schema points at the new schema');
+
+-- ---- keys NULL, HS256: the configured shared secret ----
+\set shared '{"kty":"oct","k":"c2hhcmVkLXNlY3JldC1mb3ItYm90aC1zaWRlcy0wMTIzNDU2Nzg5"}'
+SELECT throws_ok(format('SELECT auth_ext.verify_jwt(%L)', auth_ext.sign_jwt('{"sub":"s","exp":4102444800}', :'shared')),
+                 '55000', 'HS256 tokens need the jwt_shared_secret setting', 'HS256 without a configured secret: 55000');
+SELECT auth_ext.configure('jwt_shared_secret', 'shared-secret-for-both-sides-0123456789');
+SELECT is(auth_ext.verify_jwt(auth_ext.sign_jwt('{"sub":"s","exp":4102444800}', :'shared'))->>'sub', 's',
+          'an HS256 token signed with the shared secret verifies');
+SELECT throws_ok(format('SELECT auth_ext.verify_jwt(%L)', auth_ext.sign_jwt('{"sub":"s","exp":4102444800}', :'hs_key')),
+                 '28000', 'token signature is invalid', 'an HS256 token signed with another secret is refused');
+
+SELECT * FROM finish();
+ROLLBACK;

@@ -1,0 +1,76 @@
+-- The transaction-scoped identity: set only by a verified token, gone at COMMIT and ROLLBACK,
+-- and enforced by row-level security through auth_ext.user_id().
+\set VERBOSITY terse
+\set hs_key '{"kty":"oct","k":"aWRlbnRpdHktdGVzdC1zZWNyZXQtMDEyMzQ1Njc4OWFiY2RlZg"}'
+SELECT auth_ext.configure('jwt_shared_secret', 'identity-test-secret-0123456789abcdef');
+SELECT auth_ext.sign_jwt('{"sub":"alice","exp":4102444800}', :'hs_key') AS alice \gset
+SELECT auth_ext.sign_jwt('{"sub":"bob","exp":4102444800}', :'hs_key') AS bob \gset
+
+-- No identity outside a verified token.
+SELECT auth_ext.user_id() IS NULL AS no_identity, auth_ext.claims() IS NULL AS no_claims;
+
+-- Set in a transaction, gone after COMMIT.
+BEGIN;
+SELECT auth_ext.authenticate(:'alice')->>'sub' AS authenticated;
+SELECT auth_ext.user_id() AS inside, auth_ext.claims()->>'exp' AS exp_claim;
+COMMIT;
+SELECT auth_ext.user_id() IS NULL AS gone_after_commit;
+
+-- Gone after ROLLBACK.
+BEGIN;
+SELECT auth_ext.authenticate(:'bob')->>'sub' AS authenticated;
+ROLLBACK;
+SELECT auth_ext.user_id() IS NULL AS gone_after_rollback;
+
+-- A savepoint rolled back takes the identity it set with it (fail closed).
+BEGIN;
+SAVEPOINT s;
+SELECT auth_ext.authenticate(:'alice')->>'sub' AS in_savepoint;
+ROLLBACK TO SAVEPOINT s;
+SELECT auth_ext.user_id() IS NULL AS gone_after_rollback_to_savepoint;
+COMMIT;
+
+-- A failed authentication leaves no identity, even one set before it in the transaction.
+BEGIN;
+SELECT auth_ext.authenticate(:'alice')->>'sub' AS first;
+SAVEPOINT s;
+SELECT auth_ext.authenticate(:'bob' || 'tampered');
+ROLLBACK TO SAVEPOINT s;
+SELECT auth_ext.user_id() IS NULL AS none_after_failed_attempt;
+COMMIT;
+
+-- A token without sub cannot become an identity.
+SELECT auth_ext.authenticate(auth_ext.sign_jwt('{"exp":4102444800}', :'hs_key'));
+
+-- Neither SET nor set_config can forge it: the auth_ext prefix is reserved.
+SET auth_ext.user_id = 'alice';
+SELECT set_config('auth_ext.user_id', 'alice', false);
+SELECT auth_ext.user_id() IS NULL AS still_no_identity;
+
+-- Row-level security from the verified identity alone.
+CREATE ROLE auth_ext_regress_app;
+CREATE TABLE note (id int PRIMARY KEY, user_id text NOT NULL, body text NOT NULL);
+ALTER TABLE note ENABLE ROW LEVEL SECURITY;
+CREATE POLICY note_owner ON note USING (user_id = (SELECT auth_ext.user_id()))
+  WITH CHECK (user_id = (SELECT auth_ext.user_id()));
+GRANT SELECT, INSERT, UPDATE, DELETE ON note TO auth_ext_regress_app;
+GRANT USAGE ON SCHEMA auth_ext TO auth_ext_regress_app;
+INSERT INTO note VALUES (1, 'alice', 'alice''s note'), (2, 'bob', 'bob''s note');
+SET ROLE auth_ext_regress_app;
+SELECT count(*) AS rows_without_identity FROM note;
+BEGIN;
+SELECT auth_ext.authenticate(:'alice') IS NOT NULL AS alice_in;
+SELECT id, body FROM note ORDER BY id;
+UPDATE note SET body = 'taken over' WHERE id = 2;
+INSERT INTO note VALUES (3, 'bob', 'written as bob');
+COMMIT;
+BEGIN;
+SELECT auth_ext.authenticate(:'bob') IS NOT NULL AS bob_in;
+SELECT id, body FROM note ORDER BY id;
+COMMIT;
+SELECT count(*) AS rows_after_commit FROM note;
+RESET ROLE;
+DROP TABLE note;
+REVOKE USAGE ON SCHEMA auth_ext FROM auth_ext_regress_app;
+DROP ROLE auth_ext_regress_app;
+SELECT auth_ext.configure('jwt_shared_secret', NULL);
