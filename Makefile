@@ -84,7 +84,7 @@ fuzz: $(FUZZ_TARGETS)
 BENCH_DIR = build/bench
 $(BENCH_DIR)/core_bench: $(wildcard bench/core/*.cpp) $(CORE_SRCS)
 	@mkdir -p $(BENCH_DIR)
-	$(CXX) -std=c++17 -Isrc -O2 -DNDEBUG -o $@ $(wildcard bench/core/*.cpp) $(CORE_SRCS) -lbenchmark -pthread -lcrypto
+	$(CXX) -std=c++17 -Isrc -O2 -DNDEBUG -o $@ $(wildcard bench/core/*.cpp) $(CORE_SRCS) -lbenchmark -lbenchmark_main -pthread -lcrypto
 
 bench-core: $(BENCH_DIR)/core_bench
 	$(BENCH_DIR)/core_bench

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# JWT benchmark, one run, ratios against baselines measured in the same run:
+#   pgbench (2 clients, prepared, tokens as bound parameters): SELECT 1, verify_jwt EdDSA with the
+#   key from a Better Auth-style jwks table, verify_jwt HS256 with the shared secret;
+#   Google Benchmark: core verify against raw OpenSSL verify of the same signature.
+# Usage: bench/jwt.sh [seconds per pgbench run, default 10]
+# Uses the server in PGHOST/PGPORT if auth_ext can be created there, else a throwaway cluster.
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+source "$HERE/../scripts/lib/cluster.sh"
+source "$HERE/../scripts/lib/build.sh"
+SECONDS_PER_RUN=${1:-10}
+cd "$AUTH_EXT_ROOT"
+
+build_and_install
+if [ -z "${PGHOST:-}" ] || ! psql -X -q -d postgres -c 'select 1' >/dev/null 2>&1; then cluster_start; else CLUSTER_DIR=""; fi
+DB=auth_ext_bench_jwt
+psql -X -q -d postgres -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
+psql -X -q -v ON_ERROR_STOP=1 -d "$DB" >/dev/null <<'SQL'
+CREATE EXTENSION auth_ext;
+\i test/fixtures/jwt_test_keys.psql
+CREATE TABLE public.jwks ("id" text not null primary key, "publicKey" text not null, "privateKey" text not null,
+                          "createdAt" timestamptz not null, "expiresAt" timestamptz, "alg" text, "crv" text);
+INSERT INTO public.jwks VALUES ('test-ed25519', (:'ed25519_public'::jsonb - 'kid')::text, '"x"', now(), NULL, 'EdDSA', 'Ed25519');
+SELECT auth_ext.configure('jwt_shared_secret', 'bench-shared-secret-0123456789abcdef');
+CREATE TABLE bench_token (alg text PRIMARY KEY, token text NOT NULL);
+-- A Better Auth-shaped payload (contract §6).
+INSERT INTO bench_token
+SELECT alg, auth_ext.sign_jwt(
+  '{"iat":1795339915,"name":"Bench User","email":"bench@example.com","emailVerified":false,"image":null,
+    "createdAt":"2026-11-22T09:31:54.767Z","updatedAt":"2026-11-22T09:31:54.767Z","id":"0vd5qonhiRipDAcIMvzwRRQIN3bPeslt",
+    "sub":"0vd5qonhiRipDAcIMvzwRRQIN3bPeslt","exp":4102444800,"iss":"http://localhost:3000","aud":"http://localhost:3000"}', key)
+FROM (VALUES ('EdDSA', :'ed25519_private'::jsonb),
+             ('HS256', jsonb_build_object('kty', 'oct', 'k', translate(encode(convert_to('bench-shared-secret-0123456789abcdef', 'UTF8'), 'base64'), '+/=', '-_')))) v(alg, key);
+SELECT auth_ext.verify_jwt(token) FROM bench_token;  -- both must verify before timing anything
+SQL
+EDDSA=$(psql -X -At -d "$DB" -c "SELECT token FROM bench_token WHERE alg = 'EdDSA'")
+HS256=$(psql -X -At -d "$DB" -c "SELECT token FROM bench_token WHERE alg = 'HS256'")
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"; cluster_stop' EXIT
+echo 'SELECT 1;' > "$tmp/select1.sql"
+echo 'SELECT auth_ext.verify_jwt(:token);' > "$tmp/verify.sql"
+
+tps() {  # tps <script> [pgbench args...]
+  local script=$1; shift
+  pgbench -n -M prepared -c 2 -j 2 -T "$SECONDS_PER_RUN" -f "$script" "$@" "$DB" 2>/dev/null \
+    | sed -n 's/^tps = \([0-9.]*\).*/\1/p'
+}
+echo "pgbench: 2 clients, 2 threads, ${SECONDS_PER_RUN}s each, -M prepared"
+t_select=$(tps "$tmp/select1.sql")
+t_eddsa=$(tps "$tmp/verify.sql" -D token="$EDDSA")
+t_hs256=$(tps "$tmp/verify.sql" -D token="$HS256")
+t_select2=$(tps "$tmp/select1.sql")
+awk -v s1="$t_select" -v s2="$t_select2" -v e="$t_eddsa" -v h="$t_hs256" 'BEGIN {
+  s = (s1 + s2) / 2
+  printf "  SELECT 1                         %10.0f TPS (before %.0f, after %.0f)\n", s, s1, s2
+  printf "  verify_jwt EdDSA (jwks table)    %10.0f TPS  ratio %.3f x SELECT 1\n", e, e / s
+  printf "  verify_jwt HS256 (shared secret) %10.0f TPS  ratio %.3f x SELECT 1\n", h, h / s
+}'
+
+echo
+echo "core (Google Benchmark, median of 5):"
+make -s build/bench/core_bench
+build/bench/core_bench --benchmark_filter='Jwt|RawOpenSsl(Ed25519|Hmac)' --benchmark_repetitions=5 \
+  --benchmark_report_aggregates_only=true --benchmark_format=csv 2>/dev/null \
+  | awk -F, '/_median/ { gsub(/"/, "", $1); sub(/_median/, "", $1); t[$1] = $3 }
+    END {
+      printf "  raw OpenSSL Ed25519 verify  %8.2f us\n  core VerifyJws+claims EdDSA %8.2f us  ratio %.3f\n", t["BM_RawOpenSslEd25519Verify"], t["BM_CoreVerifyJwtEd25519"], t["BM_CoreVerifyJwtEd25519"] / t["BM_RawOpenSslEd25519Verify"]
+      printf "  raw OpenSSL HMAC-SHA256     %8.2f us\n  core VerifyJws+claims HS256 %8.2f us  ratio %.3f\n", t["BM_RawOpenSslHmacSha256"], t["BM_CoreVerifyJwtHs256"], t["BM_CoreVerifyJwtHs256"] / t["BM_RawOpenSslHmacSha256"]
+    }'
