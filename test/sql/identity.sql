@@ -48,6 +48,8 @@ SELECT set_config('auth_ext.user_id', 'alice', false);
 SELECT auth_ext.user_id() IS NULL AS still_no_identity;
 
 -- Row-level security from the verified identity alone.
+CREATE FUNCTION pg_temp.explain_lines(query text) RETURNS TABLE ("QUERY PLAN" text) LANGUAGE plpgsql AS $$
+BEGIN RETURN QUERY EXECUTE 'EXPLAIN (COSTS OFF) ' || query; END $$;
 CREATE ROLE auth_ext_regress_app;
 CREATE TABLE note (id int PRIMARY KEY, user_id text NOT NULL, body text NOT NULL);
 ALTER TABLE note ENABLE ROW LEVEL SECURITY;
@@ -70,6 +72,32 @@ SELECT id, body FROM note ORDER BY id;
 COMMIT;
 SELECT count(*) AS rows_after_commit FROM note;
 RESET ROLE;
+
+-- Parallel query: the InitPlan (SELECT auth_ext.user_id()) runs in the leader and its value is
+-- passed to the workers, which never call user_id() themselves (it is PARALLEL RESTRICTED).
+CREATE TABLE big_note AS
+  SELECT g AS id, CASE WHEN g % 4 = 0 THEN 'alice' ELSE 'bob' END AS user_id FROM generate_series(1, 100000) g;
+ALTER TABLE big_note ENABLE ROW LEVEL SECURITY;
+CREATE POLICY big_note_owner ON big_note USING (user_id = (SELECT auth_ext.user_id()));
+GRANT SELECT ON big_note TO auth_ext_regress_app;
+ANALYZE big_note;
+SET ROLE auth_ext_regress_app;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+BEGIN;
+SELECT auth_ext.authenticate(:'alice') IS NOT NULL AS alice_in;
+SELECT bool_or("QUERY PLAN" LIKE '%Gather%') AS parallel_plan, bool_or("QUERY PLAN" LIKE '%InitPlan%') AS init_plan
+FROM pg_temp.explain_lines('SELECT count(*) FROM big_note');
+SELECT count(*) AS alice_rows_in_parallel FROM big_note;
+COMMIT;
+RESET ROLE;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+RESET max_parallel_workers_per_gather;
+DROP TABLE big_note;
 DROP TABLE note;
 REVOKE USAGE ON SCHEMA auth_ext FROM auth_ext_regress_app;
 DROP ROLE auth_ext_regress_app;
