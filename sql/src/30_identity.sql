@@ -29,3 +29,13 @@ LANGUAGE C STABLE PARALLEL RESTRICTED;
 
 COMMENT ON FUNCTION auth_ext.claims() IS
 'The claims of the token authenticated in this transaction, or NULL.';
+
+CREATE FUNCTION auth_ext.authenticate_session(credential text)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'auth_ext_authenticate_session'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+
+COMMENT ON FUNCTION auth_ext.authenticate_session(text) IS
+'Validates a Better Auth session like auth_ext.get_session(credential) (bare token, signed cookie value, or Bearer) '
+'and makes its user the identity of the current transaction; returns {"sub","sid","user","session"} without the '
+'session token. 28000 when the session is invalid or expired. Same lifetime rules as authenticate().';

@@ -6,7 +6,14 @@
 extern "C" {
 #include "access/parallel.h"
 #include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "nodes/makefuncs.h"
+#include "parser/parse_func.h"
 #include "utils/fmgrprotos.h"
+#include "utils/array.h"
+#include "utils/json.h"
+#include "utils/jsonb.h"
+#include "lib/stringinfo.h"
 #include "utils/memutils.h"
 }
 
@@ -48,6 +55,77 @@ void OnSubXact(SubXactEvent event, SubTransactionId subid, SubTransactionId, voi
   if (event == SUBXACT_EVENT_ABORT_SUB && identity.set && identity.subtransaction == subid) Clear();
 }
 
+// Makes claims (with sub) the identity of the current (sub)transaction.
+void SetIdentity(Jsonb* claims, text* sub) {
+  MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
+  Jsonb* claims_copy = static_cast<Jsonb*>(palloc(VARSIZE(claims)));
+  memcpy(claims_copy, claims, VARSIZE(claims));
+  text* sub_copy = static_cast<text*>(palloc(VARSIZE_ANY(sub)));
+  memcpy(sub_copy, sub, VARSIZE_ANY(sub));
+  MemoryContextSwitchTo(old);
+  identity.claims = claims_copy;
+  identity.user_id = sub_copy;
+  identity.subtransaction = GetCurrentSubTransactionId();
+  identity.set = true;
+}
+
+// The member key of a jsonb object as jsonb, or NULL.
+Jsonb* JsonbMember(Jsonb* object, const char* key) {
+  LOCAL_FCINFO(call, 2);
+  InitFunctionCallInfoData(*call, nullptr, 2, InvalidOid, nullptr, nullptr);
+  call->args[0].value = JsonbPGetDatum(object);
+  call->args[0].isnull = false;
+  call->args[1].value = CStringGetTextDatum(key);
+  call->args[1].isnull = false;
+  Datum result = jsonb_object_field(call);
+  return call->isnull ? nullptr : DatumGetJsonbP(result);
+}
+
+// The member key of a jsonb object as text, or NULL.
+text* JsonbMemberText(Jsonb* object, const char* key) {
+  LOCAL_FCINFO(call, 2);
+  InitFunctionCallInfoData(*call, nullptr, 2, InvalidOid, nullptr, nullptr);
+  call->args[0].value = JsonbPGetDatum(object);
+  call->args[0].isnull = false;
+  call->args[1].value = CStringGetTextDatum(key);
+  call->args[1].isnull = false;
+  Datum result = jsonb_object_field_text(call);
+  return call->isnull ? nullptr : DatumGetTextPP(result);
+}
+
+Jsonb* JsonbFromText(const char* json) { return DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(json))); }
+
+// A jsonb string holding value.
+Jsonb* JsonbString(text* value) {
+  StringInfoData buf;
+  initStringInfo(&buf);
+  escape_json(&buf, text_to_cstring(value));
+  return JsonbFromText(buf.data);
+}
+
+// object with key set to value (jsonb_set on a one-element path).
+Jsonb* JsonbWithKey(Jsonb* object, const char* key, Jsonb* value) {
+  Datum element = CStringGetTextDatum(key);
+  ArrayType* path = construct_array(&element, 1, TEXTOID, -1, false, TYPALIGN_INT);
+  return DatumGetJsonbP(DirectFunctionCall4(jsonb_set, JsonbPGetDatum(object), PointerGetDatum(path),
+                                            JsonbPGetDatum(value), BoolGetDatum(true)));
+}
+
+// Calls auth_ext.get_session(credential): {"session":..., "user":...} or NULL.
+Jsonb* GetSession(Datum credential) {
+  Oid argtypes[1] = {TEXTOID};
+  List* name = list_make2(makeString(pstrdup("auth_ext")), makeString(pstrdup("get_session")));
+  Oid fn = LookupFuncName(name, 1, argtypes, false);
+  FmgrInfo flinfo;
+  fmgr_info(fn, &flinfo);
+  LOCAL_FCINFO(call, 1);
+  InitFunctionCallInfoData(*call, &flinfo, 1, InvalidOid, nullptr, nullptr);
+  call->args[0].value = credential;
+  call->args[0].isnull = false;
+  Datum result = FunctionCallInvoke(call);
+  return call->isnull ? nullptr : DatumGetJsonbP(result);
+}
+
 void RequireLeader(const char* function) {
   if (IsParallelWorker()) {
     ereport(ERROR, (errcode(ERRCODE_INVALID_TRANSACTION_STATE),
@@ -75,16 +153,34 @@ AUTH_EXT_SQL_FUNCTION(auth_ext_authenticate) {
   Jsonb* claims = auth_ext::pg::VerifyTokenToJsonb(PG_GETARG_TEXT_PP(0), nullptr, true);
   text* sub = DatumGetTextPP(DirectFunctionCall2(jsonb_object_field_text, JsonbPGetDatum(claims),
                                                  CStringGetTextDatum("sub")));
-  MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
-  Jsonb* claims_copy = static_cast<Jsonb*>(palloc(VARSIZE(claims)));
-  memcpy(claims_copy, claims, VARSIZE(claims));
-  text* sub_copy = static_cast<text*>(palloc(VARSIZE_ANY(sub)));
-  memcpy(sub_copy, sub, VARSIZE_ANY(sub));
-  MemoryContextSwitchTo(old);
-  identity.claims = claims_copy;
-  identity.user_id = sub_copy;
-  identity.subtransaction = GetCurrentSubTransactionId();
-  identity.set = true;
+  auth_ext::pg::SetIdentity(claims, sub);
+  PG_RETURN_JSONB_P(claims);
+}
+
+// authenticate_session(credential text) returns jsonb: validates a Better Auth session (the bare
+// token, the signed cookie value, or "Bearer ..."; see get_session) and makes its user the identity
+// of the current transaction. Returns {"sub","sid","user","session"} without the session token.
+AUTH_EXT_SQL_FUNCTION(auth_ext_authenticate_session) {
+  auth_ext::pg::RequireLeader("auth_ext.authenticate_session()");
+  auth_ext::pg::Clear();
+  if (PG_ARGISNULL(0)) PG_RETURN_NULL();
+  Jsonb* found = auth_ext::pg::GetSession(PG_GETARG_DATUM(0));
+  Jsonb* session = found != nullptr ? auth_ext::pg::JsonbMember(found, "session") : nullptr;
+  Jsonb* user = found != nullptr ? auth_ext::pg::JsonbMember(found, "user") : nullptr;
+  text* sub = user != nullptr ? auth_ext::pg::JsonbMemberText(user, "id") : nullptr;
+  text* sid = session != nullptr ? auth_ext::pg::JsonbMemberText(session, "id") : nullptr;
+  if (sub == nullptr || sid == nullptr) {
+    ereport(ERROR, (errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION),
+                    errmsg("session is invalid or expired")));
+  }
+  Jsonb* public_session =
+      DatumGetJsonbP(DirectFunctionCall2(jsonb_delete, JsonbPGetDatum(session), CStringGetTextDatum("token")));
+  Jsonb* claims = auth_ext::pg::JsonbFromText("{}");
+  claims = auth_ext::pg::JsonbWithKey(claims, "sub", auth_ext::pg::JsonbString(sub));
+  claims = auth_ext::pg::JsonbWithKey(claims, "sid", auth_ext::pg::JsonbString(sid));
+  claims = auth_ext::pg::JsonbWithKey(claims, "user", user);
+  claims = auth_ext::pg::JsonbWithKey(claims, "session", public_session);
+  auth_ext::pg::SetIdentity(claims, sub);
   PG_RETURN_JSONB_P(claims);
 }
 
