@@ -13,7 +13,7 @@ Result<TokenHeader> PeekTokenHeader(std::string_view token, std::size_t max_toke
   }
   const std::size_t dot = token.find('.');
   if (dot == std::string_view::npos) {
-    return MakeError(ErrorKind::kInvalidToken, "token is not a compact JWS (expected three segments)");
+    return MakeError(ErrorKind::kInvalidToken, "token must have exactly three segments");
   }
   auto bytes = encoding::Base64UrlDecode(token.substr(0, dot));
   if (!bytes) {
@@ -22,7 +22,7 @@ Result<TokenHeader> PeekTokenHeader(std::string_view token, std::size_t max_toke
   auto header = json::ParseStrictObject(
       std::string_view(reinterpret_cast<const char*>(bytes->data()), bytes->size()));
   if (!header.ok()) {
-    return MakeError(ErrorKind::kInvalidToken, "token header is not a JSON object",
+    return MakeError(ErrorKind::kInvalidToken, "token header is not a json object",
                      header.error().message);
   }
   TokenHeader out;

@@ -1,0 +1,155 @@
+// Strict JSON parsing through nlohmann's SAX interface: a DOM builder that also tracks depth,
+// refuses duplicate names and NUL characters, and reports errors without quoting the input.
+#include "core/json/strict_json.hpp"
+
+#include <new>
+#include <utility>
+#include <vector>
+
+#include "core/common/cpp_only.hpp"
+
+namespace auth_ext::core::json {
+
+namespace {
+
+using Json = nlohmann::json;
+
+// Builds a Json value from SAX events. Every callback returns false to stop the parse; error_
+// then says why (a parse_error callback from nlohmann, or one of our own refusals).
+class StrictDomBuilder {
+ public:
+  explicit StrictDomBuilder(std::size_t max_depth) : max_depth_(max_depth) {}
+
+  bool null() { return AddValue(Json(nullptr)); }
+  bool boolean(bool val) { return AddValue(Json(val)); }
+  bool number_integer(Json::number_integer_t val) { return AddValue(Json(val)); }
+  bool number_unsigned(Json::number_unsigned_t val) { return AddValue(Json(val)); }
+  bool number_float(Json::number_float_t val, const Json::string_t& /*text*/) { return AddValue(Json(val)); }
+  bool string(Json::string_t& val) {
+    if (val.find('\0') != Json::string_t::npos) return Fail("json strings must not contain \\u0000");
+    return AddValue(Json(std::move(val)));
+  }
+  bool binary(Json::binary_t& /*val*/) { return Fail("json binary values are not supported"); }
+
+  bool start_object(std::size_t /*elements*/) { return Open(Json::object()); }
+  bool key(Json::string_t& val) {
+    if (val.find('\0') != Json::string_t::npos) return Fail("json member names must not contain \\u0000");
+    Json& object = *stack_.back();
+    if (object.contains(val)) return Fail("json object has a duplicate member name");
+    pending_member_ = &object[val];
+    return true;
+  }
+  bool end_object() { return Close(); }
+  bool start_array(std::size_t /*elements*/) { return Open(Json::array()); }
+  bool end_array() { return Close(); }
+
+  bool parse_error(std::size_t position, const std::string& /*last_token*/,
+                   const nlohmann::detail::exception& /*ex*/) {
+    error_ = "invalid json";
+    error_detail_ = "syntax error at byte " + std::to_string(position);
+    return false;
+  }
+
+  Json TakeRoot() { return std::move(root_); }
+  const std::string& error() const { return error_; }
+  const std::string& error_detail() const { return error_detail_; }
+
+ private:
+  bool Fail(std::string message) {
+    error_ = std::move(message);
+    return false;
+  }
+
+  // Places value where the parse currently is: the root, the next array element, or the member
+  // whose name key() just read. Returns the stored value.
+  Json* Place(Json value) {
+    if (stack_.empty()) {
+      root_ = std::move(value);
+      return &root_;
+    }
+    Json& parent = *stack_.back();
+    if (parent.is_array()) {
+      parent.push_back(std::move(value));
+      return &parent.back();
+    }
+    *pending_member_ = std::move(value);
+    return pending_member_;
+  }
+
+  bool AddValue(Json value) {
+    Place(std::move(value));
+    return true;
+  }
+
+  bool Open(Json container) {
+    if (stack_.size() >= max_depth_) return Fail("json nesting is too deep");
+    stack_.push_back(Place(std::move(container)));
+    return true;
+  }
+
+  bool Close() {
+    stack_.pop_back();
+    return true;
+  }
+
+  std::size_t max_depth_;
+  Json root_;
+  std::vector<Json*> stack_;
+  Json* pending_member_ = nullptr;
+  std::string error_;
+  std::string error_detail_;
+};
+
+Result<Json> ParseStrictUnguarded(std::string_view text, const ParseLimits& limits) {
+  if (text.size() > limits.max_bytes) {
+    return MakeError(ErrorKind::kInvalidArgument, "json text is too long",
+                     "The limit is " + std::to_string(limits.max_bytes) + " bytes.");
+  }
+  StrictDomBuilder builder(limits.max_depth);
+  const bool ok = Json::sax_parse(text.begin(), text.end(), &builder, nlohmann::json::input_format_t::json,
+                                  /*strict=*/true, /*ignore_comments=*/false);
+  if (!ok) {
+    return MakeError(ErrorKind::kInvalidArgument, builder.error().empty() ? "invalid json" : builder.error(),
+                     builder.error_detail());
+  }
+  return builder.TakeRoot();
+}
+
+}  // namespace
+
+Result<nlohmann::json> ParseStrict(std::string_view text, const ParseLimits& limits) {
+  try {
+    return ParseStrictUnguarded(text, limits);
+  } catch (const std::bad_alloc&) {
+    return MakeError(ErrorKind::kOutOfMemory, "out of memory while parsing json");
+  } catch (...) {
+    return MakeError(ErrorKind::kInternal, "unexpected failure while parsing json");
+  }
+}
+
+Result<nlohmann::json> ParseStrictObject(std::string_view text, const ParseLimits& limits) {
+  Result<Json> parsed = ParseStrict(text, limits);
+  if (!parsed.ok()) return parsed;
+  if (!parsed.value().is_object()) {
+    return MakeError(ErrorKind::kInvalidArgument, "json value is not an object");
+  }
+  return parsed;
+}
+
+const nlohmann::json* FindMember(const nlohmann::json& object, std::string_view key) {
+  if (!object.is_object()) return nullptr;
+  auto it = object.find(key);
+  return it == object.end() ? nullptr : &*it;
+}
+
+std::optional<double> AsNumber(const nlohmann::json& value) {
+  if (!value.is_number()) return std::nullopt;
+  return value.get<double>();
+}
+
+std::optional<std::string_view> AsString(const nlohmann::json& value) {
+  if (!value.is_string()) return std::nullopt;
+  return std::string_view(value.get_ref<const std::string&>());
+}
+
+}  // namespace auth_ext::core::json

@@ -1,0 +1,101 @@
+// Registered-claim checks with NumericDate handling and leeway.
+#include "core/jwt/claims.hpp"
+
+#include <new>
+#include <string_view>
+
+#include "core/json/strict_json.hpp"
+
+#include "core/common/cpp_only.hpp"
+
+namespace auth_ext::core::jwt {
+
+namespace {
+
+namespace strict = ::auth_ext::core::json;
+
+Error InvalidToken(std::string message) { return MakeError(ErrorKind::kInvalidToken, std::move(message)); }
+
+// A NumericDate claim: nullopt when absent, an error when present but not a number.
+Result<std::optional<double>> TimeClaim(const nlohmann::json& payload, const char* name) {
+  const nlohmann::json* member = strict::FindMember(payload, name);
+  if (member == nullptr) return std::optional<double>();
+  std::optional<double> value = strict::AsNumber(*member);
+  if (!value) return InvalidToken(std::string("claim ") + name + " must be a number");
+  return value;
+}
+
+Status CheckTimes(const nlohmann::json& payload, const ClaimPolicy& policy) {
+  // long double keeps every int64 "now" and leeway exact next to the claims' doubles.
+  const long double now = static_cast<long double>(policy.now);
+  const long double leeway = static_cast<long double>(policy.leeway_seconds);
+
+  Result<std::optional<double>> exp = TimeClaim(payload, "exp");
+  if (!exp.ok()) return exp.error();
+  if (!exp.value()) {
+    if (policy.require_exp) return InvalidToken("token has no exp claim");
+  } else if (now >= static_cast<long double>(*exp.value()) + leeway) {
+    return InvalidToken("token has expired");
+  }
+
+  Result<std::optional<double>> nbf = TimeClaim(payload, "nbf");
+  if (!nbf.ok()) return nbf.error();
+  if (nbf.value() && static_cast<long double>(*nbf.value()) > now + leeway) {
+    return InvalidToken("token is not yet valid");
+  }
+
+  Result<std::optional<double>> iat = TimeClaim(payload, "iat");
+  if (!iat.ok()) return iat.error();
+  if (iat.value() && static_cast<long double>(*iat.value()) > now + leeway) {
+    return InvalidToken("token was issued in the future");
+  }
+  return OkStatus();
+}
+
+Status CheckIssuer(const nlohmann::json& payload, const std::string& issuer) {
+  const nlohmann::json* iss = strict::FindMember(payload, "iss");
+  if (iss == nullptr) return InvalidToken("token issuer does not match");
+  std::optional<std::string_view> text = strict::AsString(*iss);
+  if (!text) return InvalidToken("claim iss must be a string");
+  if (*text != issuer) return InvalidToken("token issuer does not match");
+  return OkStatus();
+}
+
+Status CheckAudience(const nlohmann::json& payload, const std::string& audience) {
+  const nlohmann::json* aud = strict::FindMember(payload, "aud");
+  if (aud == nullptr) return InvalidToken("token audience does not match");
+  if (std::optional<std::string_view> single = strict::AsString(*aud)) {
+    return *single == audience ? OkStatus() : Status(InvalidToken("token audience does not match"));
+  }
+  if (!aud->is_array()) return InvalidToken("claim aud must be a string or an array of strings");
+  bool found = false;
+  for (const nlohmann::json& entry : *aud) {
+    std::optional<std::string_view> text = strict::AsString(entry);
+    if (!text) return InvalidToken("claim aud must be a string or an array of strings");
+    if (*text == audience) found = true;
+  }
+  return found ? OkStatus() : Status(InvalidToken("token audience does not match"));
+}
+
+Status CheckClaimsUnguarded(const nlohmann::json& payload, const ClaimPolicy& policy) {
+  if (policy.leeway_seconds < 0) return MakeError(ErrorKind::kInvalidArgument, "leeway must not be negative");
+  if (!payload.is_object()) return InvalidToken("token payload is not a json object");
+  AUTH_EXT_RETURN_IF_ERROR(CheckTimes(payload, policy));
+  if (policy.issuer) AUTH_EXT_RETURN_IF_ERROR(CheckIssuer(payload, *policy.issuer));
+  if (policy.audience) AUTH_EXT_RETURN_IF_ERROR(CheckAudience(payload, *policy.audience));
+  return OkStatus();
+}
+
+}  // namespace
+
+Status CheckClaims(const nlohmann::json& payload, const ClaimPolicy& policy) {
+  try {
+    return CheckClaimsUnguarded(payload, policy);
+  } catch (const std::bad_alloc&) {
+    return MakeError(ErrorKind::kOutOfMemory, "out of memory while checking claims");
+  } catch (...) {
+    return MakeError(ErrorKind::kInternal, "unexpected failure while checking claims");
+  }
+}
+
+}  // namespace auth_ext::core::jwt
