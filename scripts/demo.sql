@@ -17,3 +17,42 @@ SELECT auth_ext.verify_password('wrong password',
 \echo
 \echo '== Settings (secrets are never shown)'
 SELECT name, value, is_secret FROM auth_ext.settings();
+
+\echo
+\echo '== JWT: verify a token Better Auth''s jwt plugin issued (contract §6), with the key from its jwks table'
+CREATE TABLE public.jwks ("id" text NOT NULL PRIMARY KEY, "publicKey" text NOT NULL, "privateKey" text NOT NULL,
+                          "createdAt" timestamptz NOT NULL, "expiresAt" timestamptz, "alg" text, "crv" text);
+INSERT INTO public.jwks VALUES ('ts5io8f2xzRXpJrZi1CVvzQQybL1uqm0',
+  '{"crv":"Ed25519","x":"2vp_zmyYfnv4__-HqFykaXIdOMV7Yf2yAPR0RlozDC0","kty":"OKP"}', '"(encrypted)"', now(), NULL, 'EdDSA', 'Ed25519');
+\set ba_token 'eyJhbGciOiJFZERTQSIsImtpZCI6InRzNWlvOGYyeHpSWHBKclppMUNWdnpRUXliTDF1cW0wIn0.eyJpYXQiOjE3OTUzMzk5MTUsIm5hbWUiOiJJbnRlcm9wIFVzZXIiLCJlbWFpbCI6ImludGVyb3AudXNlcitiaDg1eHljb0BleGFtcGxlLmNvbSIsImVtYWlsVmVyaWZpZWQiOmZhbHNlLCJpbWFnZSI6bnVsbCwiY3JlYXRlZEF0IjoiMjAyNi0xMS0yMlQwOTozMTo1NC43NjdaIiwidXBkYXRlZEF0IjoiMjAyNi0xMS0yMlQwOTozMTo1NC43NjdaIiwiaWQiOiIwdmQ1cW9uaGlSaXBEQWNJTXZ6d1JSUUlOM2JQZXNsdCIsInN1YiI6IjB2ZDVxb25oaVJpcERBY0lNdnp3UlJRSU4zYlBlc2x0IiwiZXhwIjoxNzk1MzQwODE1LCJpc3MiOiJodHRwOi8vbG9jYWxob3N0OjMwMDAiLCJhdWQiOiJodHRwOi8vbG9jYWxob3N0OjMwMDAifQ.UzUX2Ot4NXxFJ8fKXJxuHwmikxZjn1uJ3A_4Q2EuUI-c7fb0B5oBhbxXpD7MzRIRyuYiDQ32II_hnt51mgOqDA'
+\echo 'Its EdDSA signature checks out against the jwks row (kid lookup), but it expired 15 minutes after issue: 28000'
+\set ON_ERROR_STOP 0
+SELECT auth_ext.verify_jwt(:'ba_token');
+\set ON_ERROR_STOP 1
+
+\echo
+\echo '== JWT: sign and verify with the HS256 shared secret (settable by the owner, unreadable by the app role)'
+SELECT auth_ext.configure('jwt_shared_secret', 'demo-shared-secret-0123456789abcdef');
+SELECT auth_ext.sign_jwt(jsonb_build_object('sub', 'user-42', 'exp', extract(epoch FROM now() + interval '15 minutes')::bigint),
+  jsonb_build_object('kty', 'oct', 'k', translate(encode(convert_to('demo-shared-secret-0123456789abcdef', 'UTF8'), 'base64'), '+/=', '-_'))) AS hs_token \gset
+SELECT auth_ext.verify_jwt(:'hs_token') AS claims;
+
+\echo
+\echo '== Row-level security from the verified identity, scoped to the transaction'
+CREATE TABLE public.todo (id int PRIMARY KEY, user_id text NOT NULL, title text NOT NULL);
+ALTER TABLE public.todo ENABLE ROW LEVEL SECURITY;
+CREATE POLICY own_todos ON public.todo USING (user_id = (SELECT auth_ext.user_id()));
+INSERT INTO public.todo VALUES (1, 'user-42', 'mine'), (2, 'user-7', 'someone else''s');
+CREATE ROLE auth_ext_demo_app;
+GRANT SELECT ON public.todo TO auth_ext_demo_app;
+GRANT USAGE ON SCHEMA auth_ext TO auth_ext_demo_app;
+SET ROLE auth_ext_demo_app;
+BEGIN;
+SELECT auth_ext.authenticate(:'hs_token')->>'sub' AS authenticated_as;
+SELECT * FROM public.todo;
+COMMIT;
+SELECT auth_ext.user_id() AS identity_after_commit, count(*) AS visible_rows FROM public.todo;
+RESET ROLE;
+DROP TABLE public.todo;
+REVOKE USAGE ON SCHEMA auth_ext FROM auth_ext_demo_app;
+DROP ROLE auth_ext_demo_app;
