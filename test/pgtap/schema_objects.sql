@@ -1,0 +1,60 @@
+-- pgTAP: pins every object the extension owns, that each function is documented, and the
+-- privileges that keep settings and secrets away from other roles.
+BEGIN;
+SELECT plan(9);
+
+SELECT is(
+  ARRAY(SELECT pg_describe_object(classid, objid, objsubid) FROM pg_depend
+        WHERE refclassid = 'pg_extension'::regclass AND deptype = 'e'
+          AND refobjid = (SELECT oid FROM pg_extension WHERE extname = 'auth_ext')
+        ORDER BY 1),
+  ARRAY[
+    'function auth_ext._settings_changed()',
+    'function auth_ext._validate_setting(text,text)',
+    'function auth_ext.authenticate(text)',
+    'function auth_ext.authenticate_session(text)',
+    'function auth_ext.claims()',
+    'function auth_ext.configure(text,text)',
+    'function auth_ext.hash_password(text)',
+    'function auth_ext.setting_definitions()',
+    'function auth_ext.settings()',
+    'function auth_ext.sign_jwt(jsonb,jsonb)',
+    'function auth_ext.user_id()',
+    'function auth_ext.verify_jwt(text,jsonb)',
+    'function auth_ext.verify_password(text,text)',
+    'table auth_ext.setting'
+  ],
+  'the extension owns exactly these objects');
+
+SELECT is(
+  ARRAY(SELECT p.oid::regprocedure::text FROM pg_proc p
+        WHERE p.pronamespace = 'auth_ext'::regnamespace AND obj_description(p.oid, 'pg_proc') IS NULL
+        ORDER BY 1),
+  ARRAY[]::text[], 'every function has a COMMENT');
+
+SELECT is(
+  ARRAY(SELECT p.oid::regprocedure::text FROM pg_proc p
+        WHERE p.pronamespace = 'auth_ext'::regnamespace AND p.prolang = (SELECT oid FROM pg_language WHERE lanname = 'plpgsql')
+          AND NOT EXISTS (SELECT 1 FROM unnest(p.proconfig) c WHERE c LIKE 'search_path=pg_catalog%')
+        ORDER BY 1),
+  ARRAY[]::text[], 'every PL/pgSQL function fixes search_path to pg_catalog first');
+
+SELECT ok(NOT has_table_privilege('public', 'auth_ext.setting', 'SELECT'), 'PUBLIC cannot read the settings (secrets)');
+SELECT ok(NOT has_function_privilege('public', 'auth_ext.configure(text,text)', 'EXECUTE'), 'PUBLIC cannot change settings');
+SELECT ok(NOT has_function_privilege('public', 'auth_ext.settings()', 'EXECUTE'), 'PUBLIC cannot list settings');
+
+-- A role without grants cannot read a secret even through the functions it may call.
+SELECT auth_ext.configure('jwt_shared_secret', 'schema-test-secret-0123456789abcdef');
+CREATE ROLE auth_ext_schema_probe;
+GRANT USAGE ON SCHEMA auth_ext TO auth_ext_schema_probe;
+SET ROLE auth_ext_schema_probe;
+SELECT throws_ok('SELECT value FROM auth_ext.setting', '42501', NULL, 'the application role gets 42501 reading auth_ext.setting');
+SELECT throws_ok($$SELECT auth_ext.configure('jwt_shared_secret', 'x')$$, '42501', NULL,
+                 'the application role gets 42501 calling configure()');
+RESET ROLE;
+
+SELECT is((SELECT provolatile FROM pg_proc WHERE oid = 'auth_ext.verify_jwt(text,jsonb)'::regprocedure), 's',
+          'verify_jwt is STABLE (it reads the clock and a table), never IMMUTABLE');
+
+SELECT * FROM finish();
+ROLLBACK;
