@@ -42,9 +42,12 @@ override autodepend = yes
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
-# The install script is assembled from the numbered parts in sql/src/ (one part per feature).
-sql/$(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS)
-	cat $(SQL_PARTS) > $@
+# The install script is assembled from the numbered parts in sql/src/ (one part per feature), on
+# every build, so the committed copy can never drift from its parts.
+sql/$(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS) FORCE
+	@cat $(SQL_PARTS) > $@.tmp && (cmp -s $@.tmp $@ || cp $@.tmp $@) && rm -f $@.tmp
+
+FORCE:
 
 all: sql/$(EXTENSION)--$(EXTVERSION).sql
 
