@@ -57,14 +57,3 @@ suite_fuzz() {
 suite_interop() {
   (cd test/interop && npm ci --no-audit --no-fund --loglevel=error && npm test)
 }
-
-# The Better Auth server plugin (packages/better-auth-auth-ext), against real Better Auth.
-suite_plugin() {
-  (cd packages/better-auth-auth-ext && npm ci --no-audit --no-fund --loglevel=error && npm test)
-}
-
-# The Python package and the FastAPI example (pytest, real HTTP through the ASGI app).
-suite_python() {
-  [ -d python ] || { echo "no python package yet"; return 0; }
-  bash scripts/lib/python_tests.sh
-}
