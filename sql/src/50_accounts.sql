@@ -1,0 +1,456 @@
+
+-- ---------------------------------------------------------------------------------------------
+-- Account operations on Better Auth's own tables. Each is one SQL call: one statement in the
+-- caller's transaction, so a failure leaves no partial rows. They run with the owner's rights
+-- (the application role needs no privilege on the tables) and raise '<CODE>: <message>' with
+-- Better Auth's error codes (contract §4) and a SQLSTATE.
+-- ---------------------------------------------------------------------------------------------
+
+CREATE FUNCTION auth_ext.generate_id(size integer DEFAULT 32)
+RETURNS text
+AS 'MODULE_PATHNAME', 'auth_ext_generate_id'
+LANGUAGE C STRICT VOLATILE PARALLEL SAFE;
+COMMENT ON FUNCTION auth_ext.generate_id(integer) IS
+'size characters of [a-zA-Z0-9] from OpenSSL''s CSPRNG, drawn as Better Auth''s generateId draws them (ids, session tokens).';
+
+CREATE FUNCTION auth_ext._utf16_length(value text)
+RETURNS integer
+AS 'MODULE_PATHNAME', 'auth_ext_utf16_length'
+LANGUAGE C STRICT IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION auth_ext._utf16_length(text) IS
+'Internal: JavaScript''s String.length (UTF-16 code units), how Better Auth counts password length.';
+
+CREATE FUNCTION auth_ext._session_token_from_credential(credential text)
+RETURNS text
+AS 'MODULE_PATHNAME', 'auth_ext_session_token_from_credential'
+LANGUAGE C STRICT STABLE PARALLEL SAFE;
+REVOKE ALL ON FUNCTION auth_ext._session_token_from_credential(text) FROM PUBLIC;
+COMMENT ON FUNCTION auth_ext._session_token_from_credential(text) IS
+'Internal: the session token in a bare token, a signed cookie value (URL-encoded or not) or a Bearer value; NULL when '
+'the HMAC-SHA256 signature (better_auth_secret) does not match, checked in constant time.';
+
+CREATE FUNCTION auth_ext._setting_value(name text)
+RETURNS text
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT COALESCE((SELECT s.value FROM auth_ext.setting s WHERE s.name OPERATOR(pg_catalog.=) _setting_value.name),
+                  (SELECT d.default_value FROM auth_ext.setting_definitions() d WHERE d.name OPERATOR(pg_catalog.=) _setting_value.name))
+$$;
+REVOKE ALL ON FUNCTION auth_ext._setting_value(text) FROM PUBLIC;
+COMMENT ON FUNCTION auth_ext._setting_value(text) IS 'Internal: the value of a setting in force (owner only).';
+
+CREATE FUNCTION auth_ext._js_dates(row_json jsonb)
+RETURNS jsonb
+LANGUAGE sql IMMUTABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT COALESCE(jsonb_object_agg(k, CASE
+           WHEN k IN ('createdAt', 'updatedAt', 'expiresAt', 'accessTokenExpiresAt', 'refreshTokenExpiresAt')
+                AND jsonb_typeof(v) = 'string'
+           THEN to_jsonb(to_char((v #>> '{}')::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+           ELSE v END), '{}'::jsonb)
+  FROM jsonb_each(row_json) AS e(k, v)
+$$;
+COMMENT ON FUNCTION auth_ext._js_dates(jsonb) IS
+'Internal: a row as JSON with its timestamps written as JavaScript''s Date.toISOString() (what Better Auth returns).';
+
+CREATE FUNCTION auth_ext._prepare_write()
+RETURNS text
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  s text := auth_ext._setting_value('better_auth_schema');
+BEGIN
+  IF current_setting('transaction_read_only') = 'on' THEN
+    RAISE EXCEPTION 'READ_ONLY: cannot change accounts in a read-only transaction'
+      USING ERRCODE = '25006', HINT = 'Send account writes to the primary, not a replica.';
+  END IF;
+  PERFORM auth_ext._require_tables(s);
+  RETURN s;
+END
+$$;
+COMMENT ON FUNCTION auth_ext._prepare_write() IS
+'Internal: refuses read-only transactions (25006) and missing tables (42P01); returns Better Auth''s schema.';
+
+CREATE FUNCTION auth_ext._require_tables(schema text)
+RETURNS void
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  IF to_regclass(format('%I."user"', schema)) IS NULL OR to_regclass(format('%I.session', schema)) IS NULL
+     OR to_regclass(format('%I.account', schema)) IS NULL THEN
+    RAISE EXCEPTION 'Better Auth''s tables are missing in schema "%"', schema
+      USING ERRCODE = '42P01',
+            HINT = format('Run SELECT * FROM auth_ext.check_schema(%L); auth_ext.create_better_auth_schema(%L) creates them.', schema, schema);
+  END IF;
+END
+$$;
+COMMENT ON FUNCTION auth_ext._require_tables(text) IS 'Internal: 42P01 with a check_schema() hint when Better Auth''s tables are missing.';
+
+CREATE FUNCTION auth_ext._new_id()
+RETURNS text
+LANGUAGE sql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT CASE auth_ext._setting_value('id_format') WHEN 'uuid' THEN gen_random_uuid()::text ELSE auth_ext.generate_id(32) END
+$$;
+COMMENT ON FUNCTION auth_ext._new_id() IS 'Internal: an id for a new row, per the id_format setting.';
+
+CREATE FUNCTION auth_ext._check_password_length(password text, check_min boolean)
+RETURNS void
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  len integer;
+BEGIN
+  IF password IS NULL OR password = '' THEN
+    RAISE EXCEPTION 'VALIDATION_ERROR: Password is required' USING ERRCODE = '22023';
+  END IF;
+  len := auth_ext._utf16_length(password);
+  IF check_min AND len < auth_ext._setting_value('min_password_length')::integer THEN
+    RAISE EXCEPTION 'PASSWORD_TOO_SHORT: Password too short' USING ERRCODE = '22023';
+  END IF;
+  IF len > auth_ext._setting_value('max_password_length')::integer THEN
+    RAISE EXCEPTION 'PASSWORD_TOO_LONG: Password too long' USING ERRCODE = '22023';
+  END IF;
+END
+$$;
+COMMENT ON FUNCTION auth_ext._check_password_length(text, boolean) IS
+'Internal: Better Auth''s password length rules, counted in UTF-16 code units (22023 PASSWORD_TOO_SHORT/LONG).';
+
+CREATE FUNCTION auth_ext._is_valid_email(email text)
+RETURNS boolean
+LANGUAGE sql IMMUTABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+  -- zod 4's z.email() (contract §4): ASCII only, no trimming, a letters-only top-level domain.
+  SELECT email OPERATOR(pg_catalog.~) '^(?:[A-Za-z0-9_''+\-]+\.)*[A-Za-z0-9_''+\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$'
+$$;
+COMMENT ON FUNCTION auth_ext._is_valid_email(text) IS 'Internal: Better Auth''s email rule (zod 4 z.email()).';
+
+CREATE FUNCTION auth_ext._create_session(schema text, user_id text, ip_address text, user_agent text, remember_me boolean)
+RETURNS jsonb
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  now_ms timestamptz := date_trunc('milliseconds', now());
+  lifetime interval := make_interval(secs => CASE WHEN COALESCE(remember_me, true)
+                         THEN auth_ext._setting_value('session_expires_in_seconds')::integer ELSE 86400 END);
+  result jsonb;
+BEGIN
+  EXECUTE format('INSERT INTO %I.session AS s (id, "expiresAt", token, "createdAt", "updatedAt", "ipAddress", "userAgent", "userId")
+                  VALUES ($1, $2, $3, $4, $4, $5, $6, $7) RETURNING to_jsonb(s)', schema)
+    INTO result
+    USING auth_ext._new_id(), now_ms + lifetime, auth_ext.generate_id(32), now_ms,
+          COALESCE(ip_address, ''), COALESCE(user_agent, ''), user_id;
+  RETURN auth_ext._js_dates(result);
+END
+$$;
+COMMENT ON FUNCTION auth_ext._create_session(text, text, text, text, boolean) IS
+'Internal: a session row as Better Auth''s createSession writes it (32-character token, expiry, '''' for unknown ip/agent).';
+
+CREATE FUNCTION auth_ext.sign_up_email(
+  email text, password text, name text, image text DEFAULT NULL, ip_address text DEFAULT NULL,
+  user_agent text DEFAULT NULL, remember_me boolean DEFAULT true)
+RETURNS jsonb
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  s text := auth_ext._prepare_write();
+  normalized_email text;
+  user_id text := auth_ext._new_id();
+  now_ms timestamptz := date_trunc('milliseconds', now());
+  new_user jsonb;
+  new_session jsonb;
+  taken boolean;
+BEGIN
+  IF sign_up_email.email IS NULL OR NOT auth_ext._is_valid_email(sign_up_email.email) THEN
+    RAISE EXCEPTION 'INVALID_EMAIL: Invalid email' USING ERRCODE = '22023';
+  END IF;
+  IF sign_up_email.name IS NULL THEN
+    RAISE EXCEPTION 'VALIDATION_ERROR: Name is required' USING ERRCODE = '22023';
+  END IF;
+  PERFORM auth_ext._check_password_length(sign_up_email.password, true);
+  normalized_email := lower(sign_up_email.email);
+  EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I."user" WHERE email = $1)', s) INTO taken USING normalized_email;
+  IF taken THEN
+    RAISE EXCEPTION 'USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL: User already exists. Use another email.' USING ERRCODE = '23505';
+  END IF;
+  BEGIN
+    EXECUTE format('INSERT INTO %I."user" AS u (id, name, email, "emailVerified", image, "createdAt", "updatedAt")
+                    VALUES ($1, $2, $3, false, $4, $5, $5) RETURNING to_jsonb(u)', s)
+      INTO new_user USING user_id, sign_up_email.name, normalized_email, sign_up_email.image, now_ms;
+  EXCEPTION WHEN unique_violation THEN  -- a concurrent sign-up with the same email won the race
+    RAISE EXCEPTION 'USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL: User already exists. Use another email.' USING ERRCODE = '23505';
+  END;
+  EXECUTE format('INSERT INTO %I.account (id, "accountId", "providerId", "userId", password, "createdAt", "updatedAt")
+                  VALUES ($1, $2, ''credential'', $2, $3, $4, $4)', s)
+    USING auth_ext._new_id(), user_id, auth_ext.hash_password(sign_up_email.password), now_ms;
+  new_session := auth_ext._create_session(s, user_id, ip_address, user_agent, remember_me);
+  RETURN jsonb_build_object('token', new_session->>'token', 'user', auth_ext._js_dates(new_user), 'session', new_session);
+END
+$$;
+COMMENT ON FUNCTION auth_ext.sign_up_email(text, text, text, text, text, text, boolean) IS
+'Better Auth''s email sign-up in one statement: validates like Better Auth (email rule, password length in UTF-16 units, '
+'name required), then writes user + credential account + session exactly as Better Auth does. Returns '
+'{"token","user","session"}. Errors: 23505 USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL, 22023 INVALID_EMAIL / '
+'PASSWORD_TOO_SHORT / PASSWORD_TOO_LONG / VALIDATION_ERROR, 42P01 missing tables, 25006 read-only.';
+
+CREATE FUNCTION auth_ext.sign_in_email(
+  email text, password text, ip_address text DEFAULT NULL, user_agent text DEFAULT NULL,
+  remember_me boolean DEFAULT true)
+RETURNS jsonb
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  s text := auth_ext._prepare_write();
+  found_user jsonb;
+  stored_hash text;
+  -- Verified against when there is no hash, so an unknown email costs the same scrypt.
+  dummy_hash constant text := '0123456789abcdef0123456789abcdef:e8b256b6f9f4b1641136a66d4a26ba41a47b6c8c9bad6aa4145559ffda45ece1f0f16dec8482a3e5545feada0ba62f2b05eeb943b750c9396874e1762c78d27d';
+  new_session jsonb;
+BEGIN
+  IF sign_in_email.email IS NULL OR NOT auth_ext._is_valid_email(sign_in_email.email) THEN
+    RAISE EXCEPTION 'INVALID_EMAIL: Invalid email' USING ERRCODE = '22023';
+  END IF;
+  IF sign_in_email.password IS NULL
+     OR auth_ext._utf16_length(sign_in_email.password) > auth_ext._setting_value('max_password_length')::integer THEN
+    RAISE EXCEPTION 'PASSWORD_TOO_LONG: Password too long' USING ERRCODE = '22023';
+  END IF;
+  EXECUTE format('SELECT to_jsonb(u), a.password FROM %I."user" u
+                  LEFT JOIN %I.account a ON a."userId" = u.id AND a."providerId" = ''credential'' AND a."accountId" = u.id
+                  WHERE u.email = $1 LIMIT 1', s, s)
+    INTO found_user, stored_hash USING lower(sign_in_email.email);
+  IF stored_hash IS NULL THEN
+    PERFORM auth_ext.verify_password(sign_in_email.password, dummy_hash);
+    RAISE EXCEPTION 'INVALID_EMAIL_OR_PASSWORD: Invalid email or password' USING ERRCODE = '28P01';
+  END IF;
+  IF NOT auth_ext.verify_password(sign_in_email.password, stored_hash) THEN
+    RAISE EXCEPTION 'INVALID_EMAIL_OR_PASSWORD: Invalid email or password' USING ERRCODE = '28P01';
+  END IF;
+  new_session := auth_ext._create_session(s, found_user->>'id', ip_address, user_agent, remember_me);
+  RETURN jsonb_build_object('token', new_session->>'token', 'user', auth_ext._js_dates(found_user), 'session', new_session);
+END
+$$;
+COMMENT ON FUNCTION auth_ext.sign_in_email(text, text, text, text, boolean) IS
+'Better Auth''s email sign-in in one statement: checks the credential account''s hash and creates a session; returns '
+'{"token","user","session"}. An unknown email costs the same scrypt as a wrong password. Errors: 28P01 '
+'INVALID_EMAIL_OR_PASSWORD, 22023 INVALID_EMAIL / PASSWORD_TOO_LONG, 22P02 for a malformed stored hash.';
+
+CREATE FUNCTION auth_ext.get_session(credential text)
+RETURNS jsonb
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  s text := auth_ext._setting_value('better_auth_schema');
+  session_token text;
+  found_session jsonb;
+  found_user jsonb;
+  expires_in interval := make_interval(secs => auth_ext._setting_value('session_expires_in_seconds')::integer);
+  update_age interval := make_interval(secs => auth_ext._setting_value('session_update_age_seconds')::integer);
+  expires_at timestamptz;
+  now_ms timestamptz := date_trunc('milliseconds', now());
+  writable boolean := current_setting('transaction_read_only') = 'off';
+BEGIN
+  PERFORM auth_ext._require_tables(s);
+  session_token := auth_ext._session_token_from_credential(credential);
+  IF session_token IS NULL OR session_token = '' THEN
+    RETURN NULL;
+  END IF;
+  EXECUTE format('SELECT to_jsonb(se), to_jsonb(u) FROM %I.session se JOIN %I."user" u ON u.id = se."userId"
+                  WHERE se.token = $1', s, s)
+    INTO found_session, found_user USING session_token;
+  IF found_session IS NULL THEN
+    RETURN NULL;
+  END IF;
+  expires_at := (found_session->>'expiresAt')::timestamptz;
+  IF expires_at <= now() THEN
+    IF writable THEN
+      EXECUTE format('DELETE FROM %I.session WHERE token = $1', s) USING session_token;
+    END IF;
+    RETURN NULL;
+  END IF;
+  IF writable AND expires_at - expires_in + update_age <= now() THEN  -- Better Auth's sliding refresh
+    EXECUTE format('UPDATE %I.session AS se SET "expiresAt" = $2, "updatedAt" = $3 WHERE token = $1 RETURNING to_jsonb(se)', s)
+      INTO found_session USING session_token, now_ms + expires_in, now_ms;
+  END IF;
+  RETURN jsonb_build_object('session', auth_ext._js_dates(found_session), 'user', auth_ext._js_dates(found_user));
+END
+$$;
+COMMENT ON FUNCTION auth_ext.get_session(text) IS
+'Better Auth''s session lookup: accepts the bare session token, the signed cookie value token.signature (URL-encoded or '
+'not; HMAC-SHA256 with better_auth_secret, constant time), or "Bearer ..."; returns {"session","user"} or NULL. '
+'Expired rows are deleted; sessions are refreshed as Better Auth does (expiresIn / updateAge settings). '
+'55000 when a signed value arrives and better_auth_secret is not set.';
+
+CREATE FUNCTION auth_ext.sign_out(credential text)
+RETURNS boolean
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  s text := auth_ext._prepare_write();
+  session_token text := auth_ext._session_token_from_credential(credential);
+  deleted integer;
+BEGIN
+  IF session_token IS NULL OR session_token = '' THEN
+    RETURN false;
+  END IF;
+  EXECUTE format('DELETE FROM %I.session WHERE token = $1', s) USING session_token;
+  GET DIAGNOSTICS deleted = ROW_COUNT;
+  RETURN deleted > 0;
+END
+$$;
+COMMENT ON FUNCTION auth_ext.sign_out(text) IS
+'Deletes the session a credential names (same forms as get_session); true when one was deleted.';
+
+CREATE FUNCTION auth_ext.revoke_sessions(user_id text, except_token text DEFAULT NULL)
+RETURNS integer
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  s text := auth_ext._prepare_write();
+  kept text := CASE WHEN except_token IS NULL THEN NULL ELSE auth_ext._session_token_from_credential(except_token) END;
+  deleted integer;
+BEGIN
+  EXECUTE format('DELETE FROM %I.session WHERE "userId" = $1 AND ($2::text IS NULL OR token <> $2)', s)
+    USING revoke_sessions.user_id, kept;
+  GET DIAGNOSTICS deleted = ROW_COUNT;
+  RETURN deleted;
+END
+$$;
+COMMENT ON FUNCTION auth_ext.revoke_sessions(text, text) IS
+'Deletes every session of a user, except the one except_token names; returns how many were deleted.';
+
+CREATE FUNCTION auth_ext._credential_account(schema text, user_id text, OUT account_id text, OUT stored_hash text)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  user_exists boolean;
+BEGIN
+  EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I."user" WHERE id = $1)', schema) INTO user_exists USING user_id;
+  IF NOT user_exists THEN
+    RAISE EXCEPTION 'USER_NOT_FOUND: User not found' USING ERRCODE = 'P0002';
+  END IF;
+  EXECUTE format('SELECT id, password FROM %I.account WHERE "userId" = $1 AND "providerId" = ''credential'' AND "accountId" = $1', schema)
+    INTO account_id, stored_hash USING user_id;
+END
+$$;
+COMMENT ON FUNCTION auth_ext._credential_account(text, text) IS
+'Internal: a user''s credential account (id, hash; NULLs when none); P0002 USER_NOT_FOUND when the user does not exist.';
+
+CREATE FUNCTION auth_ext.change_password(
+  user_id text, current_password text, new_password text, revoke_other_sessions boolean DEFAULT true)
+RETURNS jsonb
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  s text := auth_ext._prepare_write();
+  account record;
+  new_session jsonb;
+BEGIN
+  account := auth_ext._credential_account(s, change_password.user_id);
+  IF account.account_id IS NULL OR account.stored_hash IS NULL THEN
+    RAISE EXCEPTION 'CREDENTIAL_ACCOUNT_NOT_FOUND: Credential account not found' USING ERRCODE = 'P0002';
+  END IF;
+  PERFORM auth_ext._check_password_length(new_password, true);
+  IF current_password IS NULL OR NOT auth_ext.verify_password(current_password, account.stored_hash) THEN
+    RAISE EXCEPTION 'INVALID_PASSWORD: Invalid password' USING ERRCODE = '28P01';
+  END IF;
+  EXECUTE format('UPDATE %I.account SET password = $2, "updatedAt" = $3 WHERE id = $1', s)
+    USING account.account_id, auth_ext.hash_password(new_password), date_trunc('milliseconds', now());
+  IF revoke_other_sessions THEN  -- as Better Auth: every session goes, the caller gets a new one
+    EXECUTE format('DELETE FROM %I.session WHERE "userId" = $1', s) USING change_password.user_id;
+    new_session := auth_ext._create_session(s, change_password.user_id, NULL, NULL, true);
+  END IF;
+  RETURN jsonb_build_object('token', new_session->>'token', 'session', new_session);
+END
+$$;
+COMMENT ON FUNCTION auth_ext.change_password(text, text, text, boolean) IS
+'Changes a user''s password after checking the current one (28P01 INVALID_PASSWORD); with revoke_other_sessions every '
+'session is deleted and a new one returned as {"token","session"} (token NULL otherwise). P0002 USER_NOT_FOUND / '
+'CREDENTIAL_ACCOUNT_NOT_FOUND; 22023 PASSWORD_TOO_SHORT / PASSWORD_TOO_LONG.';
+
+CREATE FUNCTION auth_ext.set_password(user_id text, new_password text)
+RETURNS void
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  s text := auth_ext._prepare_write();
+  account record;
+  now_ms timestamptz := date_trunc('milliseconds', now());
+BEGIN
+  account := auth_ext._credential_account(s, set_password.user_id);
+  PERFORM auth_ext._check_password_length(new_password, true);
+  IF account.account_id IS NULL THEN
+    EXECUTE format('INSERT INTO %I.account (id, "accountId", "providerId", "userId", password, "createdAt", "updatedAt")
+                    VALUES ($1, $2, ''credential'', $2, $3, $4, $4)', s)
+      USING auth_ext._new_id(), set_password.user_id, auth_ext.hash_password(new_password), now_ms;
+  ELSE
+    EXECUTE format('UPDATE %I.account SET password = $2, "updatedAt" = $3 WHERE id = $1', s)
+      USING account.account_id, auth_ext.hash_password(new_password), now_ms;
+  END IF;
+END
+$$;
+COMMENT ON FUNCTION auth_ext.set_password(text, text) IS
+'Administrative password reset: sets the credential account''s hash, creating the account when the user has none '
+'(e.g. an OAuth-only user). P0002 USER_NOT_FOUND; 22023 length errors. Sessions are left as they are.';
+
+CREATE FUNCTION auth_ext.delete_user(user_id text)
+RETURNS boolean
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  s text := auth_ext._prepare_write();
+  deleted integer;
+BEGIN
+  EXECUTE format('DELETE FROM %I."user" WHERE id = $1', s) USING delete_user.user_id;
+  GET DIAGNOSTICS deleted = ROW_COUNT;
+  RETURN deleted > 0;
+END
+$$;
+COMMENT ON FUNCTION auth_ext.delete_user(text) IS
+'Deletes a user; its sessions and accounts go with it (ON DELETE CASCADE). True when the user existed.';
+
+REVOKE ALL ON FUNCTION auth_ext.sign_up_email(text, text, text, text, text, text, boolean) FROM PUBLIC;
+REVOKE ALL ON FUNCTION auth_ext.sign_in_email(text, text, text, text, boolean) FROM PUBLIC;
+REVOKE ALL ON FUNCTION auth_ext.get_session(text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION auth_ext.sign_out(text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION auth_ext.revoke_sessions(text, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION auth_ext.change_password(text, text, text, boolean) FROM PUBLIC;
+REVOKE ALL ON FUNCTION auth_ext.set_password(text, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION auth_ext.delete_user(text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION auth_ext.authenticate_session(text) FROM PUBLIC;
+
+CREATE FUNCTION auth_ext.grant_app_role(role name)
+RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  EXECUTE format('GRANT USAGE ON SCHEMA auth_ext TO %I', role);
+  EXECUTE format('GRANT EXECUTE ON FUNCTION auth_ext.sign_up_email(text, text, text, text, text, text, boolean),
+                  auth_ext.sign_in_email(text, text, text, text, boolean), auth_ext.get_session(text),
+                  auth_ext.sign_out(text), auth_ext.change_password(text, text, text, boolean),
+                  auth_ext.authenticate_session(text), auth_ext.authenticate(text), auth_ext.verify_jwt(text, jsonb),
+                  auth_ext.user_id(), auth_ext.claims() TO %I', role);
+END
+$$;
+REVOKE ALL ON FUNCTION auth_ext.grant_app_role(name) FROM PUBLIC;
+COMMENT ON FUNCTION auth_ext.grant_app_role(name) IS
+'Grants an application role (e.g. FastAPI''s) what it needs: USAGE on schema auth_ext and EXECUTE on sign-up, sign-in, '
+'get_session, sign_out, change_password, authenticate, authenticate_session, verify_jwt, user_id, claims. It needs no '
+'privilege on Better Auth''s tables. revoke_sessions, set_password and delete_user stay with the owner.';
