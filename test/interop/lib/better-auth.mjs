@@ -39,7 +39,11 @@ export function createBetterAuth({ pool, secret = SECRET, jwt: jwtOptions = {}, 
   /** Runs Better Auth's own migrator; returns what it found to do before running. */
   async function migrate({ run = true } = {}) {
     const m = await getMigrations(options);
-    const plan = { toBeCreated: m.toBeCreated.map((t) => t.table), toBeAdded: m.toBeAdded.map((t) => t.table) };
+    const plan = {
+      toBeCreated: m.toBeCreated.map((t) => t.table),
+      toBeAdded: m.toBeAdded.map((t) => t.table),
+      toBeAddedIndexes: m.toBeAddedIndexes.map((i) => i.name ?? i.table),
+    };
     if (run) await m.runMigrations();
     return plan;
   }
