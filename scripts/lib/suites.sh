@@ -34,18 +34,20 @@ suite_pgtap() {
   pg_prove --dbname auth_ext_pgtap --ext .sql "${files[@]}"
 }
 
-# Concurrency specs in test/isolation, run by pg_isolation_regress.
+# Concurrency specs in test/isolation, run by pg_isolation_regress, then a stress run of many
+# concurrent sign-ups with one email (test/stress/concurrent_signup.sh).
 suite_isolation() {
-  local specs=(test/isolation/specs/*.spec)
-  [ -e "${specs[0]}" ] || { echo "no isolation specs yet"; return 0; }
+  local specs=(test/isolation/specs/*.spec) schedule=() s
+  for s in "${specs[@]}"; do schedule+=("$(basename "$s" .spec)"); done
+  psql -X -q -d postgres -c 'SET client_min_messages = warning' -c 'DROP DATABASE IF EXISTS auth_ext_isolation' >/dev/null
+  cluster_create_db auth_ext_isolation
   local pgxs_dir
   pgxs_dir=$(dirname "$("$(pg_config_path)" --pgxs)")/..
-  local schedule=()
-  for s in "${specs[@]}"; do schedule+=("$(basename "$s" .spec)"); done
   "$pgxs_dir/test/isolation/pg_isolation_regress" --use-existing \
     --inputdir=test/isolation --outputdir=build/isolation \
     --bindir="$("$(pg_config_path)" --bindir)" --dbname=auth_ext_isolation \
     "${schedule[@]}" || { cat build/isolation/regression.diffs 2>/dev/null; return 1; }
+  bash test/stress/concurrent_signup.sh auth_ext_isolation
 }
 
 # Short libFuzzer runs over the core parsers (longer runs: make fuzz FUZZ_SECONDS=600).

@@ -1,0 +1,115 @@
+-- pgTAP: account operations — rows as Better Auth writes them, every error path with its SQLSTATE
+-- and message, the session credential forms, refresh and expiry, and the application role's
+-- privileges.
+BEGIN;
+SELECT plan(59);
+
+SELECT throws_ok($$SELECT auth_ext.sign_up_email('a@example.com', 'password123', 'A')$$, '42P01', NULL,
+                 'without Better Auth''s tables: 42P01 (with a check_schema() hint)');
+SELECT auth_ext.create_better_auth_schema();
+SELECT is_empty('SELECT * FROM auth_ext.check_schema()', 'a fresh schema is healthy');
+SELECT lives_ok('SELECT auth_ext.create_better_auth_schema()', 'create_better_auth_schema is idempotent');
+
+-- ---- sign-up ----
+CREATE TEMP TABLE r AS SELECT auth_ext.sign_up_email('Alice.Smith@Example.COM', 'password123', 'Alice', NULL, '203.0.113.9', 'pgtap') AS j;
+SELECT is((SELECT j->'user'->>'email' FROM r), 'alice.smith@example.com', 'the email is stored lower case');
+SELECT matches((SELECT j->>'token' FROM r), '^[A-Za-z0-9]{32}$', 'the session token is 32 characters of Better Auth''s alphabet');
+SELECT matches((SELECT j->'user'->>'id' FROM r), '^[A-Za-z0-9]{32}$', 'the user id is a 32-character Better Auth id');
+SELECT is((SELECT j->'session'->>'token' FROM r), (SELECT j->>'token' FROM r), 'token and session.token agree');
+SELECT matches((SELECT j->'user'->>'createdAt' FROM r), '^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$', 'timestamps are JavaScript ISO strings');
+SELECT is((SELECT "emailVerified" FROM "user"), false, 'emailVerified is false');
+SELECT is((SELECT count(*)::int FROM account WHERE "providerId" = 'credential' AND "accountId" = "userId"), 1,
+          'one credential account with accountId = user id');
+SELECT ok((SELECT auth_ext.verify_password('password123', password) FROM account), 'the stored hash verifies');
+SELECT ok((SELECT "accessToken" IS NULL AND "refreshToken" IS NULL AND "idToken" IS NULL AND scope IS NULL FROM account), 'OAuth columns are NULL');
+SELECT is((SELECT "ipAddress" || '|' || "userAgent" FROM session), '203.0.113.9|pgtap', 'ip and user agent are stored');
+SELECT is((SELECT "expiresAt" - "createdAt" FROM session), interval '7 days', 'the session lasts expiresIn (7 days)');
+SELECT is((SELECT ("j"->'session'->>'expiresAt')::timestamptz - ("j"->'session'->>'createdAt')::timestamptz FROM
+           (SELECT auth_ext.sign_up_email('nobody.remembers@example.com', 'password123', 'N', NULL, NULL, NULL, false) AS j) x),
+          interval '1 day', 'remember_me = false: one day');
+SELECT is((SELECT "ipAddress" || '|' || "userAgent" FROM session s JOIN "user" u ON u.id = s."userId" WHERE u.email = 'nobody.remembers@example.com'),
+          '|', 'unknown ip and user agent are empty strings, not NULL');
+
+SELECT throws_ok($$SELECT auth_ext.sign_up_email('alice.smith@example.com', 'password123', 'Again')$$, '23505',
+                 'USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL: User already exists. Use another email.', 'a duplicate email is 23505');
+SELECT throws_ok($$SELECT auth_ext.sign_up_email('ALICE.SMITH@example.com', 'password123', 'Again')$$, '23505',
+                 'USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL: User already exists. Use another email.', 'also when it differs only in case');
+SELECT throws_ok($$SELECT auth_ext.sign_up_email('not-an-email', 'password123', 'X')$$, '22023', 'INVALID_EMAIL: Invalid email', 'an invalid email');
+SELECT throws_ok($$SELECT auth_ext.sign_up_email(' padded@example.com', 'password123', 'X')$$, '22023', 'INVALID_EMAIL: Invalid email', 'no trimming, as Better Auth');
+SELECT throws_ok($$SELECT auth_ext.sign_up_email('tld@example.c0m', 'password123', 'X')$$, '22023', 'INVALID_EMAIL: Invalid email', 'a top-level domain of letters only');
+SELECT throws_ok($$SELECT auth_ext.sign_up_email('x@example.com', '1234567', 'X')$$, '22023', 'PASSWORD_TOO_SHORT: Password too short', '7 characters is too short');
+SELECT throws_ok($$SELECT auth_ext.sign_up_email('x@example.com', repeat('x', 129), 'X')$$, '22023', 'PASSWORD_TOO_LONG: Password too long', '129 characters is too long');
+SELECT lives_ok($$SELECT auth_ext.sign_up_email('emoji@example.com', U&'\+01F511\+01F511\+01F511\+01F511', 'E')$$,
+                'four emoji are 8 UTF-16 units: long enough, as in Better Auth');
+SELECT throws_ok($$SELECT auth_ext.sign_up_email('x@example.com', 'password123', NULL)$$, '22023', 'VALIDATION_ERROR: Name is required', 'name is required');
+SELECT throws_ok($$SELECT auth_ext.sign_up_email('x@example.com', '', 'X')$$, '22023', 'VALIDATION_ERROR: Password is required', 'an empty password');
+SELECT is((SELECT count(*)::int FROM "user" WHERE email = 'x@example.com'), 0, 'failed sign-ups leave no rows');
+
+-- ---- sign-in ----
+SELECT is((auth_ext.sign_in_email('ALICE.SMITH@example.com', 'password123'))->'user'->>'email', 'alice.smith@example.com', 'sign-in, any case');
+SELECT throws_ok($$SELECT auth_ext.sign_in_email('alice.smith@example.com', 'password124')$$, '28P01',
+                 'INVALID_EMAIL_OR_PASSWORD: Invalid email or password', 'a wrong password is 28P01');
+SELECT throws_ok($$SELECT auth_ext.sign_in_email('nobody@example.com', 'password123')$$, '28P01',
+                 'INVALID_EMAIL_OR_PASSWORD: Invalid email or password', 'an unknown email is the same error');
+SELECT throws_ok($$SELECT auth_ext.sign_in_email('alice.smith@example.com', 'p')$$, '28P01', NULL,
+                 'sign-in checks only the maximum length (a 1-character password is 401, not 400)');
+SELECT throws_ok($$SELECT auth_ext.sign_in_email('bad', 'password123')$$, '22023', 'INVALID_EMAIL: Invalid email', 'sign-in with an invalid email');
+UPDATE account SET password = 'garbage' WHERE "userId" = (SELECT id FROM "user" WHERE email = 'emoji@example.com');
+SELECT throws_ok($$SELECT auth_ext.sign_in_email('emoji@example.com', 'whatever-password')$$, '22P02', 'stored password hash is malformed',
+                 'a malformed stored hash is a coded error, not a crash (Better Auth answers 500)');
+SELECT is((SELECT count(*)::int FROM auth_ext.check_schema() WHERE problem LIKE '%malformed password hashes%'), 1, 'check_schema reports it');
+
+-- ---- sessions: credential forms, expiry, refresh, sign-out ----
+INSERT INTO session (id, "expiresAt", token, "createdAt", "updatedAt", "ipAddress", "userAgent", "userId")
+SELECT 'contractSession00000000000000001', now() + interval '7 days', 'G1kNA9QMICNACjGhPDKGzyq7BUKdPInG', now(), now(), '', '', id
+FROM "user" WHERE email = 'alice.smith@example.com';
+SELECT is(auth_ext.get_session('G1kNA9QMICNACjGhPDKGzyq7BUKdPInG')->'user'->>'email', 'alice.smith@example.com', 'the bare token');
+SELECT throws_ok($$SELECT auth_ext.get_session('G1kNA9QMICNACjGhPDKGzyq7BUKdPInG.zMZPmTrsUaiEY7Tw39tLfa1G3iKzPUK%2B2GlT09B7ECo%3D')$$,
+                 '55000', 'signed session cookies need the better_auth_secret setting', 'a signed value without the secret configured: 55000');
+SELECT auth_ext.configure('better_auth_secret', 'interop-harness-secret-5f8a1c2e9b7d4036a1e2c3b4d5e6f708');
+SELECT is(auth_ext.get_session('G1kNA9QMICNACjGhPDKGzyq7BUKdPInG.zMZPmTrsUaiEY7Tw39tLfa1G3iKzPUK%2B2GlT09B7ECo%3D')->'session'->>'id',
+          'contractSession00000000000000001', 'the real Better Auth cookie value (contract §3), URL-encoded');
+SELECT is(auth_ext.get_session('Bearer G1kNA9QMICNACjGhPDKGzyq7BUKdPInG.zMZPmTrsUaiEY7Tw39tLfa1G3iKzPUK+2GlT09B7ECo=')->'session'->>'id',
+          'contractSession00000000000000001', 'the bearer form with a decoded signature');
+SELECT is(auth_ext.get_session('G1kNA9QMICNACjGhPDKGzyq7BUKdPInG.AMZPmTrsUaiEY7Tw39tLfa1G3iKzPUK+2GlT09B7ECo='), NULL, 'a bad signature finds nothing');
+SELECT is(auth_ext.get_session('no-such-token'), NULL, 'an unknown token finds nothing');
+UPDATE session SET "expiresAt" = now() + interval '5 days' WHERE token = 'G1kNA9QMICNACjGhPDKGzyq7BUKdPInG';
+SELECT is((auth_ext.get_session('G1kNA9QMICNACjGhPDKGzyq7BUKdPInG')->'session'->>'expiresAt')::timestamptz,
+          date_trunc('milliseconds', now()) + interval '7 days', 'older than updateAge: the session is extended to now + expiresIn');
+UPDATE session SET "expiresAt" = now() - interval '1 second' WHERE token = 'G1kNA9QMICNACjGhPDKGzyq7BUKdPInG';
+SELECT is(auth_ext.get_session('G1kNA9QMICNACjGhPDKGzyq7BUKdPInG'), NULL, 'an expired session is not returned');
+SELECT is((SELECT count(*)::int FROM session WHERE token = 'G1kNA9QMICNACjGhPDKGzyq7BUKdPInG'), 0, 'and its row is deleted');
+SELECT ok(auth_ext.sign_out((SELECT j->>'token' FROM r)), 'sign_out deletes the session');
+SELECT is(auth_ext.get_session((SELECT j->>'token' FROM r)), NULL, 'a signed-out session is gone at once');
+
+-- ---- passwords, revocation, deletion ----
+SELECT throws_ok(format('SELECT auth_ext.change_password(%L, %L, %L)', (SELECT id FROM "user" WHERE email = 'alice.smith@example.com'), 'wrong-current', 'new-password-1'),
+                 '28P01', 'INVALID_PASSWORD: Invalid password', 'change_password with a wrong current password');
+SELECT matches((auth_ext.change_password((SELECT id FROM "user" WHERE email = 'alice.smith@example.com'), 'password123', 'new-password-1'))->>'token',
+               '^[A-Za-z0-9]{32}$', 'change_password returns a new session');
+SELECT is((SELECT count(*)::int FROM session s JOIN "user" u ON u.id = s."userId" WHERE u.email = 'alice.smith@example.com'), 1,
+          'and revoked every other session');
+SELECT throws_ok($$SELECT auth_ext.set_password('no-such-user', 'new-password-2')$$, 'P0002', 'USER_NOT_FOUND: User not found', 'set_password for an unknown user');
+SELECT lives_ok(format('SELECT auth_ext.set_password(%L, %L)', (SELECT id FROM "user" WHERE email = 'emoji@example.com'), 'repaired-password'),
+                'set_password rewrites a malformed hash');
+SELECT is((auth_ext.sign_in_email('emoji@example.com', 'repaired-password'))->'user'->>'email', 'emoji@example.com', 'and the user signs in again');
+SELECT is(auth_ext.revoke_sessions((SELECT id FROM "user" WHERE email = 'emoji@example.com')), 2,
+          'revoke_sessions deletes the user''s sessions (sign-up and sign-in)');
+SELECT ok(auth_ext.delete_user((SELECT id FROM "user" WHERE email = 'emoji@example.com')), 'delete_user');
+SELECT is((SELECT count(*)::int FROM account a WHERE NOT EXISTS (SELECT 1 FROM "user" u WHERE u.id = a."userId")), 0, 'accounts cascade');
+
+-- ---- the application role: functions only, no table privileges ----
+CREATE ROLE auth_ext_pgtap_app;
+SELECT auth_ext.grant_app_role('auth_ext_pgtap_app');
+SET ROLE auth_ext_pgtap_app;
+SELECT matches((auth_ext.sign_up_email('app.user@example.com', 'app-password-1', 'App'))->>'token', '^[A-Za-z0-9]{32}$',
+               'the application role signs up');
+SELECT is((auth_ext.get_session((auth_ext.sign_in_email('app.user@example.com', 'app-password-1'))->>'token'))->'user'->>'email',
+          'app.user@example.com', 'signs in and validates the session');
+SELECT throws_ok('SELECT password FROM account', '42501', NULL, 'but cannot read account.password');
+SELECT throws_ok($$SELECT auth_ext.delete_user('x')$$, '42501', NULL, 'nor call the administrative functions');
+SELECT throws_ok($$SELECT value FROM auth_ext.setting$$, '42501', NULL, 'nor read the secrets');
+RESET ROLE;
+
+SELECT * FROM finish();
+ROLLBACK;
