@@ -31,14 +31,11 @@ COMMENT ON FUNCTION auth_ext._session_token_from_credential(text) IS
 
 CREATE FUNCTION auth_ext._setting_value(name text)
 RETURNS text
-LANGUAGE sql STABLE
-SET search_path = pg_catalog, pg_temp
-AS $$
-  SELECT COALESCE((SELECT s.value FROM auth_ext.setting s WHERE s.name OPERATOR(pg_catalog.=) _setting_value.name),
-                  (SELECT d.default_value FROM auth_ext.setting_definitions() d WHERE d.name OPERATOR(pg_catalog.=) _setting_value.name))
-$$;
+AS 'MODULE_PATHNAME', 'auth_ext_setting_value'
+LANGUAGE C STRICT STABLE PARALLEL SAFE;
 REVOKE ALL ON FUNCTION auth_ext._setting_value(text) FROM PUBLIC;
-COMMENT ON FUNCTION auth_ext._setting_value(text) IS 'Internal: the value of a setting in force (owner only).';
+COMMENT ON FUNCTION auth_ext._setting_value(text) IS
+'Internal: the value in force of a non-secret setting, from the per-backend cache (owner only).';
 
 CREATE FUNCTION auth_ext._js_dates(row_json jsonb)
 RETURNS jsonb
@@ -252,37 +249,51 @@ AS $$
 DECLARE
   s text := auth_ext._setting_value('better_auth_schema');
   session_token text;
-  found_session jsonb;
-  found_user jsonb;
-  expires_in interval := make_interval(secs => auth_ext._setting_value('session_expires_in_seconds')::integer);
-  update_age interval := make_interval(secs => auth_ext._setting_value('session_update_age_seconds')::integer);
+  result jsonb;
   expires_at timestamptz;
-  now_ms timestamptz := date_trunc('milliseconds', now());
-  writable boolean := current_setting('transaction_read_only') = 'off';
+  expires_in interval;
 BEGIN
-  PERFORM auth_ext._require_tables(s);
+  IF to_regclass(format('%I.session', s)) IS NULL THEN
+    PERFORM auth_ext._require_tables(s);
+  END IF;
   session_token := auth_ext._session_token_from_credential(credential);
   IF session_token IS NULL OR session_token = '' THEN
     RETURN NULL;
   END IF;
-  EXECUTE format('SELECT to_jsonb(se), to_jsonb(u) FROM %I.session se JOIN %I."user" u ON u.id = se."userId"
-                  WHERE se.token = $1', s, s)
-    INTO found_session, found_user USING session_token;
-  IF found_session IS NULL THEN
+  -- Static SQL, planned once per schema: Better Auth's schema comes after pg_catalog on this
+  -- function's own search_path (the SET clause above restores the caller's on exit), and every
+  -- function and operator below is qualified, so only the two tables resolve through it.
+  PERFORM set_config('search_path', format('pg_catalog, %I, pg_temp', s), true);
+  SELECT pg_catalog.jsonb_build_object(
+           'session', pg_catalog.to_jsonb(se) OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object(
+              'expiresAt', pg_catalog.to_char(pg_catalog.timezone('UTC', se."expiresAt"), 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+              'createdAt', pg_catalog.to_char(pg_catalog.timezone('UTC', se."createdAt"), 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+              'updatedAt', pg_catalog.to_char(pg_catalog.timezone('UTC', se."updatedAt"), 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')),
+           'user', pg_catalog.to_jsonb(u) OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object(
+              'createdAt', pg_catalog.to_char(pg_catalog.timezone('UTC', u."createdAt"), 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+              'updatedAt', pg_catalog.to_char(pg_catalog.timezone('UTC', u."updatedAt"), 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))),
+         se."expiresAt"
+    INTO result, expires_at
+    FROM session se JOIN "user" u ON u.id OPERATOR(pg_catalog.=) se."userId"
+   WHERE se.token OPERATOR(pg_catalog.=) session_token;
+  IF result IS NULL THEN
     RETURN NULL;
   END IF;
-  expires_at := (found_session->>'expiresAt')::timestamptz;
+  expires_in := make_interval(secs => auth_ext._setting_value('session_expires_in_seconds')::integer);
   IF expires_at <= now() THEN
-    IF writable THEN
-      EXECUTE format('DELETE FROM %I.session WHERE token = $1', s) USING session_token;
+    IF current_setting('transaction_read_only') = 'off' THEN
+      DELETE FROM session WHERE token OPERATOR(pg_catalog.=) session_token;
     END IF;
     RETURN NULL;
   END IF;
-  IF writable AND expires_at - expires_in + update_age <= now() THEN  -- Better Auth's sliding refresh
-    EXECUTE format('UPDATE %I.session AS se SET "expiresAt" = $2, "updatedAt" = $3 WHERE token = $1 RETURNING to_jsonb(se)', s)
-      INTO found_session USING session_token, now_ms + expires_in, now_ms;
+  IF expires_at - expires_in + make_interval(secs => auth_ext._setting_value('session_update_age_seconds')::integer) <= now()
+     AND current_setting('transaction_read_only') = 'off' THEN  -- Better Auth's sliding refresh
+    UPDATE session SET "expiresAt" = pg_catalog.date_trunc('milliseconds', pg_catalog.now()) OPERATOR(pg_catalog.+) expires_in,
+                       "updatedAt" = pg_catalog.date_trunc('milliseconds', pg_catalog.now())
+     WHERE token OPERATOR(pg_catalog.=) session_token;
+    RETURN auth_ext.get_session(session_token);
   END IF;
-  RETURN jsonb_build_object('session', auth_ext._js_dates(found_session), 'user', auth_ext._js_dates(found_user));
+  RETURN result;
 END
 $$;
 COMMENT ON FUNCTION auth_ext.get_session(text) IS

@@ -270,3 +270,16 @@ AUTH_EXT_SQL_FUNCTION(auth_ext_settings_changed) {
   CacheInvalidateRelcache(trigdata->tg_relation);
   return PointerGetDatum(nullptr);
 }
+
+// _setting_value(name) returns text: the value in force (secrets excluded: NULL), from the cache.
+AUTH_EXT_SQL_FUNCTION(auth_ext_setting_value) {
+  char* name = text_to_cstring(PG_GETARG_TEXT_PP(0));
+  int index = auth_ext::pg::FindDefinition(name);
+  if (index < 0) {
+    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("unknown auth_ext setting \"%s\"", name)));
+  }
+  if (kDefinitions[index].kind == auth_ext::pg::Kind::kSecret) PG_RETURN_NULL();
+  const char* value = auth_ext::pg::SettingValue(static_cast<auth_ext::pg::Setting>(index));
+  if (value == nullptr) PG_RETURN_NULL();
+  PG_RETURN_TEXT_P(cstring_to_text(value));
+}

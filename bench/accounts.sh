@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Account operations benchmark, one run, against baselines from the same run:
+#   sign_up_email / sign_in_email against hash_password / verify_password, interleaved in one
+#   backend (median of N=30): the time beyond one scrypt;
+#   get_session against a plain indexed SELECT on session.token joined to the user
+#   (pgbench, 2 clients, random tokens over 10 000 sessions).
+# Usage: bench/accounts.sh [seconds per get_session run, default 10]
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+source "$HERE/../scripts/lib/cluster.sh"
+source "$HERE/../scripts/lib/build.sh"
+SECS=${1:-10}
+cd "$AUTH_EXT_ROOT"
+
+build_and_install
+if [ -z "${PGHOST:-}" ] || ! psql -X -q -d postgres -c 'select 1' >/dev/null 2>&1; then cluster_start; else CLUSTER_DIR=""; fi
+DB=auth_ext_bench_accounts
+psql -X -q -d postgres -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
+psql -X -q -v ON_ERROR_STOP=1 -d "$DB" >/dev/null <<'SQL'
+CREATE EXTENSION auth_ext;
+SELECT auth_ext.create_better_auth_schema();
+SELECT auth_ext.sign_up_email('bench@example.com', 'bench-password-1', 'Bench');
+INSERT INTO session (id, "expiresAt", token, "createdAt", "updatedAt", "ipAddress", "userAgent", "userId")
+SELECT 'benchsession' || lpad(i::text, 20, '0'), now() + interval '7 days', 'benchtoken' || lpad(i::text, 22, '0'),
+       now(), now(), '', '', (SELECT id FROM "user")
+FROM generate_series(1, 10000) i;
+ANALYZE;
+SQL
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"; cluster_stop' EXIT
+printf '%s\n' '\set i random(1, 10000)' "SELECT auth_ext.get_session('benchtoken' || lpad(:i::text, 22, '0'));" > "$tmp/get_session.sql"
+printf '%s\n' '\set i random(1, 10000)' "SELECT s.*, u.* FROM session s JOIN \"user\" u ON u.id = s.\"userId\" WHERE s.token = 'benchtoken' || lpad(:i::text, 22, '0');" > "$tmp/select.sql"
+
+tps() {
+  local script=$1; shift
+  pgbench -n -M prepared -c 2 -j 2 -T "$SECS" -f "$script" "$@" "$DB" 2>/dev/null | sed -n 's/^tps = \([0-9.]*\).*/\1/p'
+}
+# Per-call cost, interleaved in one backend so scrypt's jitter hits both sides alike (median of N).
+N=${N:-30}
+read -r hash_ms signup_ms verify_ms signin_ms < <(psql -X -q -At -F ' ' -d "$DB" <<SQL
+CREATE TEMP TABLE t (kind text, ms float8);
+DO \$\$
+DECLARE stored text := (SELECT password FROM account LIMIT 1); t0 timestamptz;
+BEGIN
+  FOR i IN 1..$N LOOP
+    t0 := clock_timestamp(); PERFORM auth_ext.hash_password('bench-password-1');
+    INSERT INTO t VALUES ('hash', extract(epoch FROM clock_timestamp() - t0) * 1000);
+    t0 := clock_timestamp(); PERFORM auth_ext.sign_up_email('u' || i || '-' || pg_backend_pid() || '@bench.example', 'bench-password-1', 'U');
+    INSERT INTO t VALUES ('signup', extract(epoch FROM clock_timestamp() - t0) * 1000);
+    t0 := clock_timestamp(); PERFORM auth_ext.verify_password('bench-password-1', stored);
+    INSERT INTO t VALUES ('verify', extract(epoch FROM clock_timestamp() - t0) * 1000);
+    t0 := clock_timestamp(); PERFORM auth_ext.sign_in_email('bench@example.com', 'bench-password-1');
+    INSERT INTO t VALUES ('signin', extract(epoch FROM clock_timestamp() - t0) * 1000);
+  END LOOP;
+END \$\$;
+SELECT string_agg(m::text, ' ' ORDER BY o) FROM (
+  SELECT k.o, percentile_cont(0.5) WITHIN GROUP (ORDER BY t.ms) AS m
+  FROM t JOIN (VALUES ('hash', 1), ('signup', 2), ('verify', 3), ('signin', 4)) k(kind, o) USING (kind) GROUP BY k.o) x;
+SQL
+)
+select_tps=$(tps "$tmp/select.sql")
+get_tps=$(tps "$tmp/get_session.sql")
+select_tps2=$(tps "$tmp/select.sql")
+awk -v n="$N" -v h="$hash_ms" -v su="$signup_ms" -v v="$verify_ms" -v si="$signin_ms" -v s1="$select_tps" -v s2="$select_tps2" -v g="$get_tps" 'BEGIN {
+  printf "per call, median of %d interleaved calls in one backend:\n", n
+  printf "  sign_up_email  %7.1f ms (%.1f/s)  hash_password   %7.1f ms  beyond one scrypt: %+.2f ms\n", su, 1000 / su, h, su - h
+  printf "  sign_in_email  %7.1f ms (%.1f/s)  verify_password %7.1f ms  beyond one scrypt: %+.2f ms\n", si, 1000 / si, v, si - v
+  s = (s1 + s2) / 2
+  printf "get_session, 2 clients, random tokens over 10 000 sessions:\n"
+  printf "  plain indexed SELECT on session.token + user  %8.0f TPS (before %.0f, after %.0f)\n", s, s1, s2
+  printf "  auth_ext.get_session(token)                    %8.0f TPS  ratio %.3f\n", g, g / s
+}'
