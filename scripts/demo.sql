@@ -1,5 +1,6 @@
 -- What scripts/demo.sh shows: each auth_ext feature on real calls in a fresh database.
 \pset footer off
+\set SHOW_CONTEXT never
 \echo
 \echo '== auth_ext installed'
 SELECT extname, extversion FROM pg_extension WHERE extname = 'auth_ext';
@@ -56,3 +57,19 @@ RESET ROLE;
 DROP TABLE public.todo;
 REVOKE USAGE ON SCHEMA auth_ext FROM auth_ext_demo_app;
 DROP ROLE auth_ext_demo_app;
+
+\echo
+\echo '== Accounts on Better Auth''s own tables: one call each, rows exactly as Better Auth writes them'
+SELECT auth_ext.create_better_auth_schema();
+SELECT * FROM auth_ext.check_schema();
+SELECT auth_ext.sign_up_email('Ada.Lovelace@Example.com', 'analytical-engine', 'Ada') AS signup \gset
+SELECT jsonb_pretty(:'signup'::jsonb) AS sign_up_result;
+SELECT (auth_ext.sign_in_email('ada.lovelace@example.com', 'analytical-engine'))->'user'->>'email' AS signed_in;
+\set ON_ERROR_STOP 0
+SELECT auth_ext.sign_up_email('ADA.LOVELACE@example.com', 'analytical-engine', 'Ada again');
+SELECT auth_ext.sign_in_email('ada.lovelace@example.com', 'wrong password');
+SELECT auth_ext.sign_up_email('not an email', 'analytical-engine', 'X');
+\set ON_ERROR_STOP 1
+SELECT (auth_ext.get_session((:'signup'::jsonb)->>'token'))->'user'->>'name' AS session_user;
+SELECT auth_ext.sign_out((:'signup'::jsonb)->>'token') AS signed_out,
+       auth_ext.get_session((:'signup'::jsonb)->>'token') IS NULL AS session_gone;
