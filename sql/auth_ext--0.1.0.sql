@@ -580,7 +580,7 @@ COMMENT ON FUNCTION auth_ext.sign_in_email(text, text, text, text, boolean) IS
 '{"token","user","session"}. An unknown email costs the same scrypt as a wrong password. Errors: 28P01 '
 'INVALID_EMAIL_OR_PASSWORD, 22023 INVALID_EMAIL / PASSWORD_TOO_LONG, 22P02 for a malformed stored hash.';
 
-CREATE FUNCTION auth_ext.get_session(credential text)
+CREATE FUNCTION auth_ext._get_session_slow(credential text)
 RETURNS jsonb
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -630,11 +630,21 @@ BEGIN
     UPDATE session SET "expiresAt" = pg_catalog.date_trunc('milliseconds', pg_catalog.now()) OPERATOR(pg_catalog.+) expires_in,
                        "updatedAt" = pg_catalog.date_trunc('milliseconds', pg_catalog.now())
      WHERE token OPERATOR(pg_catalog.=) session_token;
-    RETURN auth_ext.get_session(session_token);
+    RETURN auth_ext._get_session_slow(session_token);
   END IF;
   RETURN result;
 END
 $$;
+REVOKE ALL ON FUNCTION auth_ext._get_session_slow(text) FROM PUBLIC;
+COMMENT ON FUNCTION auth_ext._get_session_slow(text) IS
+'Internal: get_session''s complete path in PL/pgSQL, taken for expired sessions (deleted, as Better Auth does) and '
+'sessions due for the sliding refresh (extended); get_session answers valid sessions itself.';
+
+CREATE FUNCTION auth_ext.get_session(credential text)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'auth_ext_get_session'
+LANGUAGE C VOLATILE SECURITY DEFINER;
+
 COMMENT ON FUNCTION auth_ext.get_session(text) IS
 'Better Auth''s session lookup: accepts the bare session token, the signed cookie value token.signature (URL-encoded or '
 'not; HMAC-SHA256 with better_auth_secret, constant time), or "Bearer ..."; returns {"session","user"} or NULL. '

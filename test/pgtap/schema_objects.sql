@@ -13,6 +13,7 @@ SELECT is(
     'function auth_ext._check_password_length(text,boolean)',
     'function auth_ext._create_session(text,text,text,text,boolean)',
     'function auth_ext._credential_account(text,text)',
+    'function auth_ext._get_session_slow(text)',
     'function auth_ext._is_valid_email(text)',
     'function auth_ext._js_dates(jsonb)',
     'function auth_ext._new_id()',
