@@ -1,11 +1,10 @@
 // The C primitives under the account functions: Better Auth ids and tokens, JavaScript string
 // length, and session credentials checked against the Better Auth secret.
 #include "pg/core_call.hpp"
-#include "pg/settings.hpp"
+#include "pg/accounts/session_credential.hpp"
 
 #include "core/common/random.hpp"
 #include "core/password/utf16_length.hpp"
-#include "core/session/cookie_signature.hpp"
 
 namespace core = auth_ext::core;
 
@@ -31,17 +30,7 @@ AUTH_EXT_SQL_FUNCTION(auth_ext_utf16_length) {
 // signed cookie value or bearer value carries; NULL when a signature does not match; 55000 when a
 // signed value arrives and better_auth_secret is not configured.
 AUTH_EXT_SQL_FUNCTION(auth_ext_session_token_from_credential) {
-  text* credential_text = PG_GETARG_TEXT_PP(0);
-  std::string_view credential(VARDATA_ANY(credential_text), VARSIZE_ANY_EXHDR(credential_text));
-  const char* configured = auth_ext::pg::SettingValue(auth_ext::pg::Setting::kBetterAuthSecret);
-  char* secret = pstrdup(configured != nullptr ? configured : "");
-  size_t secret_len = strlen(secret);
-  auth_ext::pg::CoreOutcome out = auth_ext::pg::CallCore([&] {
-    return core::session::SessionTokenFromCredential(credential, std::string_view(secret, secret_len));
-  });
-  explicit_bzero(secret, secret_len);
-  pfree(secret);
-  if (!out.ok) auth_ext::pg::RaiseCoreError(out);
-  if (out.value_len == 0) PG_RETURN_NULL();
-  PG_RETURN_TEXT_P(cstring_to_text_with_len(out.value, static_cast<int>(out.value_len)));
+  char* token = auth_ext::pg::SessionTokenFromCredential(PG_GETARG_TEXT_PP(0));
+  if (token == nullptr) PG_RETURN_NULL();
+  PG_RETURN_TEXT_P(cstring_to_text(token));
 }

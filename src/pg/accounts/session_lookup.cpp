@@ -4,7 +4,7 @@
 #include "pg/core_call.hpp"
 #include "pg/settings.hpp"
 
-#include "core/session/cookie_signature.hpp"
+#include "pg/accounts/session_credential.hpp"
 
 extern "C" {
 #include "access/xact.h"
@@ -19,29 +19,11 @@ extern "C" {
 #include "utils/timestamp.h"
 }
 
-namespace core = auth_ext::core;
-
 namespace {
 
 // The prepared lookup, kept across calls; re-prepared when the schema setting changes.
 SPIPlanPtr lookup_plan = nullptr;
 char lookup_schema[NAMEDATALEN] = "";
-
-// The session token a credential carries (palloc'd), or NULL when there is none or its signature
-// does not match.
-char* TokenFromCredential(text* credential_text) {
-  std::string_view credential(VARDATA_ANY(credential_text), VARSIZE_ANY_EXHDR(credential_text));
-  const char* configured = auth_ext::pg::SettingValue(auth_ext::pg::Setting::kBetterAuthSecret);
-  char* secret = pstrdup(configured != nullptr ? configured : "");
-  size_t secret_len = strlen(secret);
-  auth_ext::pg::CoreOutcome out = auth_ext::pg::CallCore([&] {
-    return core::session::SessionTokenFromCredential(credential, std::string_view(secret, secret_len));
-  });
-  explicit_bzero(secret, secret_len);
-  pfree(secret);
-  if (!out.ok) auth_ext::pg::RaiseCoreError(out);
-  return out.value_len == 0 ? nullptr : out.value;
-}
 
 const char kLookupTemplate[] =
     "SELECT pg_catalog.jsonb_build_object("
@@ -91,7 +73,7 @@ Datum SlowPath(text* token, bool* isnull) {
 // get_session(credential text) returns jsonb: {"session","user"} for a valid session, else NULL.
 AUTH_EXT_SQL_FUNCTION(auth_ext_get_session) {
   if (PG_ARGISNULL(0)) PG_RETURN_NULL();
-  char* token = TokenFromCredential(PG_GETARG_TEXT_PP(0));
+  char* token = auth_ext::pg::SessionTokenFromCredential(PG_GETARG_TEXT_PP(0));
   if (token == nullptr || token[0] == '\0') PG_RETURN_NULL();
   char* schema = pstrdup(auth_ext::pg::SettingValue(auth_ext::pg::Setting::kBetterAuthSchema));
   const int64 expires_in = auth_ext::pg::SettingInt(auth_ext::pg::Setting::kSessionExpiresInSeconds);

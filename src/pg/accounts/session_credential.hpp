@@ -1,0 +1,13 @@
+// The session token a Better Auth credential carries, checked against the better_auth_secret
+// setting (shared by get_session and the SQL-callable primitive).
+#pragma once
+
+#include "pg/postgres_headers.hpp"
+
+namespace auth_ext::pg {
+
+// palloc'd token, or NULL when the credential carries none or its signature does not match;
+// 55000 when a signed value arrives and better_auth_secret is not configured.
+char* SessionTokenFromCredential(text* credential);
+
+}  // namespace auth_ext::pg
