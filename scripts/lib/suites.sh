@@ -59,3 +59,8 @@ suite_fuzz() {
 suite_interop() {
   (cd test/interop && npm ci --no-audit --no-fund --loglevel=error && npm test)
 }
+
+# The FastAPI package and the todo example (pytest, real HTTP through the ASGI app, real Better Auth JWTs).
+suite_python() {
+  bash scripts/lib/python_tests.sh
+}

@@ -1,0 +1,86 @@
+"""Settings from the environment, with defaults that run against the project's throwaway cluster."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from urllib.parse import quote, urlsplit, urlunsplit
+
+DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:55432/postgres"
+DEFAULT_BETTER_AUTH_URL = "http://localhost:3000"
+DEFAULT_APP_ROLE = "todo_app"
+
+
+def origin(url: str) -> str:
+    """``scheme://host[:port]`` of a URL: what Better Auth's jwt plugin puts in ``iss`` and ``aud``."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def with_user(database_url: str, user: str, password: str | None) -> str:
+    """``database_url`` with its user (and password) replaced."""
+    parts = urlsplit(database_url)
+    credentials = quote(user, safe="") + (f":{quote(password, safe='')}" if password else "")
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{credentials}@{host}"))
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the app and its setup read from the environment.
+
+    ``database_url`` is the owner's connection (setup only); the API connects as ``app_role``,
+    a role without BYPASSRLS, through ``app_database_url``.
+    """
+
+    database_url: str = DEFAULT_DATABASE_URL
+    app_role: str = DEFAULT_APP_ROLE
+    app_password: str | None = None
+    app_database_url_override: str | None = None
+    better_auth_url: str = DEFAULT_BETTER_AUTH_URL
+    jwt_issuer: str | None = None
+    jwt_audience: str | None = None
+    jwt_shared_secret: str | None = field(default=None, repr=False)
+    better_auth_secret: str | None = field(default=None, repr=False)
+    trusted_origins: tuple[str, ...] = ()
+    pool_size: int = 10
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        """Reads ``DATABASE_URL``, ``APP_DATABASE_URL``, ``TODO_APP_ROLE``, ``TODO_APP_PASSWORD``,
+        ``BETTER_AUTH_URL``, ``JWT_ISSUER``, ``JWT_AUDIENCE``, ``JWT_SHARED_SECRET``,
+        ``BETTER_AUTH_SECRET``, ``TRUSTED_ORIGINS`` (comma-separated) and ``DB_POOL_SIZE``."""
+        env = os.environ
+        return cls(
+            database_url=env.get("DATABASE_URL", DEFAULT_DATABASE_URL),
+            app_role=env.get("TODO_APP_ROLE", DEFAULT_APP_ROLE),
+            app_password=env.get("TODO_APP_PASSWORD") or None,
+            app_database_url_override=env.get("APP_DATABASE_URL") or None,
+            better_auth_url=env.get("BETTER_AUTH_URL", DEFAULT_BETTER_AUTH_URL),
+            jwt_issuer=env.get("JWT_ISSUER") or None,
+            jwt_audience=env.get("JWT_AUDIENCE") or None,
+            jwt_shared_secret=env.get("JWT_SHARED_SECRET") or None,
+            better_auth_secret=env.get("BETTER_AUTH_SECRET") or None,
+            trusted_origins=tuple(o.strip() for o in env.get("TRUSTED_ORIGINS", "").split(",") if o.strip()),
+            pool_size=int(env.get("DB_POOL_SIZE", "10")),
+        )
+
+    @property
+    def app_database_url(self) -> str:
+        """The API's own connection: ``APP_DATABASE_URL``, or ``DATABASE_URL`` as ``app_role``."""
+        return self.app_database_url_override or with_user(self.database_url, self.app_role, self.app_password)
+
+    @property
+    def issuer(self) -> str:
+        """The ``iss`` tokens must carry: ``JWT_ISSUER`` or Better Auth's base URL origin."""
+        return self.jwt_issuer or origin(self.better_auth_url)
+
+    @property
+    def audience(self) -> str:
+        """The ``aud`` tokens must carry: ``JWT_AUDIENCE`` or Better Auth's base URL origin."""
+        return self.jwt_audience or origin(self.better_auth_url)
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Better Auth uses ``__Secure-`` cookies when its base URL is https."""
+        return self.better_auth_url.startswith("https://")

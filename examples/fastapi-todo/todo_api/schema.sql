@@ -1,0 +1,36 @@
+-- The todo API's schema, run by the database owner (python -m todo_api.setup).
+-- {app_role} is the API's login role: it owns nothing and has no BYPASSRLS, so the policies
+-- below decide which rows it sees; auth_ext.user_id() is set only by a verified credential.
+
+CREATE EXTENSION IF NOT EXISTS auth_ext;
+SELECT auth_ext.create_better_auth_schema('public');
+
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = {app_role_literal}) THEN
+    EXECUTE format('CREATE ROLE %I LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE', {app_role_literal});
+  END IF;
+END
+$$;
+
+CREATE TABLE IF NOT EXISTS public.todo (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  user_id text NOT NULL DEFAULT auth_ext.user_id() REFERENCES public."user" (id) ON DELETE CASCADE,
+  title text NOT NULL CHECK (char_length(title) BETWEEN 1 AND 500),
+  completed boolean NOT NULL DEFAULT false,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS todo_user_id_id_idx ON public.todo (user_id, id);
+
+ALTER TABLE public.todo ENABLE ROW LEVEL SECURITY;
+ALTER TABLE public.todo FORCE ROW LEVEL SECURITY;
+
+DROP POLICY IF EXISTS todo_owner ON public.todo;
+CREATE POLICY todo_owner ON public.todo
+  USING (user_id = (SELECT auth_ext.user_id()))
+  WITH CHECK (user_id = (SELECT auth_ext.user_id()));
+
+GRANT USAGE ON SCHEMA public TO {app_role};
+GRANT SELECT, INSERT, UPDATE, DELETE ON public.todo TO {app_role};
+SELECT auth_ext.grant_app_role({app_role_literal});

@@ -1,0 +1,42 @@
+"""FastAPI integration for auth_ext: Better Auth credentials verified in PostgreSQL, identity set for RLS."""
+
+from .client import AsyncAuthExt, AuthContext, AuthExt
+from .credentials import (
+    SECURE_SESSION_COOKIE,
+    SESSION_COOKIE,
+    Credential,
+    CredentialKind,
+    CredentialSource,
+    read_credential,
+)
+from .errors import (
+    AuthExtError,
+    database_error_response,
+    from_database_error,
+    install_exception_handlers,
+    unauthorized,
+)
+from .identity import Identity, authenticate, authenticate_async
+from .router import auth_router, sign_session_token
+
+__all__ = [
+    "SECURE_SESSION_COOKIE",
+    "SESSION_COOKIE",
+    "AsyncAuthExt",
+    "AuthContext",
+    "AuthExt",
+    "AuthExtError",
+    "Credential",
+    "CredentialKind",
+    "CredentialSource",
+    "Identity",
+    "auth_router",
+    "authenticate",
+    "authenticate_async",
+    "database_error_response",
+    "from_database_error",
+    "install_exception_handlers",
+    "read_credential",
+    "sign_session_token",
+    "unauthorized",
+]

@@ -1,0 +1,269 @@
+"""Connection pools over the extension's SQL API, sync (:class:`AuthExt`) and async (:class:`AsyncAuthExt`).
+
+Each account call is one SQL function call in its own transaction; the authenticated
+transaction hands the route a pooled connection whose identity is set, so row-level security
+applies to every query the route makes, and commits before the response is sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass
+from typing import Any, Generic, Self, TypeVar
+from urllib.parse import urlsplit
+
+import psycopg
+from psycopg.rows import TupleRow
+from psycopg_pool import AsyncConnectionPool, ConnectionPool
+from starlette.requests import HTTPConnection
+
+from .credentials import (
+    SECURE_SESSION_COOKIE,
+    SESSION_COOKIE,
+    Credential,
+    CredentialSource,
+    read_credential,
+)
+from .errors import AuthExtError, unauthorized
+from .identity import Identity, authenticate, authenticate_async
+
+ConnT = TypeVar("ConnT", psycopg.Connection[TupleRow], psycopg.AsyncConnection[TupleRow])
+
+_SIGN_UP_SQL = "SELECT auth_ext.sign_up_email(%s, %s, %s, %s, %s, %s, %s)"
+_SIGN_IN_SQL = "SELECT auth_ext.sign_in_email(%s, %s, %s, %s, %s)"
+_GET_SESSION_SQL = "SELECT auth_ext.get_session(%s)"
+_SIGN_OUT_SQL = "SELECT auth_ext.sign_out(%s)"
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+
+@dataclass(frozen=True)
+class AuthContext(Generic[ConnT]):
+    """What an authenticated route receives: the verified identity and its connection.
+
+    ``conn`` is inside an open transaction whose identity is ``identity``; it is committed when
+    the route returns and rolled back when it raises.
+    """
+
+    identity: Identity
+    conn: ConnT
+
+    @property
+    def user_id(self) -> str:
+        """The verified user's id."""
+        return self.identity.user_id
+
+    @property
+    def user(self) -> dict[str, Any]:
+        """The verified user as Better Auth shows it."""
+        return self.identity.user
+
+
+class _AuthExtBase:
+    """Request handling shared by the sync and async clients."""
+
+    def __init__(
+        self,
+        *,
+        cookie_names: tuple[str, ...] = (SECURE_SESSION_COOKIE, SESSION_COOKIE),
+        trusted_origins: Sequence[str] | None = None,
+    ) -> None:
+        self.cookie_names = cookie_names
+        self.trusted_origins = frozenset(o.rstrip("/") for o in trusted_origins or ())
+
+    def require_credential(self, connection: HTTPConnection) -> Credential:
+        """The request's credential; 401 without one, 403 for a cookie sent by a foreign site."""
+        credential = read_credential(connection, self.cookie_names)
+        if credential is None:
+            raise unauthorized()
+        if credential.source is CredentialSource.COOKIE:
+            self.check_origin(connection)
+        return credential
+
+    def check_origin(self, connection: HTTPConnection) -> None:
+        """Refuses state-changing requests that a browser sent with the cookie from another origin (CSRF)."""
+        if connection.scope.get("method", "GET") in _SAFE_METHODS:
+            return
+        origin = connection.headers.get("origin") or connection.headers.get("referer")
+        if not origin:
+            return
+        parts = urlsplit(origin)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        own = f"{connection.url.scheme}://{connection.url.netloc}"
+        if origin != own and origin not in self.trusted_origins:
+            raise AuthExtError(403, "INVALID_ORIGIN", "Invalid origin")
+
+
+
+class AuthExt(_AuthExtBase):
+    """auth_ext over a synchronous psycopg pool (for ``def`` routes).
+
+    Use it as a context manager, or call :meth:`open` / :meth:`close` (e.g. in a FastAPI lifespan).
+    """
+
+    def __init__(
+        self,
+        conninfo: str,
+        *,
+        min_size: int = 1,
+        max_size: int = 10,
+        cookie_names: tuple[str, ...] = (SECURE_SESSION_COOKIE, SESSION_COOKIE),
+        trusted_origins: Sequence[str] | None = None,
+        pool_kwargs: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(cookie_names=cookie_names, trusted_origins=trusted_origins)
+        self.pool: ConnectionPool[psycopg.Connection[TupleRow]] = ConnectionPool(
+            conninfo, min_size=min_size, max_size=max_size, open=False, **(pool_kwargs or {})
+        )
+
+    def open(self) -> None:
+        """Opens the pool and waits for its first connections."""
+        self.pool.open(wait=True)
+
+    def close(self) -> None:
+        """Closes the pool."""
+        self.pool.close()
+
+    def __enter__(self) -> Self:
+        self.open()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _call(self, sql: str, params: tuple[Any, ...]) -> Any:
+        with self.pool.connection() as conn, conn.transaction():
+            row = conn.execute(sql, params).fetchone()
+            return row[0] if row else None
+
+    def sign_up_email(
+        self, email: str, password: str, name: str, image: str | None = None,
+        ip_address: str | None = None, user_agent: str | None = None, remember_me: bool = True,
+    ) -> dict[str, Any]:
+        """``auth_ext.sign_up_email``: ``{"token", "user", "session"}``."""
+        result: dict[str, Any] = self._call(
+            _SIGN_UP_SQL, (email, password, name, image, ip_address, user_agent, remember_me)
+        )
+        return result
+
+    def sign_in_email(
+        self, email: str, password: str, ip_address: str | None = None,
+        user_agent: str | None = None, remember_me: bool = True,
+    ) -> dict[str, Any]:
+        """``auth_ext.sign_in_email``: ``{"token", "user", "session"}``."""
+        result: dict[str, Any] = self._call(_SIGN_IN_SQL, (email, password, ip_address, user_agent, remember_me))
+        return result
+
+    def get_session(self, credential: str) -> dict[str, Any] | None:
+        """``auth_ext.get_session``: ``{"session", "user"}``, or None when there is no valid session."""
+        result: dict[str, Any] | None = self._call(_GET_SESSION_SQL, (credential,))
+        return result
+
+    def sign_out(self, credential: str) -> bool:
+        """``auth_ext.sign_out``: deletes the session; True when there was one."""
+        return bool(self._call(_SIGN_OUT_SQL, (credential,)))
+
+    @contextmanager
+    def transaction(self, credential: Credential) -> Iterator[AuthContext[psycopg.Connection[TupleRow]]]:
+        """A pooled connection in a transaction whose identity is ``credential``'s verified user."""
+        with self.pool.connection() as conn, conn.transaction():
+            yield AuthContext(authenticate(conn, credential), conn)
+
+    def authenticated(self, request: HTTPConnection) -> Iterator[AuthContext[psycopg.Connection[TupleRow]]]:
+        """FastAPI dependency: the request's verified identity and a connection where RLS applies.
+
+        Declare it with ``Depends(auth.authenticated, scope="function")`` so the transaction
+        commits before the response is sent.
+        """
+        with self.transaction(self.require_credential(request)) as context:
+            yield context
+
+
+class AsyncAuthExt(_AuthExtBase):
+    """auth_ext over an asyncio psycopg pool (for ``async def`` routes).
+
+    Use it as an async context manager, or await :meth:`open` / :meth:`close` in a FastAPI lifespan.
+    """
+
+    def __init__(
+        self,
+        conninfo: str,
+        *,
+        min_size: int = 1,
+        max_size: int = 10,
+        cookie_names: tuple[str, ...] = (SECURE_SESSION_COOKIE, SESSION_COOKIE),
+        trusted_origins: Sequence[str] | None = None,
+        pool_kwargs: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(cookie_names=cookie_names, trusted_origins=trusted_origins)
+        self.pool: AsyncConnectionPool[psycopg.AsyncConnection[TupleRow]] = AsyncConnectionPool(
+            conninfo, min_size=min_size, max_size=max_size, open=False, **(pool_kwargs or {})
+        )
+
+    async def open(self) -> None:
+        """Opens the pool and waits for its first connections."""
+        await self.pool.open(wait=True)
+
+    async def close(self) -> None:
+        """Closes the pool."""
+        await self.pool.close()
+
+    async def __aenter__(self) -> Self:
+        await self.open()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    async def _call(self, sql: str, params: tuple[Any, ...]) -> Any:
+        async with self.pool.connection() as conn, conn.transaction():
+            row = await (await conn.execute(sql, params)).fetchone()
+            return row[0] if row else None
+
+    async def sign_up_email(
+        self, email: str, password: str, name: str, image: str | None = None,
+        ip_address: str | None = None, user_agent: str | None = None, remember_me: bool = True,
+    ) -> dict[str, Any]:
+        """``auth_ext.sign_up_email``: ``{"token", "user", "session"}``."""
+        result: dict[str, Any] = await self._call(
+            _SIGN_UP_SQL, (email, password, name, image, ip_address, user_agent, remember_me)
+        )
+        return result
+
+    async def sign_in_email(
+        self, email: str, password: str, ip_address: str | None = None,
+        user_agent: str | None = None, remember_me: bool = True,
+    ) -> dict[str, Any]:
+        """``auth_ext.sign_in_email``: ``{"token", "user", "session"}``."""
+        result: dict[str, Any] = await self._call(
+            _SIGN_IN_SQL, (email, password, ip_address, user_agent, remember_me)
+        )
+        return result
+
+    async def get_session(self, credential: str) -> dict[str, Any] | None:
+        """``auth_ext.get_session``: ``{"session", "user"}``, or None when there is no valid session."""
+        result: dict[str, Any] | None = await self._call(_GET_SESSION_SQL, (credential,))
+        return result
+
+    async def sign_out(self, credential: str) -> bool:
+        """``auth_ext.sign_out``: deletes the session; True when there was one."""
+        return bool(await self._call(_SIGN_OUT_SQL, (credential,)))
+
+    @asynccontextmanager
+    async def transaction(
+        self, credential: Credential
+    ) -> AsyncIterator[AuthContext[psycopg.AsyncConnection[TupleRow]]]:
+        """A pooled connection in a transaction whose identity is ``credential``'s verified user."""
+        async with self.pool.connection() as conn, conn.transaction():
+            yield AuthContext(await authenticate_async(conn, credential), conn)
+
+    async def authenticated(
+        self, request: HTTPConnection
+    ) -> AsyncIterator[AuthContext[psycopg.AsyncConnection[TupleRow]]]:
+        """FastAPI dependency: the request's verified identity and a connection where RLS applies.
+
+        Declare it with ``Depends(auth.authenticated, scope="function")`` so the transaction
+        commits before the response is sent.
+        """
+        async with self.transaction(self.require_credential(request)) as context:
+            yield context
