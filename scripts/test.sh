@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test suite against a throwaway cluster: core unit tests, pg_regress, pgTAP, isolation,
-# fuzz smoke runs, and the interop tests with the real Better Auth (npm).
+# fuzz smoke runs, the interop and plugin tests with the real Better Auth (npm), and the FastAPI tests.
 # Exits non-zero when any suite fails. Usage: scripts/test.sh [suite ...]   (default: all)
 # Set AUTH_EXT_KEEP_CLUSTER=1 to leave the cluster running afterwards.
 set -euo pipefail
@@ -15,7 +15,7 @@ install_test_deps
 build_and_install
 cluster_start
 
-ALL_SUITES=(unit regress pgtap isolation fuzz interop python)
+ALL_SUITES=(unit regress pgtap isolation fuzz interop plugin python)
 SUITES=("$@")
 [ ${#SUITES[@]} -eq 0 ] && SUITES=("${ALL_SUITES[@]}")
 

@@ -60,6 +60,12 @@ suite_interop() {
   (cd test/interop && npm ci --no-audit --no-fund --loglevel=error && npm test)
 }
 
+# The Better Auth plugin package (packages/better-auth-auth-ext): type-checked build, then its tests
+# against the real, pinned Better Auth on the same cluster (node's test runner).
+suite_plugin() {
+  (cd packages/better-auth-auth-ext && npm ci --no-audit --no-fund --loglevel=error && npm test)
+}
+
 # The FastAPI package and the todo example (pytest, real HTTP through the ASGI app, real Better Auth JWTs).
 suite_python() {
   bash scripts/lib/python_tests.sh

@@ -1,0 +1,53 @@
+// auth_ext raises '<CODE>: <message>' with a SQLSTATE; this turns those into the APIErrors Better
+// Auth itself throws for the same condition (same HTTP status, code and message).
+import { APIError, BASE_ERROR_CODES } from "better-auth";
+
+type Status = "BAD_REQUEST" | "UNAUTHORIZED" | "NOT_FOUND" | "UNPROCESSABLE_ENTITY";
+
+/** Better Auth's status for each error code auth_ext raises, keyed by SQLSTATE then code. */
+const STATUS_BY_SQLSTATE: Record<string, Record<string, Status>> = {
+  "23505": { USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL: "UNPROCESSABLE_ENTITY", USER_ALREADY_EXISTS: "UNPROCESSABLE_ENTITY" },
+  "22023": {
+    INVALID_EMAIL: "BAD_REQUEST",
+    PASSWORD_TOO_SHORT: "BAD_REQUEST",
+    PASSWORD_TOO_LONG: "BAD_REQUEST",
+    VALIDATION_ERROR: "BAD_REQUEST",
+  },
+  "28P01": { INVALID_EMAIL_OR_PASSWORD: "UNAUTHORIZED", INVALID_PASSWORD: "BAD_REQUEST" },
+  P0002: { USER_NOT_FOUND: "NOT_FOUND", CREDENTIAL_ACCOUNT_NOT_FOUND: "BAD_REQUEST" },
+};
+
+const MESSAGE_PATTERN = /^([A-Z][A-Z0-9_]*): (.*)$/s;
+
+/**
+ * The Better Auth APIError for an auth_ext error, or undefined when the error is anything else
+ * (connection failure, missing tables, read-only replica…), which the caller should rethrow.
+ */
+export function toAPIError(error: unknown): APIError | undefined {
+  if (typeof error !== "object" || error === null) return undefined;
+  const { code: sqlstate, message } = error as { code?: unknown; message?: unknown };
+  if (typeof sqlstate !== "string" || typeof message !== "string") return undefined;
+  const match = MESSAGE_PATTERN.exec(message);
+  if (!match) return undefined;
+  const [, code, detail] = match as unknown as [string, string, string];
+  const status = STATUS_BY_SQLSTATE[sqlstate]?.[code];
+  if (!status) return undefined;
+  // Better Auth words VALIDATION_ERROR per failing field, so auth_ext's own detail is kept for it.
+  const known = code === "VALIDATION_ERROR"
+    ? undefined
+    : (BASE_ERROR_CODES as Record<string, { code: string; message: string } | undefined>)[code];
+  return APIError.from(status, { code, message: known?.message ?? detail });
+}
+
+/**
+ * Any other database error, reduced to its message and SQLSTATE. Driver errors carry a `detail`
+ * such as "Failing row contains (…)", which can hold a session token or password hash, and
+ * Better Auth logs unexpected errors whole, so the original is not passed on.
+ */
+export function withoutRowDetail(error: unknown): Error {
+  if (typeof error !== "object" || error === null || !("message" in error)) return new Error(String(error));
+  const { message, code } = error as { message: unknown; code?: unknown };
+  const reduced = new Error(`auth_ext: ${String(message)}`) as Error & { code?: string };
+  if (typeof code === "string") reduced.code = code;
+  return reduced;
+}

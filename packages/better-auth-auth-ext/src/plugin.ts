@@ -1,0 +1,232 @@
+// The Better Auth server plugin: `/sign-up/email` and `/sign-in/email` keep their paths, request
+// and response shapes, cookies and hook pipeline, but write through ONE auth_ext SQL call each
+// (auth_ext.sign_up_email / auth_ext.sign_in_email), so sign-up is atomic over any driver,
+// including drivers without transactions such as Neon's HTTP driver.
+//
+// Mechanism: Better Auth merges plugin endpoints over its core endpoints by key, so the endpoints
+// below, registered as `signUpEmail` and `signInEmail`, replace the core ones for the router and
+// for `auth.api.*`. They reuse the core endpoints' options (body schema, CSRF middleware,
+// metadata), so body validation errors are Better Auth's own, and they run through the full
+// before/after hook pipeline (bearer's set-auth-token, user hooks, …).
+import {
+  APIError,
+  BetterAuthError,
+  type AuthContext,
+  type BetterAuthOptions,
+  type BetterAuthPlugin,
+  type GenericEndpointContext,
+  type Session,
+  type User,
+} from "better-auth";
+import { createAuthEndpoint, createEmailVerificationToken, getIP, signInEmail, signUpEmail } from "better-auth/api";
+import { setSessionCookie } from "better-auth/cookies";
+import { parseUserOutput } from "better-auth/db";
+import { toAPIError, withoutRowDetail } from "./errors.js";
+import { queryJson, resolveQuery, type AuthExtConnection, type AuthExtQuery } from "./query.js";
+
+/** What auth_ext.sign_up_email / sign_in_email return; timestamps are ISO strings. */
+interface SignResult {
+  token: string;
+  user: Omit<User, "createdAt" | "updatedAt"> & { createdAt: string; updatedAt: string };
+  session: Omit<Session, "createdAt" | "updatedAt" | "expiresAt"> & {
+    createdAt: string;
+    updatedAt: string;
+    expiresAt: string;
+  };
+}
+
+/** The columns auth_ext writes; any other field Better Auth would have to fill is unsupported. */
+const CORE_FIELDS: Record<"user" | "session" | "account", readonly string[]> = {
+  user: ["name", "email", "emailVerified", "image", "createdAt", "updatedAt"],
+  session: ["expiresAt", "token", "createdAt", "updatedAt", "ipAddress", "userAgent", "userId"],
+  account: [
+    "accountId", "providerId", "userId", "accessToken", "refreshToken", "idToken", "accessTokenExpiresAt",
+    "refreshTokenExpiresAt", "scope", "password", "createdAt", "updatedAt",
+  ],
+};
+
+/**
+ * Options Better Auth applies inside its own sign-up/sign-in writes that one auth_ext statement
+ * cannot honour. Refusing them at startup beats silently diverging from Better Auth.
+ */
+function unsupportedOptions(context: AuthContext): string[] {
+  const options: BetterAuthOptions = context.options;
+  const problems: string[] = [];
+  if (options.emailAndPassword?.requireEmailVerification) {
+    problems.push("emailAndPassword.requireEmailVerification (auth_ext signs the new user in within the same statement)");
+  }
+  if (options.emailAndPassword?.autoSignIn === false) {
+    problems.push("emailAndPassword.autoSignIn: false (auth_ext always creates the session)");
+  }
+  if (options.secondaryStorage) {
+    problems.push("secondaryStorage (auth_ext writes sessions to the database only)");
+  }
+  if (options.user?.validateUserInfo) {
+    problems.push("user.validateUserInfo");
+  }
+  for (const model of ["user", "account", "session"] as const) {
+    if (options.databaseHooks?.[model]?.create?.before) {
+      problems.push(`databaseHooks.${model}.create.before (it cannot run inside the auth_ext statement)`);
+    }
+    const table = context.tables[model];
+    if (!table) continue;
+    if (table.modelName !== model) problems.push(`a custom table name for ${model} ("${table.modelName}")`);
+    for (const [field, attribute] of Object.entries(table.fields)) {
+      if (!CORE_FIELDS[model].includes(field)) {
+        problems.push(`the extra ${model} field "${field}" (auth_ext writes Better Auth's core columns only)`);
+      } else if (attribute.fieldName && attribute.fieldName !== field) {
+        problems.push(`a custom column name for ${model}.${field}`);
+      }
+    }
+  }
+  if (options.databaseHooks?.account?.create?.after) {
+    problems.push("databaseHooks.account.create.after (auth_ext does not return the account row)");
+  }
+  return problems;
+}
+
+function toRows(result: SignResult): { user: User; session: Session } {
+  return {
+    user: { ...result.user, createdAt: new Date(result.user.createdAt), updatedAt: new Date(result.user.updatedAt) },
+    session: {
+      ...result.session,
+      expiresAt: new Date(result.session.expiresAt),
+      createdAt: new Date(result.session.createdAt),
+      updatedAt: new Date(result.session.updatedAt),
+    },
+  };
+}
+
+/** The client IP and user agent exactly as Better Auth's createSession derives them. */
+function clientInfo(ctx: GenericEndpointContext): { ipAddress: string; userAgent: string } {
+  const headers = ctx.headers ?? ctx.request?.headers;
+  if (!headers) return { ipAddress: "", userAgent: "" };
+  return { ipAddress: getIP(headers, ctx.context.options) || "", userAgent: headers.get("user-agent") || "" };
+}
+
+/** Better Auth's length rule for its configured limits (UTF-16 code units, as JavaScript counts). */
+function assertPasswordLength(ctx: GenericEndpointContext, password: string, checkMinimum: boolean): void {
+  const { minPasswordLength, maxPasswordLength } = ctx.context.password.config;
+  if (checkMinimum && password.length < minPasswordLength) {
+    throw APIError.from("BAD_REQUEST", { code: "PASSWORD_TOO_SHORT", message: "Password too short" });
+  }
+  if (password.length > maxPasswordLength) {
+    throw APIError.from("BAD_REQUEST", { code: "PASSWORD_TOO_LONG", message: "Password too long" });
+  }
+}
+
+async function callAccountFunction(query: AuthExtQuery, text: string, params: unknown[]): Promise<SignResult> {
+  try {
+    return await queryJson<SignResult>(query, text, params);
+  } catch (error) {
+    throw toAPIError(error) ?? withoutRowDetail(error);
+  }
+}
+
+/**
+ * `{ query }`: runs one SQL statement, `(text, params) => Promise<{ rows }>` (pg, or Neon's
+ * `sql.query(text, params, { fullResults: true })`); or `{ pool }`: a pg-style pool or client.
+ */
+export type AuthExtPluginOptions = AuthExtConnection;
+
+/**
+ * Better Auth plugin that makes `/sign-up/email` and `/sign-in/email` one auth_ext SQL call each.
+ * Pair it with `emailAndPassword.password: authExtPassword(...)` so the other password routes
+ * hash in the database too.
+ */
+export function authExt(pluginOptions: AuthExtPluginOptions) {
+  const query = resolveQuery(pluginOptions);
+  let lifetimeChecked = false;
+
+  /** The cookie, the session/user after hooks, and a one-time check that the lifetimes agree. */
+  async function startSession(ctx: GenericEndpointContext, rows: { user: User; session: Session }, rememberMe?: boolean) {
+    const { options, sessionConfig, logger } = ctx.context;
+    if (!lifetimeChecked && rememberMe !== false) {
+      lifetimeChecked = true;
+      const seconds = Math.round((rows.session.expiresAt.getTime() - rows.session.createdAt.getTime()) / 1000);
+      if (seconds !== sessionConfig.expiresIn) {
+        logger.warn(
+          `auth_ext creates sessions lasting ${seconds}s but Better Auth's session.expiresIn is ${sessionConfig.expiresIn}s; ` +
+            "set auth_ext.configure('session_expires_in_seconds', …) to match",
+        );
+      }
+    }
+    await setSessionCookie(ctx, rows, rememberMe === false);
+    await options.databaseHooks?.session?.create?.after?.(rows.session, ctx);
+  }
+
+  const coreSignUp = signUpEmail();
+  const coreSignIn = signInEmail();
+
+  return {
+    id: "auth-ext",
+    init(context) {
+      const problems = unsupportedOptions(context);
+      if (problems.length > 0) {
+        throw new BetterAuthError(`The auth_ext plugin cannot honour these Better Auth options: ${problems.join("; ")}`);
+      }
+    },
+    endpoints: {
+      signUpEmail: createAuthEndpoint("/sign-up/email", coreSignUp.options, async (ctx) => {
+        const { options } = ctx.context;
+        if (!options.emailAndPassword?.enabled || options.emailAndPassword.disableSignUp) {
+          throw APIError.from("BAD_REQUEST", {
+            code: "EMAIL_PASSWORD_SIGN_UP_DISABLED",
+            message: "Email and password sign up is not enabled",
+          });
+        }
+        const { name, email, password, image, callbackURL, rememberMe } = ctx.body;
+        assertPasswordLength(ctx, password, true);
+        const { ipAddress, userAgent } = clientInfo(ctx);
+        const rows = toRows(await callAccountFunction(
+          query,
+          "SELECT auth_ext.sign_up_email($1, $2, $3, $4, $5, $6, $7) AS result",
+          [email, password, name, image ?? null, ipAddress, userAgent, rememberMe !== false],
+        ));
+        await options.databaseHooks?.user?.create?.after?.(rows.user, ctx);
+        const emailVerification = options.emailVerification;
+        if (emailVerification?.sendOnSignUp && emailVerification.sendVerificationEmail) {
+          try {
+            const token = await createEmailVerificationToken(
+              ctx.context.secret, rows.user.email, undefined, emailVerification.expiresIn, { userId: rows.user.id },
+            );
+            const url = `${ctx.context.baseURL}/verify-email?token=${token}&callbackURL=${encodeURIComponent(callbackURL ?? "/")}`;
+            await ctx.context.runInBackgroundOrAwait(
+              emailVerification.sendVerificationEmail({ user: rows.user, url, token }, ctx.request),
+            );
+          } catch (error) {
+            ctx.context.logger.error("Failed to send the sign-up verification email", error);
+          }
+        }
+        await startSession(ctx, rows, rememberMe);
+        return ctx.json({ token: rows.session.token, user: parseUserOutput(options, rows.user) });
+      }),
+
+      signInEmail: createAuthEndpoint("/sign-in/email", coreSignIn.options, async (ctx) => {
+        const { options } = ctx.context;
+        if (!options.emailAndPassword?.enabled) {
+          throw APIError.from("BAD_REQUEST", {
+            code: "EMAIL_PASSWORD_DISABLED",
+            message: "Email and password is not enabled",
+          });
+        }
+        const { email, password, callbackURL, rememberMe } = ctx.body;
+        assertPasswordLength(ctx, password, false);
+        const { ipAddress, userAgent } = clientInfo(ctx);
+        const rows = toRows(await callAccountFunction(
+          query,
+          "SELECT auth_ext.sign_in_email($1, $2, $3, $4, $5) AS result",
+          [email, password, ipAddress, userAgent, rememberMe !== false],
+        ));
+        await startSession(ctx, rows, rememberMe);
+        if (callbackURL) ctx.setHeader("Location", callbackURL);
+        return ctx.json({
+          redirect: !!callbackURL,
+          token: rows.session.token,
+          url: callbackURL,
+          user: parseUserOutput(options, rows.user),
+        });
+      }),
+    },
+  } satisfies BetterAuthPlugin;
+}

@@ -1,0 +1,37 @@
+// toAPIError: auth_ext's '<CODE>: <message>' errors become Better Auth's APIErrors (status, code,
+// Better Auth's own message); anything else is left for the caller to rethrow.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { toAPIError } from "../dist/index.js";
+
+const pgError = (code, message) => Object.assign(new Error(message), { code });
+
+test("maps each auth_ext error to Better Auth's status, code and message", () => {
+  const cases = [
+    ["23505", "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL: User already exists. Use another email.", 422, "User already exists. Use another email."],
+    ["22023", "INVALID_EMAIL: Invalid email", 400, "Invalid email"],
+    ["22023", "PASSWORD_TOO_SHORT: Password too short", 400, "Password too short"],
+    ["22023", "PASSWORD_TOO_LONG: Password too long", 400, "Password too long"],
+    ["22023", "VALIDATION_ERROR: Name is required", 400, "Name is required"],
+    ["28P01", "INVALID_EMAIL_OR_PASSWORD: Invalid email or password", 401, "Invalid email or password"],
+    ["28P01", "INVALID_PASSWORD: Invalid password", 400, "Invalid password"],
+    ["P0002", "USER_NOT_FOUND: User not found", 404, "User not found"],
+    ["P0002", "CREDENTIAL_ACCOUNT_NOT_FOUND: Credential account not found", 400, "Credential account not found"],
+  ];
+  for (const [sqlstate, message, status, expected] of cases) {
+    const error = toAPIError(pgError(sqlstate, message));
+    assert.ok(error, message);
+    assert.equal(error.statusCode, status, message);
+    assert.deepEqual({ code: error.body.code, message: error.body.message }, { code: message.split(":")[0], message: expected });
+  }
+});
+
+test("leaves other errors alone", () => {
+  assert.equal(toAPIError(pgError("23505", 'duplicate key value violates unique constraint "user_email_key"')), undefined);
+  assert.equal(toAPIError(pgError("42P01", "Better Auth's tables are missing in schema \"public\"")), undefined);
+  assert.equal(toAPIError(pgError("25006", "READ_ONLY: cannot change accounts in a read-only transaction")), undefined);
+  assert.equal(toAPIError(pgError("22023", "INVALID_EMAIL_OR_PASSWORD: wrong SQLSTATE for this code")), undefined);
+  assert.equal(toAPIError(new Error("INVALID_EMAIL: no SQLSTATE")), undefined);
+  assert.equal(toAPIError("INVALID_EMAIL: a string"), undefined);
+  assert.equal(toAPIError(null), undefined);
+});

@@ -1,0 +1,63 @@
+// The grants the README documents for Better Auth's server role are enough: a role that may read
+// and write Better Auth's tables, plus auth_ext.grant_app_role, runs sign-up, sign-in, get-session,
+// change-password and sign-out through the plugin, and is not the extension owner.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import pg from "pg";
+import { PASSWORD, countRows, createAuth, createTestDatabase, uniqueEmail } from "./support.mjs";
+
+const ROLE = `auth_ext_plugin_server_${process.pid}`;
+
+/** `config` with the role as the user, in either of pg's two config shapes. */
+function asRole(config, role) {
+  if (!config.connectionString) return { ...config, user: role };
+  const url = new URL(config.connectionString);
+  url.username = role;
+  return { connectionString: url.toString() };
+}
+
+describe("the documented grants for Better Auth's server role", () => {
+  let db;
+  let rolePool;
+
+  before(async () => {
+    db = await createTestDatabase("plugin_grants");
+    const role = pg.escapeIdentifier(ROLE);
+    await db.pool.query(`DROP ROLE IF EXISTS ${role}`);
+    await db.pool.query(`CREATE ROLE ${role} LOGIN`);
+    await db.pool.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON "user", session, account, verification, jwks TO ${role}`);
+    await db.pool.query("SELECT auth_ext.grant_app_role($1)", [ROLE]);
+    rolePool = new pg.Pool({ ...asRole(db.config, ROLE), max: 4 });
+  });
+  after(async () => {
+    await rolePool?.end();
+    await db?.pool.query(`DROP OWNED BY ${pg.escapeIdentifier(ROLE)}`);
+    await db?.pool.query(`DROP ROLE IF EXISTS ${pg.escapeIdentifier(ROLE)}`);
+    await db?.drop();
+  });
+
+  test("the role is not the owner and cannot read auth_ext's settings", async () => {
+    const { rows: [me] } = await rolePool.query("SELECT current_user AS name, rolsuper FROM pg_roles WHERE rolname = current_user");
+    assert.deepEqual(me, { name: ROLE, rolsuper: false });
+    await assert.rejects(rolePool.query("SELECT * FROM auth_ext.setting"), (error) => error.code === "42501");
+  });
+
+  test("sign-up, sign-in, get-session, change-password and sign-out work with those grants", async () => {
+    const { request } = createAuth({ pool: rolePool, plugin: true });
+    const email = uniqueEmail("granted");
+    const signUp = await request("POST", "/sign-up/email", { body: { email, password: PASSWORD, name: "G" } });
+    assert.equal(signUp.status, 200, signUp.text);
+    const signIn = await request("POST", "/sign-in/email", { body: { email, password: PASSWORD } });
+    assert.equal(signIn.status, 200, signIn.text);
+    const session = await request("GET", "/get-session", { cookie: signIn.sessionCookie });
+    assert.equal(session.json?.user?.id, signUp.json.user.id);
+    const changed = await request("POST", "/change-password", {
+      cookie: signIn.sessionCookie,
+      body: { currentPassword: PASSWORD, newPassword: "granted new passphrase" },
+    });
+    assert.equal(changed.status, 200, changed.text);
+    const signOut = await request("POST", "/sign-out", { cookie: signIn.sessionCookie });
+    assert.equal(signOut.status, 200, signOut.text);
+    assert.deepEqual(await countRows(db.pool, email), { users: 1, accounts: 1, sessions: 1 });
+  });
+});
