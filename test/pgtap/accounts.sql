@@ -2,7 +2,7 @@
 -- and message, the session credential forms, refresh and expiry, and the application role's
 -- privileges.
 BEGIN;
-SELECT plan(59);
+SELECT plan(63);
 
 SELECT throws_ok($$SELECT auth_ext.sign_up_email('a@example.com', 'password123', 'A')$$, '42P01', NULL,
                  'without Better Auth''s tables: 42P01 (with a check_schema() hint)');
@@ -72,6 +72,34 @@ SELECT is(auth_ext.get_session('G1kNA9QMICNACjGhPDKGzyq7BUKdPInG.zMZPmTrsUaiEY7T
 SELECT is(auth_ext.get_session('Bearer G1kNA9QMICNACjGhPDKGzyq7BUKdPInG.zMZPmTrsUaiEY7Tw39tLfa1G3iKzPUK+2GlT09B7ECo=')->'session'->>'id',
           'contractSession00000000000000001', 'the bearer form with a decoded signature');
 SELECT is(auth_ext.get_session('G1kNA9QMICNACjGhPDKGzyq7BUKdPInG.AMZPmTrsUaiEY7Tw39tLfa1G3iKzPUK+2GlT09B7ECo='), NULL, 'a bad signature finds nothing');
+-- The result is built in C from the two rows; it must equal the SQL form (to_jsonb with
+-- JavaScript dates), and extra columns (Better Auth's additionalFields) keep their JSON types.
+SELECT is(auth_ext.get_session('G1kNA9QMICNACjGhPDKGzyq7BUKdPInG'),
+          (SELECT jsonb_build_object(
+             'session', to_jsonb(se) || jsonb_build_object(
+                'expiresAt', to_char(se."expiresAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                'createdAt', to_char(se."createdAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                'updatedAt', to_char(se."updatedAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')),
+             'user', to_jsonb(u) || jsonb_build_object(
+                'createdAt', to_char(u."createdAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                'updatedAt', to_char(u."updatedAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')))
+           FROM session se JOIN "user" u ON u.id = se."userId" WHERE se.token = 'G1kNA9QMICNACjGhPDKGzyq7BUKdPInG'),
+          'get_session equals to_jsonb of both rows with JavaScript dates');
+ALTER TABLE "user" ADD COLUMN age integer DEFAULT 42, ADD COLUMN score numeric DEFAULT 1.50,
+  ADD COLUMN ratio float8 DEFAULT 'NaN', ADD COLUMN "lastSeen" timestamptz DEFAULT '2026-01-02 03:04:05.678+00',
+  ADD COLUMN nickname varchar(20), ADD COLUMN premium boolean DEFAULT true;
+SELECT is((auth_ext.get_session('G1kNA9QMICNACjGhPDKGzyq7BUKdPInG')->'user')
+            - ARRAY['id', 'name', 'email', 'emailVerified', 'image', 'createdAt', 'updatedAt'],
+          '{"age": 42, "score": 1.50, "ratio": "NaN", "lastSeen": "2026-01-02T03:04:05.678Z", "nickname": null, "premium": true}'::jsonb,
+          'extra columns: numbers, NaN as a string, a JavaScript date, null, boolean');
+ALTER TABLE "user" ADD COLUMN prefs jsonb DEFAULT '{"theme": "dark"}', ADD COLUMN tags text[] DEFAULT '{a,b}';
+SELECT is(auth_ext.get_session('G1kNA9QMICNACjGhPDKGzyq7BUKdPInG')->'user' -> 'prefs' ->> 'theme', 'dark',
+          'other column types (jsonb) go through the SQL builder');
+SELECT is(auth_ext.get_session('G1kNA9QMICNACjGhPDKGzyq7BUKdPInG')->'user' -> 'tags', '["a", "b"]'::jsonb,
+          'arrays as to_jsonb writes them');
+ALTER TABLE "user" DROP COLUMN age, DROP COLUMN score, DROP COLUMN ratio, DROP COLUMN "lastSeen", DROP COLUMN nickname,
+  DROP COLUMN premium, DROP COLUMN prefs, DROP COLUMN tags;
+
 SELECT is(auth_ext.get_session('no-such-token'), NULL, 'an unknown token finds nothing');
 UPDATE session SET "expiresAt" = now() + interval '5 days' WHERE token = 'G1kNA9QMICNACjGhPDKGzyq7BUKdPInG';
 SELECT is((auth_ext.get_session('G1kNA9QMICNACjGhPDKGzyq7BUKdPInG')->'session'->>'expiresAt')::timestamptz,

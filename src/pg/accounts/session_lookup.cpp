@@ -1,10 +1,12 @@
-// auth_ext.get_session's fast path: a cached SPI plan looks the session and its user up by token;
-// expired sessions and sessions due for Better Auth's sliding refresh go to the PL/pgSQL slow path
-// (auth_ext._get_session_slow), which deletes or extends them.
+// auth_ext.get_session's fast path: a kept SPI plan looks the session and its user up by token and
+// BuildSessionJson writes the result from the two rows; expired sessions and sessions due for
+// Better Auth's sliding refresh go to the PL/pgSQL slow path (auth_ext._get_session_slow), which
+// deletes or extends them.
 #include "pg/core_call.hpp"
 #include "pg/settings.hpp"
 
 #include "pg/accounts/session_credential.hpp"
+#include "pg/accounts/session_json.hpp"
 
 extern "C" {
 #include "access/xact.h"
@@ -21,11 +23,22 @@ extern "C" {
 
 namespace {
 
-// The prepared lookup, kept across calls; re-prepared when the schema setting changes.
-SPIPlanPtr lookup_plan = nullptr;
-char lookup_schema[NAMEDATALEN] = "";
+// A prepared statement kept across calls; re-prepared when the schema setting changes.
+struct KeptPlan {
+  SPIPlanPtr plan = nullptr;
+  char schema[NAMEDATALEN] = "";
+};
 
-const char kLookupTemplate[] =
+// The lookup: both rows whole, and the expiry; BuildSessionJson writes the result from the rows.
+KeptPlan row_plan;
+const char kRowLookupTemplate[] =
+    "SELECT se, u, se.\"expiresAt\""
+    " FROM %s.session se JOIN %s.\"user\" u ON u.id OPERATOR(pg_catalog.=) se.\"userId\""
+    " WHERE se.token OPERATOR(pg_catalog.=) $1";
+
+// The general builder, for tables with a column type BuildSessionJson does not write.
+KeptPlan json_plan;
+const char kJsonLookupTemplate[] =
     "SELECT pg_catalog.jsonb_build_object("
     " 'session', pg_catalog.to_jsonb(se) OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object("
     "   'expiresAt', pg_catalog.to_char(pg_catalog.timezone('UTC', se.\"expiresAt\"), 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'),"
@@ -33,24 +46,38 @@ const char kLookupTemplate[] =
     "   'updatedAt', pg_catalog.to_char(pg_catalog.timezone('UTC', se.\"updatedAt\"), 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')),"
     " 'user', pg_catalog.to_jsonb(u) OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object("
     "   'createdAt', pg_catalog.to_char(pg_catalog.timezone('UTC', u.\"createdAt\"), 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'),"
-    "   'updatedAt', pg_catalog.to_char(pg_catalog.timezone('UTC', u.\"updatedAt\"), 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'))),"
-    " se.\"expiresAt\""
+    "   'updatedAt', pg_catalog.to_char(pg_catalog.timezone('UTC', u.\"updatedAt\"), 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')))"
     " FROM %s.session se JOIN %s.\"user\" u ON u.id OPERATOR(pg_catalog.=) se.\"userId\""
     " WHERE se.token OPERATOR(pg_catalog.=) $1";
 
-// The kept plan for schema (inside SPI_connect).
-SPIPlanPtr LookupPlan(const char* schema) {
-  if (lookup_plan != nullptr && strcmp(lookup_schema, schema) == 0) return lookup_plan;
+// The kept plan of template for schema (inside SPI_connect).
+SPIPlanPtr PlanFor(KeptPlan& kept, const char* query_template, const char* schema) {
+  if (kept.plan != nullptr && strcmp(kept.schema, schema) == 0) return kept.plan;
   const char* quoted = quote_identifier(schema);
-  char* query = psprintf(kLookupTemplate, quoted, quoted);
+  char* query = psprintf(query_template, quoted, quoted);
   Oid argtypes[1] = {TEXTOID};
   SPIPlanPtr plan = SPI_prepare(query, 1, argtypes);
   if (plan == nullptr) elog(ERROR, "auth_ext: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
   if (SPI_keepplan(plan) != 0) elog(ERROR, "auth_ext: SPI_keepplan failed");
-  if (lookup_plan != nullptr) SPI_freeplan(lookup_plan);
-  lookup_plan = plan;
-  strlcpy(lookup_schema, schema, sizeof lookup_schema);
+  if (kept.plan != nullptr) SPI_freeplan(kept.plan);
+  kept.plan = plan;
+  strlcpy(kept.schema, schema, sizeof kept.schema);
   return plan;
+}
+
+// Runs a kept plan for the token; VOLATILE (read_only false) so it sees this transaction's writes.
+bool Lookup(KeptPlan& kept, const char* query_template, const char* schema, text* token) {
+  Datum arg = PointerGetDatum(token);
+  int rc = SPI_execute_plan(PlanFor(kept, query_template, schema), &arg, nullptr, false, 1);
+  if (rc != SPI_OK_SELECT) elog(ERROR, "auth_ext: session lookup failed: %s", SPI_result_code_string(rc));
+  return SPI_processed > 0;
+}
+
+// A copy of a jsonb in the caller's memory context (inside SPI_connect).
+Jsonb* CopyOut(Jsonb* value) {
+  Jsonb* copy = static_cast<Jsonb*>(SPI_palloc(VARSIZE(value)));
+  memcpy(copy, value, VARSIZE(value));
+  return copy;
 }
 
 // Calls auth_ext._get_session_slow(token).
@@ -88,25 +115,24 @@ AUTH_EXT_SQL_FUNCTION(auth_ext_get_session) {
   text* token_text = cstring_to_text(token);
 
   if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "auth_ext: SPI_connect failed");
-  Datum arg = PointerGetDatum(token_text);
-  int rc = SPI_execute_plan(LookupPlan(schema), &arg, nullptr, false, 1);  // VOLATILE: sees this transaction's writes
-  if (rc != SPI_OK_SELECT) elog(ERROR, "auth_ext: session lookup failed: %s", SPI_result_code_string(rc));
-  if (SPI_processed == 0) {
+  if (!Lookup(row_plan, kRowLookupTemplate, schema, token_text)) {
     SPI_finish();
     PG_RETURN_NULL();
   }
   bool isnull = false;
   TupleDesc desc = SPI_tuptable->tupdesc;
   HeapTuple row = SPI_tuptable->vals[0];
-  const TimestampTz expires_at = DatumGetTimestampTz(SPI_getbinval(row, desc, 2, &isnull));
+  const TimestampTz expires_at = DatumGetTimestampTz(SPI_getbinval(row, desc, 3, &isnull));
   const TimestampTz now = GetCurrentTransactionStartTimestamp();
   const bool expired = expires_at <= now;
   const bool refresh_due = expires_at - expires_in * USECS_PER_SEC + update_age * USECS_PER_SEC <= now;
   Jsonb* result = nullptr;
   if (!expired && !refresh_due) {
-    Jsonb* found = DatumGetJsonbP(SPI_getbinval(row, desc, 1, &isnull));
-    result = static_cast<Jsonb*>(SPI_palloc(VARSIZE(found)));  // in the caller's context
-    memcpy(result, found, VARSIZE(found));
+    Jsonb* built = auth_ext::pg::BuildSessionJson(SPI_getbinval(row, desc, 1, &isnull), SPI_getbinval(row, desc, 2, &isnull));
+    if (built == nullptr && Lookup(json_plan, kJsonLookupTemplate, schema, token_text)) {
+      built = DatumGetJsonbP(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+    }
+    if (built != nullptr) result = CopyOut(built);
   }
   SPI_finish();
   if (result != nullptr) PG_RETURN_JSONB_P(result);
