@@ -52,6 +52,14 @@ $$;
 COMMENT ON FUNCTION auth_ext._js_dates(jsonb) IS
 'Internal: a row as JSON with its timestamps written as JavaScript''s Date.toISOString() (what Better Auth returns).';
 
+CREATE FUNCTION auth_ext._row_json(row_value record)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'auth_ext_row_json'
+LANGUAGE C STRICT STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION auth_ext._row_json(record) IS
+'Internal: a row as Better Auth''s JSON, built in C (text, booleans, numbers, null, timestamptz as JavaScript dates); '
+'NULL when a column has another type, where callers use _js_dates(to_jsonb(row)).';
+
 CREATE FUNCTION auth_ext._prepare_write()
 RETURNS text
 LANGUAGE plpgsql STABLE
@@ -90,9 +98,10 @@ COMMENT ON FUNCTION auth_ext._require_tables(text) IS 'Internal: 42P01 with a ch
 CREATE FUNCTION auth_ext._new_id()
 RETURNS text
 LANGUAGE sql VOLATILE
-SET search_path = pg_catalog, pg_temp
 AS $$
-  SELECT CASE auth_ext._setting_value('id_format') WHEN 'uuid' THEN gen_random_uuid()::text ELSE auth_ext.generate_id(32) END
+  -- No SET clause, so the planner inlines it; every name is qualified instead.
+  SELECT CASE WHEN auth_ext._setting_value('id_format') OPERATOR(pg_catalog.=) 'uuid'
+              THEN CAST(pg_catalog.gen_random_uuid() AS pg_catalog.text) ELSE auth_ext.generate_id(32) END
 $$;
 COMMENT ON FUNCTION auth_ext._new_id() IS 'Internal: an id for a new row, per the id_format setting.';
 
@@ -140,12 +149,14 @@ DECLARE
                          THEN auth_ext._setting_value('session_expires_in_seconds')::integer ELSE 86400 END);
   result jsonb;
 BEGIN
-  EXECUTE format('INSERT INTO %I.session AS s (id, "expiresAt", token, "createdAt", "updatedAt", "ipAddress", "userAgent", "userId")
-                  VALUES ($1, $2, $3, $4, $4, $5, $6, $7) RETURNING to_jsonb(s)', schema)
-    INTO result
-    USING auth_ext._new_id(), now_ms + lifetime, auth_ext.generate_id(32), now_ms,
-          COALESCE(ip_address, ''), COALESCE(user_agent, ''), user_id;
-  RETURN auth_ext._js_dates(result);
+  -- Static SQL, planned once per schema: the schema comes after pg_catalog on this function's own
+  -- search_path (restored on exit), and every function and operator is qualified.
+  PERFORM set_config('search_path', format('pg_catalog, %I, pg_temp', schema), true);
+  INSERT INTO session AS se (id, "expiresAt", token, "createdAt", "updatedAt", "ipAddress", "userAgent", "userId")
+  VALUES (auth_ext._new_id(), now_ms OPERATOR(pg_catalog.+) lifetime, auth_ext.generate_id(32), now_ms, now_ms,
+          COALESCE(ip_address, ''), COALESCE(user_agent, ''), _create_session.user_id)
+  RETURNING COALESCE(auth_ext._row_json(se), auth_ext._js_dates(pg_catalog.to_jsonb(se))) INTO result;
+  RETURN result;
 END
 $$;
 COMMENT ON FUNCTION auth_ext._create_session(text, text, text, text, boolean) IS
@@ -161,11 +172,10 @@ AS $$
 DECLARE
   s text := auth_ext._prepare_write();
   normalized_email text;
-  user_id text := auth_ext._new_id();
+  new_user_id text;
   now_ms timestamptz := date_trunc('milliseconds', now());
   new_user jsonb;
   new_session jsonb;
-  taken boolean;
 BEGIN
   IF sign_up_email.email IS NULL OR NOT auth_ext._is_valid_email(sign_up_email.email) THEN
     RAISE EXCEPTION 'INVALID_EMAIL: Invalid email' USING ERRCODE = '22023';
@@ -175,22 +185,26 @@ BEGIN
   END IF;
   PERFORM auth_ext._check_password_length(sign_up_email.password, true);
   normalized_email := lower(sign_up_email.email);
-  EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I."user" WHERE email = $1)', s) INTO taken USING normalized_email;
-  IF taken THEN
+  -- Static SQL, planned once per schema: Better Auth's schema comes after pg_catalog on this
+  -- function's own search_path (the SET clause above restores the caller's on exit), and every
+  -- function and operator below is qualified, so only the tables resolve through it.
+  PERFORM set_config('search_path', format('pg_catalog, %I, pg_temp', s), true);
+  IF EXISTS (SELECT 1 FROM "user" x WHERE x.email OPERATOR(pg_catalog.=) normalized_email) THEN
     RAISE EXCEPTION 'USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL: User already exists. Use another email.' USING ERRCODE = '23505';
   END IF;
+  new_user_id := auth_ext._new_id();
   BEGIN
-    EXECUTE format('INSERT INTO %I."user" AS u (id, name, email, "emailVerified", image, "createdAt", "updatedAt")
-                    VALUES ($1, $2, $3, false, $4, $5, $5) RETURNING to_jsonb(u)', s)
-      INTO new_user USING user_id, sign_up_email.name, normalized_email, sign_up_email.image, now_ms;
+    INSERT INTO "user" AS u (id, name, email, "emailVerified", image, "createdAt", "updatedAt")
+    VALUES (new_user_id, sign_up_email.name, normalized_email, false, sign_up_email.image, now_ms, now_ms)
+    RETURNING COALESCE(auth_ext._row_json(u), auth_ext._js_dates(pg_catalog.to_jsonb(u))) INTO new_user;
   EXCEPTION WHEN unique_violation THEN  -- a concurrent sign-up with the same email won the race
     RAISE EXCEPTION 'USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL: User already exists. Use another email.' USING ERRCODE = '23505';
   END;
-  EXECUTE format('INSERT INTO %I.account (id, "accountId", "providerId", "userId", password, "createdAt", "updatedAt")
-                  VALUES ($1, $2, ''credential'', $2, $3, $4, $4)', s)
-    USING auth_ext._new_id(), user_id, auth_ext.hash_password(sign_up_email.password), now_ms;
-  new_session := auth_ext._create_session(s, user_id, ip_address, user_agent, remember_me);
-  RETURN jsonb_build_object('token', new_session->>'token', 'user', auth_ext._js_dates(new_user), 'session', new_session);
+  INSERT INTO account (id, "accountId", "providerId", "userId", password, "createdAt", "updatedAt")
+  VALUES (auth_ext._new_id(), new_user_id, 'credential', new_user_id, auth_ext.hash_password(sign_up_email.password),
+          now_ms, now_ms);
+  new_session := auth_ext._create_session(s, new_user_id, ip_address, user_agent, remember_me);
+  RETURN jsonb_build_object('token', new_session->>'token', 'user', new_user, 'session', new_session);
 END
 $$;
 COMMENT ON FUNCTION auth_ext.sign_up_email(text, text, text, text, text, text, boolean) IS
@@ -221,10 +235,15 @@ BEGIN
      OR auth_ext._utf16_length(sign_in_email.password) > auth_ext._setting_value('max_password_length')::integer THEN
     RAISE EXCEPTION 'PASSWORD_TOO_LONG: Password too long' USING ERRCODE = '22023';
   END IF;
-  EXECUTE format('SELECT to_jsonb(u), a.password FROM %I."user" u
-                  LEFT JOIN %I.account a ON a."userId" = u.id AND a."providerId" = ''credential'' AND a."accountId" = u.id
-                  WHERE u.email = $1 LIMIT 1', s, s)
-    INTO found_user, stored_hash USING lower(sign_in_email.email);
+  -- Static SQL, planned once per schema (see sign_up_email).
+  PERFORM set_config('search_path', format('pg_catalog, %I, pg_temp', s), true);
+  SELECT COALESCE(auth_ext._row_json(u), auth_ext._js_dates(pg_catalog.to_jsonb(u))), a.password
+    INTO found_user, stored_hash
+    FROM "user" u
+    LEFT JOIN account a ON a."userId" OPERATOR(pg_catalog.=) u.id AND a."providerId" OPERATOR(pg_catalog.=) 'credential'
+                       AND a."accountId" OPERATOR(pg_catalog.=) u.id
+   WHERE u.email OPERATOR(pg_catalog.=) pg_catalog.lower(sign_in_email.email)
+   LIMIT 1;
   IF stored_hash IS NULL THEN
     PERFORM auth_ext.verify_password(sign_in_email.password, dummy_hash);
     RAISE EXCEPTION 'INVALID_EMAIL_OR_PASSWORD: Invalid email or password' USING ERRCODE = '28P01';
@@ -233,7 +252,7 @@ BEGIN
     RAISE EXCEPTION 'INVALID_EMAIL_OR_PASSWORD: Invalid email or password' USING ERRCODE = '28P01';
   END IF;
   new_session := auth_ext._create_session(s, found_user->>'id', ip_address, user_agent, remember_me);
-  RETURN jsonb_build_object('token', new_session->>'token', 'user', auth_ext._js_dates(found_user), 'session', new_session);
+  RETURN jsonb_build_object('token', new_session->>'token', 'user', found_user, 'session', new_session);
 END
 $$;
 COMMENT ON FUNCTION auth_ext.sign_in_email(text, text, text, text, boolean) IS

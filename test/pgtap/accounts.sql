@@ -2,7 +2,7 @@
 -- and message, the session credential forms, refresh and expiry, and the application role's
 -- privileges.
 BEGIN;
-SELECT plan(63);
+SELECT plan(66);
 
 SELECT throws_ok($$SELECT auth_ext.sign_up_email('a@example.com', 'password123', 'A')$$, '42P01', NULL,
                  'without Better Auth''s tables: 42P01 (with a check_schema() hint)');
@@ -97,6 +97,13 @@ SELECT is(auth_ext.get_session('G1kNA9QMICNACjGhPDKGzyq7BUKdPInG')->'user' -> 'p
           'other column types (jsonb) go through the SQL builder');
 SELECT is(auth_ext.get_session('G1kNA9QMICNACjGhPDKGzyq7BUKdPInG')->'user' -> 'tags', '["a", "b"]'::jsonb,
           'arrays as to_jsonb writes them');
+SELECT is((auth_ext.sign_up_email('extra.columns@example.com', 'password123', 'X'))->'user' -> 'prefs',
+          '{"theme": "dark"}'::jsonb, 'sign-up answers with such columns too (the to_jsonb fallback)');
+SELECT is(auth_ext._row_json(r), '{"t": "a", "n": 1, "b": true, "d": "2026-01-02T03:04:05.678Z", "z": null}'::jsonb,
+          '_row_json: a row as Better Auth''s JSON')
+  FROM (SELECT 'a'::text AS t, 1 AS n, true AS b, timestamptz '2026-01-02 03:04:05.678+00' AS d, NULL::text AS z) r;
+SELECT is(auth_ext._row_json(r), NULL, '_row_json: NULL for a column type it does not write')
+  FROM (SELECT '{}'::jsonb AS j) r;
 ALTER TABLE "user" DROP COLUMN age, DROP COLUMN score, DROP COLUMN ratio, DROP COLUMN "lastSeen", DROP COLUMN nickname,
   DROP COLUMN premium, DROP COLUMN prefs, DROP COLUMN tags;
 

@@ -19,6 +19,7 @@ SELECT is(
     'function auth_ext._new_id()',
     'function auth_ext._prepare_write()',
     'function auth_ext._require_tables(text)',
+    'function auth_ext._row_json(record)',
     'function auth_ext._session_token_from_credential(text)',
     'function auth_ext._setting_value(text)',
     'function auth_ext._settings_changed()',

@@ -103,7 +103,8 @@ bool PushColumn(JsonbParseState** state, Oid type, Datum value, bool isnull) {
 }
 
 // One row as an object value; false when a column has a type this builder does not write.
-bool PushRow(JsonbParseState** state, Datum row) {
+// *done receives what pushJsonbValue returns for the closing brace (the whole value at top level).
+bool PushRow(JsonbParseState** state, Datum row, JsonbValue** done = nullptr) {
   HeapTupleHeader header = DatumGetHeapTupleHeader(row);
   TupleDesc desc = lookup_rowtype_tupdesc(HeapTupleHeaderGetTypeId(header), HeapTupleHeaderGetTypMod(header));
   HeapTupleData tuple;
@@ -123,8 +124,10 @@ bool PushRow(JsonbParseState** state, Datum row) {
     ok = PushColumn(state, attr->atttypid, value, isnull);
   }
   ReleaseTupleDesc(desc);
-  if (ok) pushJsonbValue(state, WJB_END_OBJECT, nullptr);
-  return ok;
+  if (!ok) return false;
+  JsonbValue* closed = pushJsonbValue(state, WJB_END_OBJECT, nullptr);
+  if (done != nullptr) *done = closed;
+  return true;
 }
 
 }  // namespace
@@ -139,4 +142,19 @@ Jsonb* BuildSessionJson(Datum session_row, Datum user_row) {
   return JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, nullptr));
 }
 
+Jsonb* BuildRowJson(Datum row) {
+  JsonbParseState* state = nullptr;
+  JsonbValue* value = nullptr;
+  if (!PushRow(&state, row, &value)) return nullptr;
+  return JsonbValueToJsonb(value);
+}
+
 }  // namespace auth_ext::pg
+
+// _row_json(row record) returns jsonb: the row as Better Auth's JSON (JavaScript dates), or NULL
+// when a column has a type BuildRowJson does not write (callers fall back to to_jsonb).
+AUTH_EXT_SQL_FUNCTION(auth_ext_row_json) {
+  Jsonb* result = auth_ext::pg::BuildRowJson(PG_GETARG_DATUM(0));
+  if (result == nullptr) PG_RETURN_NULL();
+  PG_RETURN_JSONB_P(result);
+}

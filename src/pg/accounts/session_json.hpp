@@ -16,4 +16,7 @@ namespace auth_ext::pg {
 // the general SQL builder), so any table Better Auth can make is answered.
 Jsonb* BuildSessionJson(Datum session_row, Datum user_row);
 
+// One row (a composite datum) as Better Auth's JSON, by the same rules; NULL as above.
+Jsonb* BuildRowJson(Datum row);
+
 }  // namespace auth_ext::pg
