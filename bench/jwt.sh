@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # JWT benchmark, one run, ratios against baselines measured in the same run:
 #   pgbench (2 clients, prepared, tokens as bound parameters): SELECT 1, verify_jwt EdDSA with the
-#   key from a Better Auth-style jwks table, verify_jwt HS256 with the shared secret;
+#   key from a Better Auth-style jwks table, verify_jwt HS256 with the shared secret, and the floor
+#   for each: bench/floor, a minimal C function that only splits the token, checks the signature
+#   with OpenSSL and returns the payload through jsonb_in (baselines.md's floor, built here);
 #   Google Benchmark: core verify against raw OpenSSL verify of the same signature.
 # Usage: bench/jwt.sh [seconds per pgbench run, default 10]
 # Uses the server in PGHOST/PGPORT if auth_ext can be created there, else a throwaway cluster.
@@ -13,6 +15,8 @@ SECONDS_PER_RUN=${1:-10}
 cd "$AUTH_EXT_ROOT"
 
 build_and_install
+make -C bench/floor -s PG_CONFIG="$(pg_config_path)" >/dev/null
+as_root make -C bench/floor -s PG_CONFIG="$(pg_config_path)" install >/dev/null
 if [ -z "${PGHOST:-}" ] || ! psql -X -q -d postgres -c 'select 1' >/dev/null 2>&1; then cluster_start; else CLUSTER_DIR=""; fi
 DB=auth_ext_bench_jwt
 psql -X -q -d postgres -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
@@ -33,7 +37,22 @@ SELECT alg, auth_ext.sign_jwt(
 FROM (VALUES ('EdDSA', :'ed25519_private'::jsonb),
              ('HS256', jsonb_build_object('kty', 'oct', 'k', translate(encode(convert_to('bench-shared-secret-0123456789abcdef', 'UTF8'), 'base64'), '+/=', '-_')))) v(alg, key);
 SELECT auth_ext.verify_jwt(token) FROM bench_token;  -- both must verify before timing anything
+CREATE FUNCTION floor_hs256(text, bytea) RETURNS jsonb AS '$libdir/auth_ext_floor', 'floor_hs256' LANGUAGE C STRICT STABLE;
+CREATE FUNCTION floor_eddsa(text, bytea) RETURNS jsonb AS '$libdir/auth_ext_floor', 'floor_eddsa' LANGUAGE C STRICT STABLE;
+CREATE TABLE bench_floor_key (alg text PRIMARY KEY, key bytea NOT NULL);
+INSERT INTO bench_floor_key VALUES
+  ('HS256', convert_to('bench-shared-secret-0123456789abcdef', 'UTF8')),
+  ('EdDSA', decode(translate(((:'ed25519_public')::jsonb ->> 'x') || '=', '-_', '+/'), 'base64'));
+DO $$ BEGIN  -- the floors must give verify_jwt's answers
+  IF EXISTS (SELECT 1 FROM bench_token t JOIN bench_floor_key k USING (alg)
+             WHERE (CASE alg WHEN 'HS256' THEN floor_hs256(t.token, k.key) ELSE floor_eddsa(t.token, k.key) END)
+                   IS DISTINCT FROM auth_ext.verify_jwt(t.token)) THEN
+    RAISE EXCEPTION 'a floor function disagrees with verify_jwt';
+  END IF;
+END $$;
 SQL
+HS_KEY=$(psql -X -At -d "$DB" -c "SELECT key FROM bench_floor_key WHERE alg = 'HS256'")
+ED_KEY=$(psql -X -At -d "$DB" -c "SELECT key FROM bench_floor_key WHERE alg = 'EdDSA'")
 EDDSA=$(psql -X -At -d "$DB" -c "SELECT token FROM bench_token WHERE alg = 'EdDSA'")
 HS256=$(psql -X -At -d "$DB" -c "SELECT token FROM bench_token WHERE alg = 'HS256'")
 
@@ -41,6 +60,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"; cluster_stop' EXIT
 echo 'SELECT 1;' > "$tmp/select1.sql"
 echo 'SELECT auth_ext.verify_jwt(:token);' > "$tmp/verify.sql"
+echo "SELECT floor_hs256(:token, :key::bytea);" > "$tmp/floor_hs256.sql"
+echo "SELECT floor_eddsa(:token, :key::bytea);" > "$tmp/floor_eddsa.sql"
 
 tps() {  # tps <script> [pgbench args...]
   local script=$1; shift
@@ -49,14 +70,23 @@ tps() {  # tps <script> [pgbench args...]
 }
 echo "pgbench: 2 clients, 2 threads, ${SECONDS_PER_RUN}s each, -M prepared"
 t_select=$(tps "$tmp/select1.sql")
-t_eddsa=$(tps "$tmp/verify.sql" -D token="$EDDSA")
-t_hs256=$(tps "$tmp/verify.sql" -D token="$HS256")
+# Each floor and its verify_jwt twice, interleaved, averaged: this machine drifts between runs.
+pair() {  # pair <floor script> <token> <key>: prints "floor_tps verify_tps"
+  local f1 v1 f2 v2
+  f1=$(tps "$1" -D token="$2" -D key="$3"); v1=$(tps "$tmp/verify.sql" -D token="$2")
+  f2=$(tps "$1" -D token="$2" -D key="$3"); v2=$(tps "$tmp/verify.sql" -D token="$2")
+  awk -v a="$f1" -v b="$f2" -v c="$v1" -v d="$v2" 'BEGIN { printf "%.0f %.0f\n", (a + b) / 2, (c + d) / 2 }'
+}
+read -r t_floor_eddsa t_eddsa < <(pair "$tmp/floor_eddsa.sql" "$EDDSA" "$ED_KEY")
+read -r t_floor_hs256 t_hs256 < <(pair "$tmp/floor_hs256.sql" "$HS256" "$HS_KEY")
 t_select2=$(tps "$tmp/select1.sql")
-awk -v s1="$t_select" -v s2="$t_select2" -v e="$t_eddsa" -v h="$t_hs256" 'BEGIN {
+awk -v s1="$t_select" -v s2="$t_select2" -v e="$t_eddsa" -v h="$t_hs256" -v fe="$t_floor_eddsa" -v fh="$t_floor_hs256" 'BEGIN {
   s = (s1 + s2) / 2
   printf "  SELECT 1                         %10.0f TPS (before %.0f, after %.0f)\n", s, s1, s2
-  printf "  verify_jwt EdDSA (jwks table)    %10.0f TPS  ratio %.3f x SELECT 1\n", e, e / s
-  printf "  verify_jwt HS256 (shared secret) %10.0f TPS  ratio %.3f x SELECT 1\n", h, h / s
+  printf "  floor EdDSA (bench/floor)        %10.0f TPS  ratio %.3f x SELECT 1\n", fe, fe / s
+  printf "  verify_jwt EdDSA (jwks table)    %10.0f TPS  ratio %.3f x SELECT 1, %.3f x floor\n", e, e / s, e / fe
+  printf "  floor HS256 (bench/floor)        %10.0f TPS  ratio %.3f x SELECT 1\n", fh, fh / s
+  printf "  verify_jwt HS256 (shared secret) %10.0f TPS  ratio %.3f x SELECT 1, %.3f x floor\n", h, h / s, h / fh
 }'
 
 echo

@@ -42,9 +42,11 @@ inline void StoreValue(CoreOutcome& out, const std::string& value) noexcept {
   if (out.value == nullptr) StoreException(out, core::ErrorKind::kOutOfMemory, "out of memory");
 }
 inline void StoreValue(CoreOutcome& out, bool value) noexcept { out.boolean = value; }
+inline void StoreValue(CoreOutcome&, core::Ok) noexcept {}  // core::Status: success carries nothing
 }  // namespace detail
 
-// Runs fn (which returns core::Result<std::string> or core::Result<bool>) and captures its outcome.
+// Runs fn (which returns core::Result<std::string>, core::Result<bool> or core::Status) and
+// captures its outcome.
 // fn must not call any Postgres function that can raise an error.
 template <typename Fn>
 CoreOutcome CallCore(Fn&& fn) noexcept {

@@ -1,5 +1,7 @@
 // Unit tests for strict JSON parsing: duplicates, depth, size, NUL, and the claim helpers.
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -28,6 +30,29 @@ TEST(StrictJson, RefusesDuplicateNamesAtEveryDepth) {
   }
   // The same name in sibling objects is fine.
   EXPECT_TRUE(ParseStrict(R"([{"a":1},{"a":2}])").ok());
+}
+
+TEST(StrictJson, KeepingBuildsOnlyTheNamedTopLevelMembers) {
+  const std::vector<std::string_view> keep = {"exp", "sub"};
+  Result<nlohmann::json> parsed =
+      ParseStrictKeeping(R"({"exp":1,"name":"x","nested":{"sub":"inner","l":[{"a":1}]},"sub":"u","aud":["a","b"]})", keep);
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  EXPECT_EQ(parsed.value(), nlohmann::json::parse(R"({"exp":1,"sub":"u"})"));
+  // Members that are not built are checked as strictly as the rest, at every depth.
+  for (const char* text : {R"({"name":1,"name":2})", R"({"exp":1,"exp":2})", R"({"sub":"u","x":{"b":1,"b":1}})",
+                           R"({"x":[{"y":{"k":1,"k":2}}]})", R"({"sub":{"k":1,"k":2}})"}) {
+    Result<nlohmann::json> refused = ParseStrictKeeping(text, keep);
+    ASSERT_FALSE(refused.ok()) << text;
+    EXPECT_EQ(refused.error().message, "json object has a duplicate member name") << text;
+  }
+  EXPECT_EQ(ParseStrictKeeping(R"({"x":"a\u0000b"})", keep).error().message, "json strings must not contain \\u0000");
+  EXPECT_EQ(ParseStrictKeeping(R"({"x":[[[1]]]})", keep, {1024, 3}).error().message, "json nesting is too deep");
+  EXPECT_TRUE(ParseStrictKeeping(R"({"x":[[1]]})", keep, {1024, 3}).ok());
+  EXPECT_EQ(ParseStrictKeeping(R"({"x":1,})", keep).error().message, "invalid json");
+  // A top-level value that is not an object comes back whole.
+  EXPECT_EQ(ParseStrictKeeping("[1,2]", keep).value(), nlohmann::json::parse("[1,2]"));
+  // Same name in sibling dropped objects is fine.
+  EXPECT_TRUE(ParseStrictKeeping(R"({"x":[{"a":1},{"a":2}],"y":{"a":3}})", keep).ok());
 }
 
 TEST(StrictJson, RefusesSyntaxErrorsWithoutQuotingInput) {

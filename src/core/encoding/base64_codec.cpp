@@ -16,20 +16,17 @@ const char* AlphabetFor(Base64Variant variant) {
   return variant == Base64Variant::kStandardPadded ? kStandardAlphabet : kUrlAlphabet;
 }
 
-// Value of c in the variant's alphabet, or -1 when c is not one of its 64 characters.
-int SextetValue(char c, Base64Variant variant) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (variant == Base64Variant::kStandardPadded) {
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-  } else {
-    if (c == '-') return 62;
-    if (c == '_') return 63;
+// Sextet values by character for one alphabet; -1 for characters outside it.
+struct DecodeTable {
+  std::int8_t value[256];
+  explicit constexpr DecodeTable(const char* alphabet) : value() {
+    for (int c = 0; c < 256; ++c) value[c] = -1;
+    for (int i = 0; i < 64; ++i) value[static_cast<unsigned char>(alphabet[i])] = static_cast<std::int8_t>(i);
   }
-  return -1;
-}
+};
+
+constexpr DecodeTable kStandardTable(kStandardAlphabet);
+constexpr DecodeTable kUrlTable(kUrlAlphabet);
 
 }  // namespace
 
@@ -74,11 +71,14 @@ bool Base64DecodeVariant(std::string_view text, Base64Variant variant, SecureByt
   // A single leftover character carries only 6 bits: no byte can end there.
   if (body.size() % 4 == 1) return false;
 
-  out.reserve(body.size() / 4 * 3 + 2);
+  const std::int8_t* table =
+      variant == Base64Variant::kStandardPadded ? kStandardTable.value : kUrlTable.value;
+  out.resize(body.size() / 4 * 3 + (body.size() % 4 == 0 ? 0 : body.size() % 4 - 1));
+  std::size_t n = 0;
   std::uint32_t acc = 0;
   int bits = 0;
   for (char c : body) {
-    const int v = SextetValue(c, variant);
+    const int v = table[static_cast<unsigned char>(c)];
     if (v < 0) {
       out.clear();
       return false;
@@ -87,7 +87,7 @@ bool Base64DecodeVariant(std::string_view text, Base64Variant variant, SecureByt
     bits += 6;
     if (bits >= 8) {
       bits -= 8;
-      out.push_back(static_cast<std::uint8_t>((acc >> bits) & 0xff));
+      out[n++] = static_cast<std::uint8_t>((acc >> bits) & 0xff);
       acc &= (1u << bits) - 1;
     }
   }

@@ -15,10 +15,13 @@ namespace {
 using Json = nlohmann::json;
 
 // Builds a Json value from SAX events. Every callback returns false to stop the parse; error_
-// then says why (a parse_error callback from nlohmann, or one of our own refusals).
+// then says why (a parse_error callback from nlohmann, or one of our own refusals). With keep, the
+// top-level object keeps only the members named there: the others are checked as strictly (names,
+// depth, NULs) but never built.
 class StrictDomBuilder {
  public:
-  explicit StrictDomBuilder(std::size_t max_depth) : max_depth_(max_depth) {}
+  StrictDomBuilder(std::size_t max_depth, const std::vector<std::string_view>* keep)
+      : max_depth_(max_depth), keep_(keep) {}
 
   bool null() { return AddValue(Json(nullptr)); }
   bool boolean(bool val) { return AddValue(Json(val)); }
@@ -34,14 +37,26 @@ class StrictDomBuilder {
   bool start_object(std::size_t /*elements*/) { return Open(Json::object()); }
   bool key(Json::string_t& val) {
     if (val.find('\0') != Json::string_t::npos) return Fail("json member names must not contain \\u0000");
-    Json& object = *stack_.back();
-    if (object.contains(val)) return Fail("json object has a duplicate member name");
-    pending_member_ = &object[val];
+    if (keep_ == nullptr) {
+      Json& object = *stack_.back();
+      if (object.contains(val)) return Fail("json object has a duplicate member name");
+      pending_member_ = &object[val];
+      return true;
+    }
+    // Names are tracked apart from the Json, which holds only the kept members.
+    std::vector<std::string>& names = names_.back();
+    for (const std::string& name : names) {
+      if (name == val) return Fail("json object has a duplicate member name");
+    }
+    names.push_back(val);
+    if (skip_depth_ > 0) return true;
+    drop_next_ = stack_.size() == 1 && !Kept(val);
+    if (!drop_next_) pending_member_ = &(*stack_.back())[val];
     return true;
   }
-  bool end_object() { return Close(); }
+  bool end_object() { return Close(true); }
   bool start_array(std::size_t /*elements*/) { return Open(Json::array()); }
-  bool end_array() { return Close(); }
+  bool end_array() { return Close(false); }
 
   bool parse_error(std::size_t position, const std::string& /*last_token*/,
                    const nlohmann::detail::exception& /*ex*/) {
@@ -76,36 +91,67 @@ class StrictDomBuilder {
     return pending_member_;
   }
 
+  bool Kept(const std::string& name) const {
+    for (std::string_view kept : *keep_) {
+      if (kept == name) return true;
+    }
+    return false;
+  }
+
+  // True when the value now arriving belongs to a member that is not kept (it is only checked).
+  bool Dropping() {
+    if (skip_depth_ > 0) return true;
+    if (!drop_next_) return false;
+    drop_next_ = false;
+    return true;
+  }
+
   bool AddValue(Json value) {
-    Place(std::move(value));
+    if (!Dropping()) Place(std::move(value));
     return true;
   }
 
   bool Open(Json container) {
-    if (stack_.size() >= max_depth_) return Fail("json nesting is too deep");
-    stack_.push_back(Place(std::move(container)));
+    if (stack_.size() + skip_depth_ >= max_depth_) return Fail("json nesting is too deep");
+    const bool is_object = container.is_object();
+    if (Dropping()) {
+      ++skip_depth_;
+    } else {
+      stack_.push_back(Place(std::move(container)));
+    }
+    if (keep_ != nullptr && is_object) names_.emplace_back();
     return true;
   }
 
-  bool Close() {
-    stack_.pop_back();
+  bool Close(bool is_object) {
+    if (skip_depth_ > 0) {
+      --skip_depth_;
+    } else {
+      stack_.pop_back();
+    }
+    if (keep_ != nullptr && is_object) names_.pop_back();
     return true;
   }
 
   std::size_t max_depth_;
+  const std::vector<std::string_view>* keep_;  // null: build everything
   Json root_;
   std::vector<Json*> stack_;
   Json* pending_member_ = nullptr;
+  std::vector<std::vector<std::string>> names_;  // with keep_: the names seen in each open object
+  std::size_t skip_depth_ = 0;                    // open containers inside a member not kept
+  bool drop_next_ = false;                        // the next value is a member not kept
   std::string error_;
   std::string error_detail_;
 };
 
-Result<Json> ParseStrictUnguarded(std::string_view text, const ParseLimits& limits) {
+Result<Json> ParseStrictUnguarded(std::string_view text, const ParseLimits& limits,
+                                  const std::vector<std::string_view>* keep) {
   if (text.size() > limits.max_bytes) {
     return MakeError(ErrorKind::kInvalidArgument, "json text is too long",
                      "The limit is " + std::to_string(limits.max_bytes) + " bytes.");
   }
-  StrictDomBuilder builder(limits.max_depth);
+  StrictDomBuilder builder(limits.max_depth, keep);
   const bool ok = Json::sax_parse(text.begin(), text.end(), &builder, nlohmann::json::input_format_t::json,
                                   /*strict=*/true, /*ignore_comments=*/false);
   if (!ok) {
@@ -119,7 +165,7 @@ Result<Json> ParseStrictUnguarded(std::string_view text, const ParseLimits& limi
 
 Result<nlohmann::json> ParseStrict(std::string_view text, const ParseLimits& limits) {
   try {
-    return ParseStrictUnguarded(text, limits);
+    return ParseStrictUnguarded(text, limits, nullptr);
   } catch (const std::bad_alloc&) {
     return MakeError(ErrorKind::kOutOfMemory, "out of memory while parsing json");
   } catch (...) {
@@ -134,6 +180,17 @@ Result<nlohmann::json> ParseStrictObject(std::string_view text, const ParseLimit
     return MakeError(ErrorKind::kInvalidArgument, "json value is not an object");
   }
   return parsed;
+}
+
+Result<nlohmann::json> ParseStrictKeeping(std::string_view text, const std::vector<std::string_view>& keep,
+                                          const ParseLimits& limits) {
+  try {
+    return ParseStrictUnguarded(text, limits, &keep);
+  } catch (const std::bad_alloc&) {
+    return MakeError(ErrorKind::kOutOfMemory, "out of memory while parsing json");
+  } catch (...) {
+    return MakeError(ErrorKind::kInternal, "unexpected failure while parsing json");
+  }
 }
 
 const nlohmann::json* FindMember(const nlohmann::json& object, std::string_view key) {

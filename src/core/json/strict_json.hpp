@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -26,6 +27,13 @@ Result<nlohmann::json> ParseStrict(std::string_view text, const ParseLimits& lim
 
 // ParseStrict, then requires the top-level value to be an object.
 Result<nlohmann::json> ParseStrictObject(std::string_view text, const ParseLimits& limits = {});
+
+// ParseStrict, except that a top-level object keeps only the members named in keep: every other
+// member is checked exactly as strictly (duplicate names at any depth, NULs, depth, syntax) but
+// not built, which saves building a tree nobody reads (a JWT payload whose registered claims are
+// checked). Any other top-level value is returned whole.
+Result<nlohmann::json> ParseStrictKeeping(std::string_view text, const std::vector<std::string_view>& keep,
+                                          const ParseLimits& limits = {});
 
 // The member named key of object, or nullptr when object is not an object or has no such member.
 const nlohmann::json* FindMember(const nlohmann::json& object, std::string_view key);

@@ -11,6 +11,7 @@
 
 #include "core/encoding/base64url.hpp"
 #include "core/json/strict_json.hpp"
+#include "core/jwt/signature.hpp"
 
 #include "core/common/cpp_only.hpp"
 
@@ -267,7 +268,7 @@ Status ParseOct(const json& jwk, Key& key) {
   }
   key.secret = std::move(k.value());
   key.can_sign = true;
-  return OkStatus();
+  return PrepareHmacKey(key);
 }
 
 Result<Key> ParseJwkUnguarded(const json& jwk, KeyUse use) {
@@ -373,6 +374,7 @@ Result<Key> KeyFromSecret(const std::uint8_t* secret, std::size_t len, std::stri
     key.kid = std::move(kid);
     key.secret.assign(secret, secret + len);
     key.can_sign = true;
+    AUTH_EXT_RETURN_IF_ERROR(PrepareHmacKey(key));
     return key;
   });
 }

@@ -34,6 +34,7 @@ struct Key {
   bool can_sign = false;           // holds private material (or is an HMAC secret)
   EvpPkeyPtr pkey;                 // OKP, EC and RSA keys
   SecureBytes secret;              // oct keys (HS256)
+  EvpMacCtxPtr hmac;               // oct keys: HMAC-SHA256 keyed with secret, duplicated per use
 };
 
 // Builds a Key from one JWK object. Refuses (kInvalidArgument): a missing or unsupported "kty" or

@@ -31,10 +31,17 @@ Result<SecureBytes> DecodeSegment(std::string_view segment, const char* what) {
   return std::move(*bytes);
 }
 
-// Parses a decoded header or payload as a strict JSON object.
-Result<json> ParseSegmentObject(const SecureBytes& bytes, std::size_t max_bytes, const char* what) {
+// The payload members the verifier reads (RFC 7519 §4.1 and the sub check); the rest of the payload
+// is checked as strictly but only kept as text.
+const std::vector<std::string_view> kRegisteredClaims = {"exp", "nbf", "iat", "iss", "aud", "sub"};
+
+// Parses a decoded header or payload as a strict JSON object; with keep, builds only those members.
+Result<json> ParseSegmentObject(const SecureBytes& bytes, std::size_t max_bytes, const char* what,
+                                const std::vector<std::string_view>* keep = nullptr) {
   std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-  Result<json> parsed = strict::ParseStrict(text, {max_bytes, kMaxJsonDepth});
+  const strict::ParseLimits limits{max_bytes, kMaxJsonDepth};
+  Result<json> parsed = keep != nullptr ? strict::ParseStrictKeeping(text, *keep, limits)
+                                        : strict::ParseStrict(text, limits);
   if (!parsed.ok()) {
     if (parsed.error().kind != ErrorKind::kInvalidArgument) return parsed.error();
     return InvalidToken(std::string("token ") + what + " is not valid json", parsed.error().message);
@@ -115,7 +122,7 @@ Result<VerifiedJws> VerifyUnguarded(std::string_view token, const Key* keys, std
   AUTH_EXT_RETURN_IF_ERROR(VerifySignature(alg.value(), *key.value(), signing_input, signature.value().data(),
                                            signature.value().size()));
 
-  Result<json> payload = ParseSegmentObject(payload_bytes.value(), options.max_token_bytes, "payload");
+  Result<json> payload = ParseSegmentObject(payload_bytes.value(), options.max_token_bytes, "payload", &kRegisteredClaims);
   if (!payload.ok()) return payload.error();
 
   VerifiedJws out;

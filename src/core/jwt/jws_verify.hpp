@@ -25,8 +25,8 @@ struct VerifyOptions {
 
 struct VerifiedJws {
   nlohmann::json header;     // the protected header, a JSON object
-  nlohmann::json payload;    // the payload, a JSON object
-  std::string payload_text;  // the payload's exact decoded JSON text
+  nlohmann::json payload;    // the payload's registered claims (exp nbf iat iss aud sub), a JSON object
+  std::string payload_text;  // the payload's exact decoded JSON text (all of it)
   Algorithm algorithm;       // the header's "alg"
   std::string kid;           // the "kid" of the key that verified the token (may be empty)
 };

@@ -109,14 +109,26 @@ Result<std::vector<std::uint8_t>> DerEcdsaToRaw(Algorithm alg, const std::vector
   return raw;
 }
 
+// HMAC-SHA-256 of input under key into mac (32 bytes): from the keyed context PrepareHmacKey
+// left in the key, or one-shot for a key built without one.
+bool ComputeHmacSha256(const Key& key, std::string_view input, std::uint8_t (&mac)[EVP_MAX_MD_SIZE]) {
+  const auto* data = reinterpret_cast<const unsigned char*>(input.data());
+  if (!key.hmac) {
+    unsigned int mac_len = 0;
+    return HMAC(EVP_sha256(), key.secret.data(), static_cast<int>(key.secret.size()), data, input.size(), mac,
+                &mac_len) != nullptr &&
+           mac_len == kHmacSha256Bytes;
+  }
+  EvpMacCtxPtr ctx(EVP_MAC_CTX_dup(key.hmac.get()));
+  std::size_t mac_len = 0;
+  return ctx && EVP_MAC_update(ctx.get(), data, input.size()) == 1 &&
+         EVP_MAC_final(ctx.get(), mac, &mac_len, EVP_MAX_MD_SIZE) == 1 && mac_len == kHmacSha256Bytes;
+}
+
 Status VerifyHmac(const Key& key, std::string_view input, const std::uint8_t* sig, std::size_t sig_len) {
   std::uint8_t mac[EVP_MAX_MD_SIZE];
-  unsigned int mac_len = 0;
-  if (HMAC(EVP_sha256(), key.secret.data(), static_cast<int>(key.secret.size()),
-           reinterpret_cast<const unsigned char*>(input.data()), input.size(), mac, &mac_len) == nullptr) {
-    return CryptoError("could not compute HMAC");
-  }
-  const bool equal = ConstantTimeEquals(mac, mac_len, sig, sig_len);
+  if (!ComputeHmacSha256(key, input, mac)) return CryptoError("could not compute HMAC");
+  const bool equal = ConstantTimeEquals(mac, kHmacSha256Bytes, sig, sig_len);
   OPENSSL_cleanse(mac, sizeof mac);
   return equal ? OkStatus() : Status(BadSignature());
 }
@@ -160,14 +172,11 @@ Result<std::vector<std::uint8_t>> SignUnguarded(Algorithm alg, const Key& key, s
   if (!KeyPermits(key, alg)) return MakeError(ErrorKind::kInvalidArgument, "algorithm does not fit the signing key");
   const auto* data = reinterpret_cast<const unsigned char*>(input.data());
   if (alg == Algorithm::kHS256) {
-    std::vector<std::uint8_t> mac(EVP_MAX_MD_SIZE);
-    unsigned int mac_len = 0;
-    if (HMAC(EVP_sha256(), key.secret.data(), static_cast<int>(key.secret.size()), data, input.size(), mac.data(),
-             &mac_len) == nullptr || mac_len != kHmacSha256Bytes) {
-      return CryptoError("could not compute HMAC");
-    }
-    mac.resize(mac_len);
-    return mac;
+    std::uint8_t mac[EVP_MAX_MD_SIZE];
+    if (!ComputeHmacSha256(key, input, mac)) return CryptoError("could not compute HMAC");
+    std::vector<std::uint8_t> out(mac, mac + kHmacSha256Bytes);
+    OPENSSL_cleanse(mac, sizeof mac);
+    return out;
   }
   EvpMdCtxPtr ctx(EVP_MD_CTX_new());
   EVP_PKEY_CTX* pctx = nullptr;  // owned by ctx
@@ -206,6 +215,21 @@ Result<std::vector<std::uint8_t>> CreateSignature(Algorithm alg, const Key& key,
   } catch (...) {
     return MakeError(ErrorKind::kInternal, "unexpected failure while signing");
   }
+}
+
+Status PrepareHmacKey(Key& key) {
+  // HMAC's implementation, fetched once per process (OpenSSL objects are thread-safe to share).
+  static EVP_MAC* const kHmac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+  if (kHmac == nullptr) return CryptoError("could not fetch HMAC");
+  EvpMacCtxPtr ctx(EVP_MAC_CTX_new(kHmac));
+  char digest[] = "SHA256";
+  const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0), OSSL_PARAM_END};
+  if (!ctx || EVP_MAC_init(ctx.get(), key.secret.data(), key.secret.size(), params) != 1) {
+    DrainOpenSslErrors();
+    return CryptoError("could not key HMAC");
+  }
+  key.hmac = std::move(ctx);
+  return OkStatus();
 }
 
 }  // namespace auth_ext::core::jwt

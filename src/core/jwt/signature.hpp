@@ -27,4 +27,8 @@ Status VerifySignature(Algorithm alg, const Key& key, std::string_view signing_i
 // does not permit alg.
 Result<std::vector<std::uint8_t>> CreateSignature(Algorithm alg, const Key& key, std::string_view signing_input);
 
+// Keys an HMAC-SHA-256 context with key.secret and keeps it in key.hmac, so each HS256 signature
+// duplicates a keyed context instead of fetching and keying one (called when an oct key is built).
+Status PrepareHmacKey(Key& key);
+
 }  // namespace auth_ext::core::jwt

@@ -2,6 +2,7 @@
 #include "pg/jwt/token_verifier.hpp"
 
 #include <cstring>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -87,6 +88,13 @@ pg_attribute_noreturn() void RaiseTokenError(const char* message, const char* de
   pg_unreachable();
 }
 
+// The shared secret's key, built once per settings generation (keying HMAC costs more than using it).
+struct SharedSecretKey {
+  std::unique_ptr<jwt::Key> key;  // null until built, and after a settings change
+  uint64 generation = 0;
+};
+SharedSecretKey shared_secret_key;
+
 // Keys NULL, alg HS256: the configured shared secret.
 CoreOutcome VerifyWithSharedSecret(std::string_view token, const PolicyInput& in, bool require_sub) {
   const char* configured = SettingValue(Setting::kJwtSharedSecret);
@@ -95,20 +103,30 @@ CoreOutcome VerifyWithSharedSecret(std::string_view token, const PolicyInput& in
                     errmsg("HS256 tokens need the jwt_shared_secret setting"),
                     errhint("SELECT auth_ext.configure('jwt_shared_secret', <secret of at least 32 bytes>) as the database owner.")));
   }
-  size_t len = strlen(configured);
-  char* secret = static_cast<char*>(palloc(len + 1));
-  memcpy(secret, configured, len + 1);
-  CoreOutcome out = CallCore([&]() -> core::Result<std::string> {
-    auto key = jwt::KeyFromSecret(reinterpret_cast<const std::uint8_t*>(secret), len);
-    if (!key.ok()) {
-      return core::MakeError(core::ErrorKind::kNotConfigured, "the jwt_shared_secret setting is unusable",
-                             key.error().message);
-    }
-    return PayloadOf(VerifyWithKey(token, key.value(), MakePolicy(in)), require_sub);
+  const uint64 generation = SettingsGeneration();
+  if (shared_secret_key.generation != generation) shared_secret_key.key.reset();
+  if (!shared_secret_key.key) {
+    size_t len = strlen(configured);
+    char* secret = static_cast<char*>(palloc(len + 1));
+    memcpy(secret, configured, len + 1);
+    CoreOutcome built = CallCore([&]() -> core::Status {
+      auto key = jwt::KeyFromSecret(reinterpret_cast<const std::uint8_t*>(secret), len);
+      if (!key.ok()) {
+        return core::MakeError(core::ErrorKind::kNotConfigured, "the jwt_shared_secret setting is unusable",
+                               key.error().message);
+      }
+      shared_secret_key.key = std::make_unique<jwt::Key>(std::move(key.value()));
+      shared_secret_key.generation = generation;
+      return core::OkStatus();
+    });
+    explicit_bzero(secret, len);
+    pfree(secret);
+    if (!built.ok) return built;
+  }
+  const jwt::Key* key = shared_secret_key.key.get();
+  return CallCore([&]() -> core::Result<std::string> {
+    return PayloadOf(VerifyWithKey(token, *key, MakePolicy(in)), require_sub);
   });
-  explicit_bzero(secret, len);
-  pfree(secret);
-  return out;
 }
 
 // Keys NULL, any other alg: the jwks table row with the token's kid.
