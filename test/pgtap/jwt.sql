@@ -3,7 +3,7 @@
 -- refusals with their SQLSTATEs and messages.
 \ir ../fixtures/jwt_test_keys.psql
 BEGIN;
-SELECT plan(65);
+SELECT plan(67);
 
 -- ---- signatures: sign with the private JWK, verify with the public JWK, for every algorithm ----
 CREATE TEMP TABLE k (alg text, private jsonb, public jsonb);
@@ -161,6 +161,13 @@ SELECT is(auth_ext.verify_jwt(auth_ext.sign_jwt('{"sub":"s","exp":4102444800}', 
           'an HS256 token signed with the shared secret verifies');
 SELECT throws_ok(format('SELECT auth_ext.verify_jwt(%L)', auth_ext.sign_jwt('{"sub":"s","exp":4102444800}', :'hs_key')),
                  '28000', 'token signature is invalid', 'an HS256 token signed with another secret is refused');
+-- The secret's keyed HMAC is cached per backend: a new secret must take effect at once.
+SELECT auth_ext.configure('jwt_shared_secret', 'rotated-shared-secret-0123456789abcdefgh');
+SELECT throws_ok(format('SELECT auth_ext.verify_jwt(%L)', auth_ext.sign_jwt('{"sub":"s","exp":4102444800}', :'shared')),
+                 '28000', 'token signature is invalid', 'after the secret changes, the old secret''s tokens are refused');
+SELECT is(auth_ext.verify_jwt(auth_ext.sign_jwt('{"sub":"r","exp":4102444800}',
+            jsonb_build_object('kty', 'oct', 'k', rtrim(translate(encode(convert_to('rotated-shared-secret-0123456789abcdefgh', 'UTF8'), 'base64'), '+/', '-_'), '='))))->>'sub',
+          'r', 'and the new secret''s tokens verify');
 
 SELECT * FROM finish();
 ROLLBACK;
