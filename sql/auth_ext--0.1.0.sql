@@ -543,7 +543,8 @@ BEGIN
   VALUES (auth_ext._new_id(), new_user_id, 'credential', new_user_id, auth_ext.hash_password(sign_up_email.password),
           now_ms, now_ms);
   new_session := auth_ext._create_session(s, new_user_id, ip_address, user_agent, remember_me);
-  RETURN jsonb_build_object('token', new_session->>'token', 'user', new_user, 'session', new_session);
+  RETURN pg_catalog.jsonb_build_object('token', new_session OPERATOR(pg_catalog.->>) 'token', 'user', new_user,
+                                       'session', new_session);
 END
 $$;
 COMMENT ON FUNCTION auth_ext.sign_up_email(text, text, text, text, text, text, boolean) IS
@@ -590,8 +591,9 @@ BEGIN
   IF NOT auth_ext.verify_password(sign_in_email.password, stored_hash) THEN
     RAISE EXCEPTION 'INVALID_EMAIL_OR_PASSWORD: Invalid email or password' USING ERRCODE = '28P01';
   END IF;
-  new_session := auth_ext._create_session(s, found_user->>'id', ip_address, user_agent, remember_me);
-  RETURN jsonb_build_object('token', new_session->>'token', 'user', found_user, 'session', new_session);
+  new_session := auth_ext._create_session(s, found_user OPERATOR(pg_catalog.->>) 'id', ip_address, user_agent, remember_me);
+  RETURN pg_catalog.jsonb_build_object('token', new_session OPERATOR(pg_catalog.->>) 'token', 'user', found_user,
+                                       'session', new_session);
 END
 $$;
 COMMENT ON FUNCTION auth_ext.sign_in_email(text, text, text, text, boolean) IS
