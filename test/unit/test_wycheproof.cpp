@@ -1,6 +1,7 @@
 // Runs Project Wycheproof signature vectors through VerifySignature, the primitive under every
-// JWS check. Vectors are read from $AUTH_EXT_TESTVECTORS (default ../shared/testvectors/wycheproof,
-// relative to the repository root where the test binary runs); a missing directory fails the test.
+// JWS check. Vectors are read from $AUTH_EXT_TESTVECTORS (default test/vectors/wycheproof, a copy of
+// the project's shared vectors with their Apache-2.0 LICENSE, relative to the repository root where
+// the test binary runs), so a clone anywhere runs them; a missing directory fails the test.
 //
 // Results marked "acceptable" (either outcome is allowed) and what this verifier does with them:
 //   - rsa_signature_2048_sha256_test.json tcId 8, "MissingNull" (DigestInfo without the NULL
@@ -32,7 +33,7 @@ namespace {
 
 std::string VectorDir() {
   const char* env = std::getenv("AUTH_EXT_TESTVECTORS");
-  return env != nullptr && *env != '\0' ? env : "../shared/testvectors/wycheproof";
+  return env != nullptr && *env != '\0' ? env : "test/vectors/wycheproof";
 }
 
 // Loads one vector file, failing the test when it is missing or unreadable.
