@@ -286,13 +286,8 @@ BEGIN
   -- function and operator below is qualified, so only the two tables resolve through it.
   PERFORM set_config('search_path', format('pg_catalog, %I, pg_temp', s), true);
   SELECT pg_catalog.jsonb_build_object(
-           'session', pg_catalog.to_jsonb(se) OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object(
-              'expiresAt', pg_catalog.to_char(pg_catalog.timezone('UTC', se."expiresAt"), 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-              'createdAt', pg_catalog.to_char(pg_catalog.timezone('UTC', se."createdAt"), 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-              'updatedAt', pg_catalog.to_char(pg_catalog.timezone('UTC', se."updatedAt"), 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')),
-           'user', pg_catalog.to_jsonb(u) OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object(
-              'createdAt', pg_catalog.to_char(pg_catalog.timezone('UTC', u."createdAt"), 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-              'updatedAt', pg_catalog.to_char(pg_catalog.timezone('UTC', u."updatedAt"), 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))),
+           'session', COALESCE(auth_ext._row_json(se), auth_ext._js_dates(pg_catalog.to_jsonb(se))),
+           'user', COALESCE(auth_ext._row_json(u), auth_ext._js_dates(pg_catalog.to_jsonb(u)))),
          se."expiresAt"
     INTO result, expires_at
     FROM session se JOIN "user" u ON u.id OPERATOR(pg_catalog.=) se."userId"

@@ -2,7 +2,7 @@
 -- and message, the session credential forms, refresh and expiry, and the application role's
 -- privileges.
 BEGIN;
-SELECT plan(66);
+SELECT plan(67);
 
 SELECT throws_ok($$SELECT auth_ext.sign_up_email('a@example.com', 'password123', 'A')$$, '42P01', NULL,
                  'without Better Auth''s tables: 42P01 (with a check_schema() hint)');
@@ -92,6 +92,9 @@ SELECT is((auth_ext.get_session('G1kNA9QMICNACjGhPDKGzyq7BUKdPInG')->'user')
             - ARRAY['id', 'name', 'email', 'emailVerified', 'image', 'createdAt', 'updatedAt'],
           '{"age": 42, "score": 1.50, "ratio": "NaN", "lastSeen": "2026-01-02T03:04:05.678Z", "nickname": null, "premium": true}'::jsonb,
           'extra columns: numbers, NaN as a string, a JavaScript date, null, boolean');
+UPDATE session SET "expiresAt" = now() + interval '5 days' WHERE token = 'G1kNA9QMICNACjGhPDKGzyq7BUKdPInG';
+SELECT is(auth_ext.get_session('G1kNA9QMICNACjGhPDKGzyq7BUKdPInG')->'user'->>'lastSeen', '2026-01-02T03:04:05.678Z',
+          'the refresh path writes the same JSON as the fast path');
 ALTER TABLE "user" ADD COLUMN prefs jsonb DEFAULT '{"theme": "dark"}', ADD COLUMN tags text[] DEFAULT '{a,b}';
 SELECT is(auth_ext.get_session('G1kNA9QMICNACjGhPDKGzyq7BUKdPInG')->'user' -> 'prefs' ->> 'theme', 'dark',
           'other column types (jsonb) go through the SQL builder');

@@ -36,17 +36,13 @@ const char kRowLookupTemplate[] =
     " FROM %s.session se JOIN %s.\"user\" u ON u.id OPERATOR(pg_catalog.=) se.\"userId\""
     " WHERE se.token OPERATOR(pg_catalog.=) $1";
 
-// The general builder, for tables with a column type BuildSessionJson does not write.
+// The general builder, for tables with a column type BuildSessionJson does not write: the same
+// rows through auth_ext._row_json / _js_dates, as sign-up, sign-in and the slow path build them.
 KeptPlan json_plan;
 const char kJsonLookupTemplate[] =
     "SELECT pg_catalog.jsonb_build_object("
-    " 'session', pg_catalog.to_jsonb(se) OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object("
-    "   'expiresAt', pg_catalog.to_char(pg_catalog.timezone('UTC', se.\"expiresAt\"), 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'),"
-    "   'createdAt', pg_catalog.to_char(pg_catalog.timezone('UTC', se.\"createdAt\"), 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'),"
-    "   'updatedAt', pg_catalog.to_char(pg_catalog.timezone('UTC', se.\"updatedAt\"), 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')),"
-    " 'user', pg_catalog.to_jsonb(u) OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object("
-    "   'createdAt', pg_catalog.to_char(pg_catalog.timezone('UTC', u.\"createdAt\"), 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'),"
-    "   'updatedAt', pg_catalog.to_char(pg_catalog.timezone('UTC', u.\"updatedAt\"), 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')))"
+    " 'session', COALESCE(auth_ext._row_json(se), auth_ext._js_dates(pg_catalog.to_jsonb(se))),"
+    " 'user', COALESCE(auth_ext._row_json(u), auth_ext._js_dates(pg_catalog.to_jsonb(u))))"
     " FROM %s.session se JOIN %s.\"user\" u ON u.id OPERATOR(pg_catalog.=) se.\"userId\""
     " WHERE se.token OPERATOR(pg_catalog.=) $1";
 
