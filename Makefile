@@ -19,8 +19,24 @@ PG_SRCS := $(sort $(wildcard src/pg/*.cpp src/pg/*/*.cpp))
 MODULE_big = $(EXTENSION)
 OBJS = $(CORE_SRCS:.cpp=.o) $(PG_SRCS:.cpp=.o)
 
+# SQL scripts. Released versions' install scripts (and a secondary control file per released
+# version) are committed and never change. The current version's install script and its upgrade
+# script from the previous release are built from the parts in sql/src/ (one part per feature), so
+# each function is written once:
+#   install = the parts in order;
+#   upgrade = sql/upgrade/<previous>--<current>.sql (drops what the new version removes or
+#             re-signs) followed by the parts, which are written to be re-run (CREATE OR REPLACE,
+#             IF NOT EXISTS), so an upgraded install equals a fresh one (suite 'upgrade' checks it).
+# To release: commit the two built scripts, add the next version's upgrade prologue, bump
+# default_version in auth_ext.control and PREVIOUS_VERSION here.
+PREVIOUS_VERSION = 0.1.0
 SQL_PARTS := $(sort $(wildcard sql/src/*.sql))
-DATA = sql/$(EXTENSION)--$(EXTVERSION).sql $(wildcard sql/$(EXTENSION)--*--*.sql)
+CURRENT_SQL = sql/$(EXTENSION)--$(EXTVERSION).sql
+CURRENT_UPGRADE = sql/$(EXTENSION)--$(PREVIOUS_VERSION)--$(EXTVERSION).sql
+UPGRADE_PROLOGUE = sql/upgrade/$(PREVIOUS_VERSION)--$(EXTVERSION).sql
+RELEASED_SQL := $(filter-out $(CURRENT_SQL) $(CURRENT_UPGRADE),$(wildcard sql/$(EXTENSION)--*.sql))
+DATA = $(RELEASED_SQL) $(wildcard sql/$(EXTENSION)--*.control)
+DATA_built = $(CURRENT_SQL) $(CURRENT_UPGRADE)
 EXTRA_CLEAN = build
 
 REGRESS = $(shell sed -n 's/^test: *//p' test/schedule)
@@ -42,14 +58,15 @@ override autodepend = yes
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
-# The install script is assembled from the numbered parts in sql/src/ (one part per feature), on
-# every build, so the committed copy can never drift from its parts.
-sql/$(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS) FORCE
+# Both scripts are assembled on every build (written only when their text changes).
+$(CURRENT_SQL): $(SQL_PARTS) FORCE
 	@cat $(SQL_PARTS) > $@.tmp && (cmp -s $@.tmp $@ || cp $@.tmp $@) && rm -f $@.tmp
 
-FORCE:
+$(CURRENT_UPGRADE): $(UPGRADE_PROLOGUE) $(SQL_PARTS) FORCE
+	@cat $(UPGRADE_PROLOGUE) $(filter-out sql/src/00_header.sql,$(SQL_PARTS)) > $@.tmp \
+	  && (cmp -s $@.tmp $@ || cp $@.tmp $@) && rm -f $@.tmp
 
-all: sql/$(EXTENSION)--$(EXTVERSION).sql
+FORCE:
 
 installcheck: build/regress
 build/regress:

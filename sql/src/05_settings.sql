@@ -4,7 +4,7 @@
 -- it; C functions read it directly and cache it per backend until it changes.
 -- ---------------------------------------------------------------------------------------------
 
-CREATE TABLE auth_ext.setting (
+CREATE TABLE IF NOT EXISTS auth_ext.setting (
   name text PRIMARY KEY,
   value text NOT NULL,
   updated_at timestamptz NOT NULL DEFAULT pg_catalog.now()
@@ -14,7 +14,7 @@ COMMENT ON TABLE auth_ext.setting IS
 'Configured auth_ext settings and secrets; change them with auth_ext.configure(). Readable only by the extension owner.';
 SELECT pg_catalog.pg_extension_config_dump('auth_ext.setting', '');
 
-CREATE FUNCTION auth_ext.setting_definitions(
+CREATE OR REPLACE FUNCTION auth_ext.setting_definitions(
   OUT name text, OUT default_value text, OUT is_secret boolean, OUT description text)
 RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'auth_ext_setting_definitions'
@@ -22,25 +22,25 @@ LANGUAGE C STRICT IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION auth_ext.setting_definitions() IS
 'Every auth_ext setting with its default, whether it is a secret, and what it controls.';
 
-CREATE FUNCTION auth_ext._validate_setting(name text, value text)
+CREATE OR REPLACE FUNCTION auth_ext._validate_setting(name text, value text)
 RETURNS boolean
 AS 'MODULE_PATHNAME', 'auth_ext_validate_setting'
 LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION auth_ext._validate_setting(text, text) IS
 'Internal: raises 22023 for an unknown setting or an invalid value (never echoing secrets); returns whether it is a secret.';
 
-CREATE FUNCTION auth_ext._settings_changed()
+CREATE OR REPLACE FUNCTION auth_ext._settings_changed()
 RETURNS trigger
 AS 'MODULE_PATHNAME', 'auth_ext_settings_changed'
 LANGUAGE C;
 COMMENT ON FUNCTION auth_ext._settings_changed() IS
 'Internal trigger: makes every backend drop its cached settings when auth_ext.setting changes.';
 
-CREATE TRIGGER setting_changed
+CREATE OR REPLACE TRIGGER setting_changed
   AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON auth_ext.setting
   FOR EACH STATEMENT EXECUTE FUNCTION auth_ext._settings_changed();
 
-CREATE FUNCTION auth_ext.configure(name text, value text)
+CREATE OR REPLACE FUNCTION auth_ext.configure(name text, value text)
 RETURNS void
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
@@ -65,7 +65,7 @@ COMMENT ON FUNCTION auth_ext.configure(text, text) IS
 'Sets an auth_ext setting or secret (NULL restores the default). Owner only; GRANT EXECUTE to delegate. '
 'Takes effect in every session at commit.';
 
-CREATE FUNCTION auth_ext.settings(
+CREATE OR REPLACE FUNCTION auth_ext.settings(
   OUT name text, OUT value text, OUT is_default boolean, OUT is_secret boolean, OUT description text)
 RETURNS SETOF record
 LANGUAGE sql STABLE

@@ -3,7 +3,7 @@
 -- Passwords: Better Auth's scrypt format (contract §1)
 -- ---------------------------------------------------------------------------------------------
 
-CREATE FUNCTION auth_ext.hash_password(password text)
+CREATE OR REPLACE FUNCTION auth_ext.hash_password(password text)
 RETURNS text
 AS 'MODULE_PATHNAME', 'auth_ext_hash_password'
 LANGUAGE C STRICT VOLATILE PARALLEL SAFE;
@@ -12,7 +12,7 @@ COMMENT ON FUNCTION auth_ext.hash_password(text) IS
 'Hashes a password exactly as Better Auth does: scrypt N=16384 r=16 p=1 dkLen=64 over the NFKC form, '
 'salted with a random 32-character hex string; returns "<salt>:<key>" (161 characters). Needs a UTF8 database.';
 
-CREATE FUNCTION auth_ext.verify_password(password text, hash text)
+CREATE OR REPLACE FUNCTION auth_ext.verify_password(password text, hash text)
 RETURNS boolean
 AS 'MODULE_PATHNAME', 'auth_ext_verify_password'
 LANGUAGE C STRICT IMMUTABLE PARALLEL SAFE;

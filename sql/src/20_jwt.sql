@@ -3,7 +3,7 @@
 -- JWT: verification of Better Auth's jwt plugin tokens (contract §6) and signing
 -- ---------------------------------------------------------------------------------------------
 
-CREATE FUNCTION auth_ext.verify_jwt(token text, keys jsonb DEFAULT NULL)
+CREATE OR REPLACE FUNCTION auth_ext.verify_jwt(token text, keys jsonb DEFAULT NULL)
 RETURNS jsonb
 AS 'MODULE_PATHNAME', 'auth_ext_verify_jwt'
 LANGUAGE C STABLE PARALLEL SAFE;
@@ -14,7 +14,7 @@ COMMENT ON FUNCTION auth_ext.verify_jwt(text, jsonb) IS
 'Checks exp (required by default), nbf, iat, and iss/aud when jwt_issuer/jwt_audience are set. '
 'EdDSA (Ed25519), ES256, ES512, RS256, PS256, HS256. Errors: 28000 bad or expired token, 22023 bad keys, 55000 missing configuration.';
 
-CREATE FUNCTION auth_ext.sign_jwt(claims jsonb, key jsonb)
+CREATE OR REPLACE FUNCTION auth_ext.sign_jwt(claims jsonb, key jsonb)
 RETURNS text
 AS 'MODULE_PATHNAME', 'auth_ext_sign_jwt'
 LANGUAGE C STRICT VOLATILE PARALLEL SAFE;

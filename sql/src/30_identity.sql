@@ -3,7 +3,7 @@
 -- Identity for row-level security: set only by a verified token, scoped to the transaction
 -- ---------------------------------------------------------------------------------------------
 
-CREATE FUNCTION auth_ext.authenticate(token text)
+CREATE OR REPLACE FUNCTION auth_ext.authenticate(token text)
 RETURNS jsonb
 AS 'MODULE_PATHNAME', 'auth_ext_authenticate'
 LANGUAGE C VOLATILE PARALLEL UNSAFE;
@@ -13,7 +13,7 @@ COMMENT ON FUNCTION auth_ext.authenticate(text) IS
 'identity of the current transaction, read by auth_ext.user_id() and auth_ext.claims(). Cleared at COMMIT, ROLLBACK '
 'and PREPARE, when the savepoint that set it rolls back, and before every new attempt (a failed one leaves none).';
 
-CREATE FUNCTION auth_ext.user_id()
+CREATE OR REPLACE FUNCTION auth_ext.user_id()
 RETURNS text
 AS 'MODULE_PATHNAME', 'auth_ext_user_id'
 LANGUAGE C STABLE PARALLEL RESTRICTED;
@@ -22,7 +22,7 @@ COMMENT ON FUNCTION auth_ext.user_id() IS
 'The sub claim of the token authenticated in this transaction, or NULL. For policies write '
 'USING (user_id = (SELECT auth_ext.user_id())) so it is evaluated once per statement.';
 
-CREATE FUNCTION auth_ext.claims()
+CREATE OR REPLACE FUNCTION auth_ext.claims()
 RETURNS jsonb
 AS 'MODULE_PATHNAME', 'auth_ext_claims'
 LANGUAGE C STABLE PARALLEL RESTRICTED;
@@ -30,7 +30,7 @@ LANGUAGE C STABLE PARALLEL RESTRICTED;
 COMMENT ON FUNCTION auth_ext.claims() IS
 'The claims of the token authenticated in this transaction, or NULL.';
 
-CREATE FUNCTION auth_ext.authenticate_session(credential text)
+CREATE OR REPLACE FUNCTION auth_ext.authenticate_session(credential text)
 RETURNS jsonb
 AS 'MODULE_PATHNAME', 'auth_ext_authenticate_session'
 LANGUAGE C VOLATILE PARALLEL UNSAFE;

@@ -4,7 +4,7 @@
 -- that lists every way an existing schema differs from them.
 -- ---------------------------------------------------------------------------------------------
 
-CREATE FUNCTION auth_ext.create_better_auth_schema(schema name DEFAULT 'public')
+CREATE OR REPLACE FUNCTION auth_ext.create_better_auth_schema(schema name DEFAULT 'public')
 RETURNS void
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
@@ -30,7 +30,7 @@ COMMENT ON FUNCTION auth_ext.create_better_auth_schema(name) IS
 'unique constraints, indexes and cascading foreign keys its own migrator creates. Idempotent.';
 
 -- The columns Better Auth 1.7.25 expects: table, column, type, NOT NULL.
-CREATE FUNCTION auth_ext._better_auth_columns(
+CREATE OR REPLACE FUNCTION auth_ext._better_auth_columns(
   OUT table_name text, OUT column_name text, OUT data_type text, OUT not_null boolean)
 RETURNS SETOF record
 LANGUAGE sql IMMUTABLE
@@ -62,7 +62,7 @@ $$;
 COMMENT ON FUNCTION auth_ext._better_auth_columns() IS
 'Internal: the columns of Better Auth 1.7.25''s tables (name, type, NOT NULL), as its migrator creates them.';
 
-CREATE FUNCTION auth_ext.check_schema(schema name DEFAULT 'public')
+CREATE OR REPLACE FUNCTION auth_ext.check_schema(schema name DEFAULT 'public')
 RETURNS TABLE (problem text, object text, fix text)
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp

@@ -6,21 +6,21 @@
 -- Better Auth's error codes (contract §4) and a SQLSTATE.
 -- ---------------------------------------------------------------------------------------------
 
-CREATE FUNCTION auth_ext.generate_id(size integer DEFAULT 32)
+CREATE OR REPLACE FUNCTION auth_ext.generate_id(size integer DEFAULT 32)
 RETURNS text
 AS 'MODULE_PATHNAME', 'auth_ext_generate_id'
 LANGUAGE C STRICT VOLATILE PARALLEL SAFE;
 COMMENT ON FUNCTION auth_ext.generate_id(integer) IS
 'size characters of [a-zA-Z0-9] from OpenSSL''s CSPRNG, drawn as Better Auth''s generateId draws them (ids, session tokens).';
 
-CREATE FUNCTION auth_ext._utf16_length(value text)
+CREATE OR REPLACE FUNCTION auth_ext._utf16_length(value text)
 RETURNS integer
 AS 'MODULE_PATHNAME', 'auth_ext_utf16_length'
 LANGUAGE C STRICT IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION auth_ext._utf16_length(text) IS
 'Internal: JavaScript''s String.length (UTF-16 code units), how Better Auth counts password length.';
 
-CREATE FUNCTION auth_ext._session_token_from_credential(credential text)
+CREATE OR REPLACE FUNCTION auth_ext._session_token_from_credential(credential text)
 RETURNS text
 AS 'MODULE_PATHNAME', 'auth_ext_session_token_from_credential'
 LANGUAGE C STRICT STABLE PARALLEL SAFE;
@@ -29,7 +29,7 @@ COMMENT ON FUNCTION auth_ext._session_token_from_credential(text) IS
 'Internal: the session token in a bare token, a signed cookie value (URL-encoded or not) or a Bearer value; NULL when '
 'the HMAC-SHA256 signature (better_auth_secret) does not match, checked in constant time.';
 
-CREATE FUNCTION auth_ext._setting_value(name text)
+CREATE OR REPLACE FUNCTION auth_ext._setting_value(name text)
 RETURNS text
 AS 'MODULE_PATHNAME', 'auth_ext_setting_value'
 LANGUAGE C STRICT STABLE PARALLEL SAFE;
@@ -37,7 +37,7 @@ REVOKE ALL ON FUNCTION auth_ext._setting_value(text) FROM PUBLIC;
 COMMENT ON FUNCTION auth_ext._setting_value(text) IS
 'Internal: the value in force of a non-secret setting, from the per-backend cache (owner only).';
 
-CREATE FUNCTION auth_ext._js_dates(row_json jsonb)
+CREATE OR REPLACE FUNCTION auth_ext._js_dates(row_json jsonb)
 RETURNS jsonb
 LANGUAGE sql IMMUTABLE
 SET search_path = pg_catalog, pg_temp
@@ -52,7 +52,7 @@ $$;
 COMMENT ON FUNCTION auth_ext._js_dates(jsonb) IS
 'Internal: a row as JSON with its timestamps written as JavaScript''s Date.toISOString() (what Better Auth returns).';
 
-CREATE FUNCTION auth_ext._row_json(row_value record)
+CREATE OR REPLACE FUNCTION auth_ext._row_json(row_value record)
 RETURNS jsonb
 AS 'MODULE_PATHNAME', 'auth_ext_row_json'
 LANGUAGE C STRICT STABLE PARALLEL SAFE;
@@ -60,7 +60,7 @@ COMMENT ON FUNCTION auth_ext._row_json(record) IS
 'Internal: a row as Better Auth''s JSON, built in C (text, booleans, numbers, null, timestamptz as JavaScript dates); '
 'NULL when a column has another type, where callers use _js_dates(to_jsonb(row)).';
 
-CREATE FUNCTION auth_ext._prepare_write()
+CREATE OR REPLACE FUNCTION auth_ext._prepare_write()
 RETURNS text
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
@@ -79,7 +79,7 @@ $$;
 COMMENT ON FUNCTION auth_ext._prepare_write() IS
 'Internal: refuses read-only transactions (25006) and missing tables (42P01); returns Better Auth''s schema.';
 
-CREATE FUNCTION auth_ext._require_tables(schema text)
+CREATE OR REPLACE FUNCTION auth_ext._require_tables(schema text)
 RETURNS void
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
@@ -95,7 +95,7 @@ END
 $$;
 COMMENT ON FUNCTION auth_ext._require_tables(text) IS 'Internal: 42P01 with a check_schema() hint when Better Auth''s tables are missing.';
 
-CREATE FUNCTION auth_ext._new_id()
+CREATE OR REPLACE FUNCTION auth_ext._new_id()
 RETURNS text
 LANGUAGE sql VOLATILE
 AS $$
@@ -105,7 +105,7 @@ AS $$
 $$;
 COMMENT ON FUNCTION auth_ext._new_id() IS 'Internal: an id for a new row, per the id_format setting.';
 
-CREATE FUNCTION auth_ext._check_password_length(password text, check_min boolean)
+CREATE OR REPLACE FUNCTION auth_ext._check_password_length(password text, check_min boolean)
 RETURNS void
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
@@ -128,7 +128,7 @@ $$;
 COMMENT ON FUNCTION auth_ext._check_password_length(text, boolean) IS
 'Internal: Better Auth''s password length rules, counted in UTF-16 code units (22023 PASSWORD_TOO_SHORT/LONG).';
 
-CREATE FUNCTION auth_ext._is_valid_email(email text)
+CREATE OR REPLACE FUNCTION auth_ext._is_valid_email(email text)
 RETURNS boolean
 LANGUAGE sql IMMUTABLE
 SET search_path = pg_catalog, pg_temp
@@ -138,7 +138,7 @@ AS $$
 $$;
 COMMENT ON FUNCTION auth_ext._is_valid_email(text) IS 'Internal: Better Auth''s email rule (zod 4 z.email()).';
 
-CREATE FUNCTION auth_ext._create_session(schema text, user_id text, ip_address text, user_agent text, remember_me boolean)
+CREATE OR REPLACE FUNCTION auth_ext._create_session(schema text, user_id text, ip_address text, user_agent text, remember_me boolean)
 RETURNS jsonb
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
@@ -162,7 +162,7 @@ $$;
 COMMENT ON FUNCTION auth_ext._create_session(text, text, text, text, boolean) IS
 'Internal: a session row as Better Auth''s createSession writes it (32-character token, expiry, '''' for unknown ip/agent).';
 
-CREATE FUNCTION auth_ext.sign_up_email(
+CREATE OR REPLACE FUNCTION auth_ext.sign_up_email(
   email text, password text, name text, image text DEFAULT NULL, ip_address text DEFAULT NULL,
   user_agent text DEFAULT NULL, remember_me boolean DEFAULT true)
 RETURNS jsonb
@@ -214,7 +214,7 @@ COMMENT ON FUNCTION auth_ext.sign_up_email(text, text, text, text, text, text, b
 '{"token","user","session"}. Errors: 23505 USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL, 22023 INVALID_EMAIL / '
 'PASSWORD_TOO_SHORT / PASSWORD_TOO_LONG / VALIDATION_ERROR, 42P01 missing tables, 25006 read-only.';
 
-CREATE FUNCTION auth_ext.sign_in_email(
+CREATE OR REPLACE FUNCTION auth_ext.sign_in_email(
   email text, password text, ip_address text DEFAULT NULL, user_agent text DEFAULT NULL,
   remember_me boolean DEFAULT true)
 RETURNS jsonb
@@ -262,7 +262,7 @@ COMMENT ON FUNCTION auth_ext.sign_in_email(text, text, text, text, boolean) IS
 '{"token","user","session"}. An unknown email costs the same scrypt as a wrong password. Errors: 28P01 '
 'INVALID_EMAIL_OR_PASSWORD, 22023 INVALID_EMAIL / PASSWORD_TOO_LONG, 22P02 for a malformed stored hash.';
 
-CREATE FUNCTION auth_ext._get_session_slow(credential text)
+CREATE OR REPLACE FUNCTION auth_ext._get_session_slow(credential text)
 RETURNS jsonb
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -317,7 +317,7 @@ COMMENT ON FUNCTION auth_ext._get_session_slow(text) IS
 'Internal: get_session''s complete path in PL/pgSQL, taken for expired sessions (deleted, as Better Auth does) and '
 'sessions due for the sliding refresh (extended); get_session answers valid sessions itself.';
 
-CREATE FUNCTION auth_ext.get_session(credential text)
+CREATE OR REPLACE FUNCTION auth_ext.get_session(credential text)
 RETURNS jsonb
 AS 'MODULE_PATHNAME', 'auth_ext_get_session'
 LANGUAGE C VOLATILE SECURITY DEFINER;
@@ -328,7 +328,7 @@ COMMENT ON FUNCTION auth_ext.get_session(text) IS
 'Expired rows are deleted; sessions are refreshed as Better Auth does (expiresIn / updateAge settings). '
 '55000 when a signed value arrives and better_auth_secret is not set.';
 
-CREATE FUNCTION auth_ext.sign_out(credential text)
+CREATE OR REPLACE FUNCTION auth_ext.sign_out(credential text)
 RETURNS boolean
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -349,7 +349,7 @@ $$;
 COMMENT ON FUNCTION auth_ext.sign_out(text) IS
 'Deletes the session a credential names (same forms as get_session); true when one was deleted.';
 
-CREATE FUNCTION auth_ext.revoke_sessions(user_id text, except_token text DEFAULT NULL)
+CREATE OR REPLACE FUNCTION auth_ext.revoke_sessions(user_id text, except_token text DEFAULT NULL)
 RETURNS integer
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -368,7 +368,7 @@ $$;
 COMMENT ON FUNCTION auth_ext.revoke_sessions(text, text) IS
 'Deletes every session of a user, except the one except_token names; returns how many were deleted.';
 
-CREATE FUNCTION auth_ext._credential_account(schema text, user_id text, OUT account_id text, OUT stored_hash text)
+CREATE OR REPLACE FUNCTION auth_ext._credential_account(schema text, user_id text, OUT account_id text, OUT stored_hash text)
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -386,7 +386,7 @@ $$;
 COMMENT ON FUNCTION auth_ext._credential_account(text, text) IS
 'Internal: a user''s credential account (id, hash; NULLs when none); P0002 USER_NOT_FOUND when the user does not exist.';
 
-CREATE FUNCTION auth_ext.change_password(
+CREATE OR REPLACE FUNCTION auth_ext.change_password(
   user_id text, current_password text, new_password text, revoke_other_sessions boolean DEFAULT true)
 RETURNS jsonb
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
@@ -419,7 +419,7 @@ COMMENT ON FUNCTION auth_ext.change_password(text, text, text, boolean) IS
 'session is deleted and a new one returned as {"token","session"} (token NULL otherwise). P0002 USER_NOT_FOUND / '
 'CREDENTIAL_ACCOUNT_NOT_FOUND; 22023 PASSWORD_TOO_SHORT / PASSWORD_TOO_LONG.';
 
-CREATE FUNCTION auth_ext.set_password(user_id text, new_password text)
+CREATE OR REPLACE FUNCTION auth_ext.set_password(user_id text, new_password text)
 RETURNS void
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -445,7 +445,7 @@ COMMENT ON FUNCTION auth_ext.set_password(text, text) IS
 'Administrative password reset: sets the credential account''s hash, creating the account when the user has none '
 '(e.g. an OAuth-only user). P0002 USER_NOT_FOUND; 22023 length errors. Sessions are left as they are.';
 
-CREATE FUNCTION auth_ext.delete_user(user_id text)
+CREATE OR REPLACE FUNCTION auth_ext.delete_user(user_id text)
 RETURNS boolean
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -472,7 +472,7 @@ REVOKE ALL ON FUNCTION auth_ext.set_password(text, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION auth_ext.delete_user(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION auth_ext.authenticate_session(text) FROM PUBLIC;
 
-CREATE FUNCTION auth_ext.grant_app_role(role name)
+CREATE OR REPLACE FUNCTION auth_ext.grant_app_role(role name)
 RETURNS void
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
