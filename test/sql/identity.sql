@@ -5,6 +5,7 @@
 SELECT auth_ext.configure('jwt_shared_secret', 'identity-test-secret-0123456789abcdef');
 SELECT auth_ext.sign_jwt('{"sub":"alice","exp":4102444800}', :'hs_key') AS alice \gset
 SELECT auth_ext.sign_jwt('{"sub":"bob","exp":4102444800}', :'hs_key') AS bob \gset
+SELECT set_config('regress.alice', :'alice', false) IS NOT NULL AS token_kept;
 
 -- No identity outside a verified token.
 SELECT auth_ext.user_id() IS NULL AS no_identity, auth_ext.claims() IS NULL AS no_claims;
@@ -29,6 +30,51 @@ SELECT auth_ext.authenticate(:'alice')->>'sub' AS in_savepoint;
 ROLLBACK TO SAVEPOINT s;
 SELECT auth_ext.user_id() IS NULL AS gone_after_rollback_to_savepoint;
 COMMIT;
+
+-- A released savepoint hands the identity to its parent: rolling the parent back drops it too,
+-- however deep the nesting, and so does a PL/pgSQL exception block that rolls back.
+BEGIN;
+SAVEPOINT a;
+SAVEPOINT b;
+SELECT auth_ext.authenticate(:'alice')->>'sub' AS in_nested_savepoint;
+RELEASE SAVEPOINT b;
+SELECT auth_ext.user_id() AS kept_after_release;
+ROLLBACK TO SAVEPOINT a;
+SELECT auth_ext.user_id() IS NULL AS gone_after_outer_rollback;
+COMMIT;
+BEGIN;
+SAVEPOINT a;
+SAVEPOINT b;
+SAVEPOINT c;
+SELECT auth_ext.authenticate(:'alice')->>'sub' AS three_deep;
+RELEASE SAVEPOINT c;
+RELEASE SAVEPOINT b;
+ROLLBACK TO SAVEPOINT a;
+SELECT auth_ext.user_id() IS NULL AS gone_after_outermost_rollback;
+COMMIT;
+DO $$
+BEGIN
+  BEGIN
+    BEGIN  -- a block with a handler runs in its own subtransaction, released when it ends
+      PERFORM auth_ext.authenticate(current_setting('regress.alice'));
+    EXCEPTION WHEN division_by_zero THEN
+      NULL;
+    END;
+    RAISE EXCEPTION 'roll the outer block back';
+  EXCEPTION WHEN raise_exception THEN
+    NULL;
+  END;
+  RAISE NOTICE 'identity after the outer exception block: %', COALESCE(auth_ext.user_id(), '(none)');
+END
+$$;
+-- Released all the way up, it stays until the transaction ends.
+BEGIN;
+SAVEPOINT a;
+SELECT auth_ext.authenticate(:'alice')->>'sub' AS authenticated;
+RELEASE SAVEPOINT a;
+SELECT auth_ext.user_id() AS kept_in_transaction;
+COMMIT;
+SELECT auth_ext.user_id() IS NULL AS gone_after_commit_again;
 
 -- A failed authentication leaves no identity, even one set before it in the transaction.
 BEGIN;

@@ -50,9 +50,21 @@ void OnXact(XactEvent event, void*) {
   }
 }
 
-void OnSubXact(SubXactEvent event, SubTransactionId subid, SubTransactionId, void*) {
-  // Fail closed: an identity set inside a rolled-back savepoint is dropped, not restored.
-  if (event == SUBXACT_EVENT_ABORT_SUB && identity.set && identity.subtransaction == subid) Clear();
+void OnSubXact(SubXactEvent event, SubTransactionId subid, SubTransactionId parent, void*) {
+  if (!identity.set || identity.subtransaction != subid) return;
+  switch (event) {
+    case SUBXACT_EVENT_ABORT_SUB:
+      // Fail closed: an identity set inside a rolled-back savepoint is dropped, not restored.
+      Clear();
+      break;
+    case SUBXACT_EVENT_COMMIT_SUB:
+      // A released savepoint's work now belongs to its parent, and so does the identity: rolling
+      // the parent back must drop it too.
+      identity.subtransaction = parent;
+      break;
+    default:
+      break;
+  }
 }
 
 // Makes claims (with sub) the identity of the current (sub)transaction.
