@@ -25,13 +25,37 @@ check_schedule_complete() {
   return $ok
 }
 
-# pgTAP files in test/pgtap, each in a fresh database, run by pg_prove.
+# pgTAP files in test/pgtap, each run by pg_prove twice: in a database where the bootstrap
+# superuser created the extension, and in one owned by a database owner who is not superuser
+# (CREATEDB, CREATEROLE: hosted Postgres's model) and created the (trusted) extension itself.
 suite_pgtap() {
-  local files=(test/pgtap/*.sql)
+  local files=(test/pgtap/*.sql) rc=0
   [ -e "${files[0]}" ] || { echo "no pgTAP tests found"; return 1; }
-  psql -X -q -d postgres -c 'SET client_min_messages = warning' -c 'DROP DATABASE IF EXISTS auth_ext_pgtap' >/dev/null
+  psql -X -q -d postgres -c 'SET client_min_messages = warning' -c 'DROP DATABASE IF EXISTS auth_ext_pgtap' \
+    -c 'DROP DATABASE IF EXISTS auth_ext_pgtap_owner' -c 'DROP ROLE IF EXISTS auth_ext_pgtap_owner' \
+    -c 'CREATE ROLE auth_ext_pgtap_owner LOGIN NOSUPERUSER CREATEDB CREATEROLE' \
+    -c 'CREATE DATABASE auth_ext_pgtap_owner OWNER auth_ext_pgtap_owner' >/dev/null
   cluster_create_db auth_ext_pgtap pgtap
-  pg_prove --dbname auth_ext_pgtap --ext .sql "${files[@]}"
+  log "pgTAP as the bootstrap superuser"
+  pg_prove --dbname auth_ext_pgtap --ext .sql "${files[@]}" || rc=1
+  psql -X -q -d auth_ext_pgtap_owner -c 'CREATE EXTENSION pgtap' >/dev/null   # pgTAP itself is not trusted
+  psql -X -q -d auth_ext_pgtap_owner -U auth_ext_pgtap_owner -c 'CREATE EXTENSION auth_ext' >/dev/null || rc=1
+  log "pgTAP as a database owner who is not superuser"
+  pg_prove --dbname auth_ext_pgtap_owner --username auth_ext_pgtap_owner --ext .sql "${files[@]}" || rc=1
+  return $rc
+}
+
+# Installation: the documented flow as a non-superuser database owner, the upgrade from every
+# released version (data kept, catalog equal to a fresh install), and install/upgrade scripts
+# that a hostile database owner cannot subvert (test/install/*.sh).
+suite_install() {
+  local t rc=0
+  for t in test/install/*.sh; do
+    [ "$(basename "$t")" = lib.sh ] && continue
+    log "install: $t"
+    bash "$t" || rc=1
+  done
+  return $rc
 }
 
 # Concurrency specs in test/isolation, run by pg_isolation_regress, then a stress run of many

@@ -9,7 +9,6 @@ CREATE TABLE IF NOT EXISTS auth_ext.setting (
   value text NOT NULL,
   updated_at timestamptz NOT NULL DEFAULT pg_catalog.now()
 );
-REVOKE ALL ON auth_ext.setting FROM PUBLIC;
 COMMENT ON TABLE auth_ext.setting IS
 'Configured auth_ext settings and secrets; change them with auth_ext.configure(). Readable only by the extension owner.';
 SELECT pg_catalog.pg_extension_config_dump('auth_ext.setting', '');
@@ -60,7 +59,6 @@ BEGIN
   END IF;
 END
 $$;
-REVOKE ALL ON FUNCTION auth_ext.configure(text, text) FROM PUBLIC;
 COMMENT ON FUNCTION auth_ext.configure(text, text) IS
 'Sets an auth_ext setting or secret (NULL restores the default). Owner only; GRANT EXECUTE to delegate. '
 'Takes effect in every session at commit.';
@@ -81,6 +79,5 @@ AS $$
   LEFT JOIN auth_ext.setting s ON s.name OPERATOR(pg_catalog.=) d.name
   ORDER BY d.name
 $$;
-REVOKE ALL ON FUNCTION auth_ext.settings() FROM PUBLIC;
 COMMENT ON FUNCTION auth_ext.settings() IS
 'The settings in force, secrets shown only as "(set)". Owner only.';

@@ -24,7 +24,6 @@ BEGIN
   EXECUTE format('create index if not exists "verification_identifier_idx" on %s."verification" ("identifier")', s);
 END
 $$;
-REVOKE ALL ON FUNCTION auth_ext.create_better_auth_schema(name) FROM PUBLIC;
 COMMENT ON FUNCTION auth_ext.create_better_auth_schema(name) IS
 'Creates Better Auth 1.7.25''s tables (user, session, account, verification, jwks) with the exact types, defaults, '
 'unique constraints, indexes and cascading foreign keys its own migrator creates. Idempotent.';

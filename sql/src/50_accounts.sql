@@ -24,7 +24,6 @@ CREATE OR REPLACE FUNCTION auth_ext._session_token_from_credential(credential te
 RETURNS text
 AS 'MODULE_PATHNAME', 'auth_ext_session_token_from_credential'
 LANGUAGE C STRICT STABLE PARALLEL SAFE;
-REVOKE ALL ON FUNCTION auth_ext._session_token_from_credential(text) FROM PUBLIC;
 COMMENT ON FUNCTION auth_ext._session_token_from_credential(text) IS
 'Internal: the session token in a bare token, a signed cookie value (URL-encoded or not) or a Bearer value; NULL when '
 'the HMAC-SHA256 signature (better_auth_secret) does not match, checked in constant time.';
@@ -33,7 +32,6 @@ CREATE OR REPLACE FUNCTION auth_ext._setting_value(name text)
 RETURNS text
 AS 'MODULE_PATHNAME', 'auth_ext_setting_value'
 LANGUAGE C STRICT STABLE PARALLEL SAFE;
-REVOKE ALL ON FUNCTION auth_ext._setting_value(text) FROM PUBLIC;
 COMMENT ON FUNCTION auth_ext._setting_value(text) IS
 'Internal: the value in force of a non-secret setting, from the per-backend cache (owner only).';
 
@@ -312,7 +310,6 @@ BEGIN
   RETURN result;
 END
 $$;
-REVOKE ALL ON FUNCTION auth_ext._get_session_slow(text) FROM PUBLIC;
 COMMENT ON FUNCTION auth_ext._get_session_slow(text) IS
 'Internal: get_session''s complete path in PL/pgSQL, taken for expired sessions (deleted, as Better Auth does) and '
 'sessions due for the sliding refresh (extended); get_session answers valid sessions itself.';
@@ -461,33 +458,3 @@ END
 $$;
 COMMENT ON FUNCTION auth_ext.delete_user(text) IS
 'Deletes a user; its sessions and accounts go with it (ON DELETE CASCADE). True when the user existed.';
-
-REVOKE ALL ON FUNCTION auth_ext.sign_up_email(text, text, text, text, text, text, boolean) FROM PUBLIC;
-REVOKE ALL ON FUNCTION auth_ext.sign_in_email(text, text, text, text, boolean) FROM PUBLIC;
-REVOKE ALL ON FUNCTION auth_ext.get_session(text) FROM PUBLIC;
-REVOKE ALL ON FUNCTION auth_ext.sign_out(text) FROM PUBLIC;
-REVOKE ALL ON FUNCTION auth_ext.revoke_sessions(text, text) FROM PUBLIC;
-REVOKE ALL ON FUNCTION auth_ext.change_password(text, text, text, boolean) FROM PUBLIC;
-REVOKE ALL ON FUNCTION auth_ext.set_password(text, text) FROM PUBLIC;
-REVOKE ALL ON FUNCTION auth_ext.delete_user(text) FROM PUBLIC;
-REVOKE ALL ON FUNCTION auth_ext.authenticate_session(text) FROM PUBLIC;
-
-CREATE OR REPLACE FUNCTION auth_ext.grant_app_role(role name)
-RETURNS void
-LANGUAGE plpgsql VOLATILE
-SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-  EXECUTE format('GRANT USAGE ON SCHEMA auth_ext TO %I', role);
-  EXECUTE format('GRANT EXECUTE ON FUNCTION auth_ext.sign_up_email(text, text, text, text, text, text, boolean),
-                  auth_ext.sign_in_email(text, text, text, text, boolean), auth_ext.get_session(text),
-                  auth_ext.sign_out(text), auth_ext.change_password(text, text, text, boolean),
-                  auth_ext.authenticate_session(text), auth_ext.authenticate(text), auth_ext.verify_jwt(text, jsonb),
-                  auth_ext.user_id(), auth_ext.claims() TO %I', role);
-END
-$$;
-REVOKE ALL ON FUNCTION auth_ext.grant_app_role(name) FROM PUBLIC;
-COMMENT ON FUNCTION auth_ext.grant_app_role(name) IS
-'Grants an application role (e.g. FastAPI''s) what it needs: USAGE on schema auth_ext and EXECUTE on sign-up, sign-in, '
-'get_session, sign_out, change_password, authenticate, authenticate_session, verify_jwt, user_id, claims. It needs no '
-'privilege on Better Auth''s tables. revoke_sessions, set_password and delete_user stay with the owner.';

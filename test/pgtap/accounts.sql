@@ -138,6 +138,7 @@ SELECT is((SELECT count(*)::int FROM account a WHERE NOT EXISTS (SELECT 1 FROM "
 
 -- ---- the application role: functions only, no table privileges ----
 CREATE ROLE auth_ext_pgtap_app;
+GRANT auth_ext_pgtap_app TO CURRENT_USER;  -- lets a non-superuser owner (CREATEROLE) SET ROLE to it
 SELECT auth_ext.grant_app_role('auth_ext_pgtap_app');
 SET ROLE auth_ext_pgtap_app;
 SELECT matches((auth_ext.sign_up_email('app.user@example.com', 'app-password-1', 'App'))->>'token', '^[A-Za-z0-9]{32}$',

@@ -33,6 +33,7 @@ SELECT is(
     'function auth_ext.configure(text,text)',
     'function auth_ext.create_better_auth_schema(name)',
     'function auth_ext.delete_user(text)',
+    'function auth_ext.function_privileges()',
     'function auth_ext.generate_id(integer)',
     'function auth_ext.get_session(text)',
     'function auth_ext.grant_app_role(name)',
@@ -72,6 +73,7 @@ SELECT ok(NOT has_function_privilege('public', 'auth_ext.settings()', 'EXECUTE')
 -- A role without grants cannot read a secret even through the functions it may call.
 SELECT auth_ext.configure('jwt_shared_secret', 'schema-test-secret-0123456789abcdef');
 CREATE ROLE auth_ext_schema_probe;
+GRANT auth_ext_schema_probe TO CURRENT_USER;  -- lets a non-superuser owner (CREATEROLE) SET ROLE to it
 GRANT USAGE ON SCHEMA auth_ext TO auth_ext_schema_probe;
 SET ROLE auth_ext_schema_probe;
 SELECT throws_ok('SELECT value FROM auth_ext.setting', '42501', NULL, 'the application role gets 42501 reading auth_ext.setting');

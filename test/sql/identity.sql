@@ -97,6 +97,7 @@ SELECT auth_ext.user_id() IS NULL AS still_no_identity;
 CREATE FUNCTION pg_temp.explain_lines(query text) RETURNS TABLE ("QUERY PLAN" text) LANGUAGE plpgsql AS $$
 BEGIN RETURN QUERY EXECUTE 'EXPLAIN (COSTS OFF) ' || query; END $$;
 CREATE ROLE auth_ext_regress_app;
+GRANT auth_ext_regress_app TO CURRENT_USER;  -- lets a non-superuser owner (CREATEROLE) SET ROLE to it
 CREATE TABLE note (id int PRIMARY KEY, user_id text NOT NULL, body text NOT NULL);
 ALTER TABLE note ENABLE ROW LEVEL SECURITY;
 CREATE POLICY note_owner ON note USING (user_id = (SELECT auth_ext.user_id()))

@@ -1,0 +1,88 @@
+
+-- ---------------------------------------------------------------------------------------------
+-- Who may call what, in one place. auth_ext.function_privileges() is the list; the block below
+-- applies it, grant_app_role() grants from it, and the tests check the catalog against it.
+--   owner: the extension owner's alone (secrets, schema changes, administration);
+--   app:   the application role's account functions (grant_app_role grants them);
+--   any:   any role with USAGE on schema auth_ext (pure functions, identity functions, and
+--          internals that need the caller's own rights on Better Auth's tables).
+-- No role but the owner has USAGE on schema auth_ext until it is granted.
+-- ---------------------------------------------------------------------------------------------
+
+CREATE OR REPLACE FUNCTION auth_ext.function_privileges(
+  OUT function_name pg_catalog.regprocedure, OUT callable_by text, OUT granted_to_app boolean)
+RETURNS SETOF record
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT p.oid::regprocedure,
+         CASE WHEN p.oid = ANY (owner_only.fns) THEN 'owner' WHEN p.oid = ANY (app_only.fns) THEN 'app' ELSE 'any' END,
+         p.oid = ANY (app_only.fns) OR p.oid = ANY (app_also.fns)
+  FROM pg_proc p,
+       -- The application role's account functions: not PUBLIC's.
+       (SELECT ARRAY['auth_ext.sign_up_email(text,text,text,text,text,text,boolean)',
+                     'auth_ext.sign_in_email(text,text,text,text,boolean)',
+                     'auth_ext.get_session(text)', 'auth_ext.sign_out(text)',
+                     'auth_ext.change_password(text,text,text,boolean)',
+                     'auth_ext.authenticate_session(text)']::regprocedure[]::oid[]) app_only(fns),
+       -- Identity functions any role may call (row-level security policies call user_id() as the
+       -- querying role), granted to the application role as well.
+       (SELECT ARRAY['auth_ext.authenticate(text)', 'auth_ext.verify_jwt(text,jsonb)',
+                     'auth_ext.user_id()', 'auth_ext.claims()']::regprocedure[]::oid[]) app_also(fns),
+       -- Secrets, schema changes and administration.
+       (SELECT ARRAY['auth_ext.configure(text,text)', 'auth_ext.settings()',
+                     'auth_ext.create_better_auth_schema(name)', 'auth_ext.grant_app_role(name)',
+                     'auth_ext.revoke_sessions(text,text)', 'auth_ext.set_password(text,text)',
+                     'auth_ext.delete_user(text)', 'auth_ext._setting_value(text)',
+                     'auth_ext._session_token_from_credential(text)']::regprocedure[]::oid[]) owner_only(fns)
+  WHERE p.pronamespace = 'auth_ext'::regnamespace
+  ORDER BY 2, 1::text
+$$;
+COMMENT ON FUNCTION auth_ext.function_privileges() IS
+'Every auth_ext function, who may call it (owner: the extension owner alone; app: roles given grant_app_role; any: any '
+'role with USAGE on schema auth_ext) and whether grant_app_role grants it.';
+
+CREATE OR REPLACE FUNCTION auth_ext.grant_app_role(role name)
+RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  fn regprocedure;
+BEGIN
+  EXECUTE format('GRANT USAGE ON SCHEMA auth_ext TO %I', role);
+  FOR fn IN SELECT f.function_name FROM auth_ext.function_privileges() f WHERE f.granted_to_app LOOP
+    EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO %I', fn, role);
+  END LOOP;
+END
+$$;
+COMMENT ON FUNCTION auth_ext.grant_app_role(name) IS
+'Grants an application role (e.g. FastAPI''s) what it needs: USAGE on schema auth_ext and EXECUTE on the functions '
+'auth_ext.function_privileges() marks granted_to_app (sign-up, sign-in, get_session, sign_out, change_password, '
+'authenticate, authenticate_session, verify_jwt, user_id, claims). It needs no privilege on Better Auth''s tables.';
+
+-- Applies the list: PUBLIC loses EXECUTE on app and owner functions and every right on the
+-- settings table. Only where PUBLIC still has them, so an upgrade leaves the privileges granted
+-- since (for example by grant_app_role) out of the extension's initial privileges.
+DO $privileges$
+DECLARE
+  command pg_catalog.text;
+BEGIN
+  FOR command IN
+    SELECT pg_catalog.format('REVOKE ALL ON FUNCTION %I.%I(%s) FROM PUBLIC', n.nspname, p.proname,
+                             pg_catalog.pg_get_function_identity_arguments(p.oid))
+      FROM auth_ext.function_privileges() f
+      JOIN pg_catalog.pg_proc p ON p.oid OPERATOR(pg_catalog.=) f.function_name::pg_catalog.oid
+      JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) p.pronamespace
+     WHERE f.callable_by OPERATOR(pg_catalog.<>) 'any'
+       AND EXISTS (SELECT 1 FROM pg_catalog.aclexplode(COALESCE(p.proacl, pg_catalog.acldefault('f', p.proowner))) a
+                    WHERE a.grantee OPERATOR(pg_catalog.=) 0)
+    UNION ALL
+    SELECT 'REVOKE ALL ON TABLE auth_ext.setting FROM PUBLIC'
+     WHERE (SELECT c.relacl FROM pg_catalog.pg_class c
+             WHERE c.oid OPERATOR(pg_catalog.=) 'auth_ext.setting'::pg_catalog.regclass) IS NULL
+  LOOP
+    EXECUTE command;
+  END LOOP;
+END
+$privileges$;

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Upgrade from the released 0.1.0: data made under 0.1.0 (users, sessions, signing keys, settings)
+# keeps working after ALTER EXTENSION auth_ext UPDATE, and the upgraded extension is the same, fact
+# for fact in the catalog (test/install/catalog_snapshot.sql), as a fresh install of the new version.
+source "$(dirname "$0")/lib.sh"
+FIXTURES="$INSTALL_TESTS/../fixtures/jwt_test_keys.psql"
+new_version=$(q -d postgres -c "SELECT default_version FROM pg_available_extensions WHERE name = 'auth_ext'")
+
+fresh_db auth_ext_upgrade
+fresh_db auth_ext_fresh
+role auth_ext_upgrade_app
+db=(-d auth_ext_upgrade)
+
+# Under 0.1.0: schema, secrets, a user with a session, an EdDSA key in the jwks table and tokens.
+q "${db[@]}" -c "CREATE EXTENSION auth_ext VERSION '0.1.0'"
+q "${db[@]}" -v ON_ERROR_STOP=1 >/dev/null <<SQL
+\i $FIXTURES
+SELECT auth_ext.create_better_auth_schema();
+SELECT auth_ext.configure('better_auth_secret', 'upgrade-test-better-auth-secret-0123456789');
+SELECT auth_ext.configure('jwt_shared_secret', 'upgrade-test-shared-secret-0123456789abcdef');
+SELECT auth_ext.configure('session_expires_in_seconds', '1209600');
+SELECT auth_ext.grant_app_role('auth_ext_upgrade_app');
+CREATE TABLE keep (name text PRIMARY KEY, value text NOT NULL);
+GRANT SELECT ON keep TO auth_ext_upgrade_app;
+INSERT INTO keep SELECT 'session_token', auth_ext.sign_up_email('old@example.com', 'old-password-1', 'Old User')->>'token';
+INSERT INTO public.jwks (id, "publicKey", "privateKey", "createdAt", alg, crv)
+  VALUES ('test-ed25519', :'ed25519_public', 'unused', now(), 'EdDSA', 'Ed25519');
+INSERT INTO keep SELECT 'eddsa_token', auth_ext.sign_jwt(jsonb_build_object('sub', u.id, 'exp', 4102444800), :'ed25519_private')
+  FROM "user" u WHERE u.email = 'old@example.com';
+INSERT INTO keep SELECT 'hs256_token', auth_ext.sign_jwt('{"sub":"hs-user","exp":4102444800}',
+  jsonb_build_object('kty', 'oct', 'k', translate(encode(convert_to('upgrade-test-shared-secret-0123456789abcdef', 'UTF8'), 'base64'), '+/=', '-_')));
+SQL
+ok "0.1.0 installed with data" q "${db[@]}" -c "SELECT extversion = '0.1.0' FROM pg_extension WHERE extname = 'auth_ext'"
+ok "0.1.0 verifies its own EdDSA token" q "${db[@]}" -c "SELECT auth_ext.verify_jwt((SELECT value FROM keep WHERE name = 'eddsa_token'))->>'sub' IS NOT NULL"
+
+q "${db[@]}" -c "ALTER EXTENSION auth_ext UPDATE"
+ok "ALTER EXTENSION UPDATE reaches $new_version" q "${db[@]}" -c "SELECT extversion = '$new_version' FROM pg_extension WHERE extname = 'auth_ext'"
+ok "settings survive the upgrade" q "${db[@]}" -c "SELECT array_agg(name || '=' || value ORDER BY name) = '{better_auth_secret=(set),jwt_shared_secret=(set),session_expires_in_seconds=1209600}' FROM auth_ext.settings() WHERE NOT is_default"
+ok "a 0.1.0 session is still valid" q "${db[@]}" -c "SELECT auth_ext.get_session((SELECT value FROM keep WHERE name = 'session_token'))->'user'->>'email' = 'old@example.com'"
+ok "a 0.1.0 user signs in" q "${db[@]}" -c "SELECT auth_ext.sign_in_email('old@example.com', 'old-password-1') ? 'token'"
+ok "a wrong password is still refused" q "${db[@]}" -c "DO \$\$ BEGIN PERFORM auth_ext.sign_in_email('old@example.com', 'wrong-password'); RAISE 'signed in'; EXCEPTION WHEN invalid_password THEN NULL; END \$\$" -c "SELECT true"
+ok "an EdDSA token signed before the upgrade verifies against the jwks table" q "${db[@]}" -c "SELECT auth_ext.verify_jwt((SELECT value FROM keep WHERE name = 'eddsa_token'))->>'sub' = (SELECT id FROM \"user\" WHERE email = 'old@example.com')"
+ok "an HS256 token verifies with the kept shared secret" q "${db[@]}" -c "SELECT auth_ext.authenticate((SELECT value FROM keep WHERE name = 'hs256_token'))->>'sub' = 'hs-user'"
+ok "the application role keeps its grants" q "${db[@]}" -U auth_ext_upgrade_app -c "SELECT auth_ext.get_session((SELECT value FROM keep WHERE name = 'session_token')) IS NOT NULL AND auth_ext.authenticate((SELECT value FROM keep WHERE name = 'eddsa_token')) IS NOT NULL"
+ok "new sign-ups work after the upgrade" q "${db[@]}" -c "SELECT auth_ext.sign_up_email('new@example.com', 'new-password-1', 'New User') ? 'token'"
+
+# The upgraded extension equals a fresh install, fact for fact.
+q -d auth_ext_fresh -c "CREATE EXTENSION auth_ext" -c "SELECT auth_ext.grant_app_role('auth_ext_upgrade_app')"
+upgraded=$(psql -X -q -d auth_ext_upgrade -f "$INSTALL_TESTS/catalog_snapshot.sql")
+fresh=$(psql -X -q -d auth_ext_fresh -f "$INSTALL_TESTS/catalog_snapshot.sql")
+TESTS_RUN=$((TESTS_RUN + 1))
+if [ "$upgraded" = "$fresh" ] && [ "$(printf '%s\n' "$fresh" | grep -c '^function ')" -gt 30 ]; then
+  echo "ok $TESTS_RUN - the upgraded extension equals a fresh install ($(printf '%s\n' "$fresh" | wc -l) catalog facts)"
+else
+  TESTS_FAILED=$((TESTS_FAILED + 1))
+  echo "not ok $TESTS_RUN - the upgraded extension differs from a fresh install"
+  diff <(printf '%s\n' "$fresh") <(printf '%s\n' "$upgraded") | head -n 40 | sed 's/^/#   /'
+fi
+q -d postgres -c "DROP DATABASE auth_ext_upgrade" -c "DROP DATABASE auth_ext_fresh" -c "DROP ROLE auth_ext_upgrade_app"
+finish
