@@ -2,6 +2,8 @@
 # variables from scripts/test.sh). Sourced, not run.
 set -euo pipefail
 INSTALL_TESTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=../../scripts/lib/common.sh
+source "$INSTALL_TESTS/../../scripts/lib/common.sh"   # pg_config_path
 TESTS_RUN=0 TESTS_FAILED=0
 
 # psql, quiet, stopping at the first error; extra arguments pass through (-d DB, -U ROLE, -c SQL …).
