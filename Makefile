@@ -109,3 +109,17 @@ $(BENCH_DIR)/core_bench: $(wildcard bench/core/*.cpp) $(CORE_SRCS)
 
 bench-core: $(BENCH_DIR)/core_bench
 	$(BENCH_DIR)/core_bench
+
+# ---- PGXN source distribution ----
+# make dist: $(EXTENSION)-$(EXTVERSION).zip, the format PGXN takes: the tracked files under
+# $(EXTENSION)-$(EXTVERSION)/, plus the install and upgrade scripts built from sql/src/ (META.json
+# names the install script). It builds with make alone. Archives HEAD, or HEAD with the uncommitted
+# changes to tracked files when there are some (it says so). Needs git 2.35+ (--add-file).
+DIST = $(EXTENSION)-$(EXTVERSION)
+.PHONY: dist
+dist: $(CURRENT_SQL) $(CURRENT_UPGRADE)
+	@tree=$$(git stash create) || exit 1; \
+	if [ -n "$$tree" ]; then echo "make dist: including uncommitted changes to tracked files" >&2; else tree=HEAD; fi; \
+	git archive --format=zip --prefix=$(DIST)/sql/ --add-file=$(CURRENT_SQL) --add-file=$(CURRENT_UPGRADE) \
+	  --prefix=$(DIST)/ -o $(DIST).zip $$tree
+	@echo "$(DIST).zip"
