@@ -94,3 +94,37 @@ suite_plugin() {
 suite_python() {
   bash scripts/lib/python_tests.sh
 }
+
+# PGXN packaging: META.json valid against the PGXN Meta Spec (test/packaging/check_meta.py, which
+# also refuses broken copies of it) with its versions equal to the control file's default_version;
+# then `make dist`, and the archive, unzipped in a temporary folder as a user would, holds every file
+# META.json names and builds with make alone.
+suite_packaging() {
+  apt_install python3 python3-jsonschema unzip
+  local py=/usr/bin/python3 version dist tmp rc=0 before
+  "$py" test/packaging/check_meta.py --self-test . || return 1
+  version=$(sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" auth_ext.control)
+  dist="auth_ext-$version"
+  rm -f "$dist.zip"
+  make -s PG_CONFIG="$(pg_config_path)" dist >/dev/null || return 1
+  [ -f "$dist.zip" ] || { echo "make dist made no $dist.zip"; return 1; }
+  tmp=$(mktemp -d)
+  unzip -q "$dist.zip" -d "$tmp" || rc=1
+  if [ "$(ls -A "$tmp")" != "$dist" ]; then
+    echo "$dist.zip should hold one folder $dist/, holds: $(ls -A "$tmp")"; rc=1
+  fi
+  "$py" test/packaging/check_meta.py --dist "$tmp/$dist" "$tmp/$dist" || rc=1
+  log "building $dist.zip's contents in a temporary folder"
+  before=$(cksum < "$tmp/$dist/sql/auth_ext--$version.sql")
+  if ! make -C "$tmp/$dist" -s -j"$(nproc)" PG_CONFIG="$(pg_config_path)" ${WERROR:+WERROR=$WERROR} >/dev/null; then
+    echo "$dist.zip does not build"; rc=1
+  elif [ ! -f "$tmp/$dist/auth_ext.so" ]; then
+    echo "building $dist.zip made no auth_ext.so"; rc=1
+  elif [ "$(cksum < "$tmp/$dist/sql/auth_ext--$version.sql")" != "$before" ]; then
+    echo "the install script in $dist.zip is not the one its sql/src parts build"; rc=1
+  else
+    echo "$dist.zip: META.json valid, builds with make alone"
+  fi
+  rm -rf "$tmp"
+  return $rc
+}
