@@ -2,7 +2,7 @@
 -- and message, the session credential forms, refresh and expiry, and the application role's
 -- privileges.
 BEGIN;
-SELECT plan(67);
+SELECT plan(69);
 
 SELECT throws_ok($$SELECT auth_ext.sign_up_email('a@example.com', 'password123', 'A')$$, '42P01', NULL,
                  'without Better Auth''s tables: 42P01 (with a check_schema() hint)');
@@ -95,6 +95,7 @@ SELECT is((auth_ext.get_session('G1kNA9QMICNACjGhPDKGzyq7BUKdPInG')->'user')
 UPDATE session SET "expiresAt" = now() + interval '5 days' WHERE token = 'G1kNA9QMICNACjGhPDKGzyq7BUKdPInG';
 SELECT is(auth_ext.get_session('G1kNA9QMICNACjGhPDKGzyq7BUKdPInG')->'user'->>'lastSeen', '2026-01-02T03:04:05.678Z',
           'the refresh path writes the same JSON as the fast path');
+CREATE DOMAIN pg_temp.js_date AS timestamptz;
 ALTER TABLE "user" ADD COLUMN prefs jsonb DEFAULT '{"theme": "dark"}', ADD COLUMN tags text[] DEFAULT '{a,b}';
 SELECT is(auth_ext.get_session('G1kNA9QMICNACjGhPDKGzyq7BUKdPInG')->'user' -> 'prefs' ->> 'theme', 'dark',
           'other column types (jsonb) go through the SQL builder');
@@ -105,8 +106,20 @@ SELECT is((auth_ext.sign_up_email('extra.columns@example.com', 'password123', 'X
 SELECT is(auth_ext._row_json(r), '{"t": "a", "n": 1, "b": true, "d": "2026-01-02T03:04:05.678Z", "z": null}'::jsonb,
           '_row_json: a row as Better Auth''s JSON')
   FROM (SELECT 'a'::text AS t, 1 AS n, true AS b, timestamptz '2026-01-02 03:04:05.678+00' AS d, NULL::text AS z) r;
-SELECT is(auth_ext._row_json(r), NULL, '_row_json: NULL for a column type it does not write')
-  FROM (SELECT '{}'::jsonb AS j) r;
+SELECT is(auth_ext.get_session('G1kNA9QMICNACjGhPDKGzyq7BUKdPInG')->'user'->>'lastSeen', '2026-01-02T03:04:05.678Z',
+          'with a jsonb column present, an extra timestamptz is still a JavaScript date (one row builder)');
+SELECT is((auth_ext.sign_in_email('extra.columns@example.com', 'password123'))->'user'->>'lastSeen', '2026-01-02T03:04:05.678Z',
+          'sign-in writes it the same way');
+SELECT is(auth_ext._row_json(r),
+          '{"j": {"k": [1, "x"]}, "js": {"a": null}, "arr": [1, 2], "n": "NaN", "ni": "-Infinity", "f": 0.5, "i8": 9007199254740993,'
+          ' "s": 7, "u": "6c7f0b1e-5b4c-4c1e-9a3e-2f1d0c9b8a7e", "inf": null, "bc": "-000001-01-01T00:00:00.000Z",'
+          ' "y5": "+010000-01-01T00:00:00.000Z", "dom": "2026-01-02T03:04:05.678Z", "d": "2026-01-02", "b": false}'::jsonb,
+          '_row_json: every column type (json/jsonb embedded, arrays and others as to_jsonb, NaN as a string, dates as JavaScript)')
+  FROM (SELECT '{"k": [1, "x"]}'::jsonb AS j, '{"a": null}'::json AS js, ARRAY[1, 2] AS arr, 'NaN'::numeric AS n,
+               '-Infinity'::numeric AS ni, 0.5::float4 AS f, 9007199254740993::int8 AS i8, 7::int2 AS s,
+               '6c7f0b1e-5b4c-4c1e-9a3e-2f1d0c9b8a7e'::uuid AS u, 'infinity'::timestamptz AS inf,
+               '0002-01-01 00:00:00+00 BC'::timestamptz AS bc, '10000-01-01 00:00:00+00'::timestamptz AS y5,
+               '2026-01-02 03:04:05.678+00'::pg_temp.js_date AS dom, '2026-01-02'::date AS d, false AS b) r;
 ALTER TABLE "user" DROP COLUMN age, DROP COLUMN score, DROP COLUMN ratio, DROP COLUMN "lastSeen", DROP COLUMN nickname,
   DROP COLUMN premium, DROP COLUMN prefs, DROP COLUMN tags;
 
