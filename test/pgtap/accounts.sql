@@ -2,7 +2,7 @@
 -- and message, the session credential forms, refresh and expiry, and the application role's
 -- privileges.
 BEGIN;
-SELECT plan(69);
+SELECT plan(74);
 
 SELECT throws_ok($$SELECT auth_ext.sign_up_email('a@example.com', 'password123', 'A')$$, '42P01', NULL,
                  'without Better Auth''s tables: 42P01 (with a check_schema() hint)');
@@ -161,6 +161,37 @@ SELECT throws_ok('SELECT password FROM account', '42501', NULL, 'but cannot read
 SELECT throws_ok($$SELECT auth_ext.delete_user('x')$$, '42501', NULL, 'nor call the administrative functions');
 SELECT throws_ok($$SELECT value FROM auth_ext.setting$$, '42501', NULL, 'nor read the secrets');
 RESET ROLE;
+
+-- ---- an unknown email and a wrong password raise the same error, every field of it ----
+CREATE FUNCTION pg_temp.sign_in_error(email text, password text) RETURNS text[] LANGUAGE plpgsql AS $$
+DECLARE st text; msg text; det text; hnt text; ctx text; col text; con text; dtype text; tbl text; sch text;
+BEGIN
+  PERFORM auth_ext.sign_in_email(email, password);
+  RETURN NULL;
+EXCEPTION WHEN OTHERS THEN
+  GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT,
+    ctx = PG_EXCEPTION_CONTEXT, col = COLUMN_NAME, con = CONSTRAINT_NAME, dtype = PG_DATATYPE_NAME, tbl = TABLE_NAME,
+    sch = SCHEMA_NAME;
+  RETURN ARRAY[st, msg, det, hnt, ctx, col, con, dtype, tbl, sch];
+END
+$$;
+SET ROLE auth_ext_pgtap_app;
+CREATE TEMP TABLE errors AS
+  SELECT pg_temp.sign_in_error('nobody.here@example.com', 'app-password-1') AS unknown_email,
+         pg_temp.sign_in_error('app.user@example.com', 'app-password-2') AS wrong_password;
+RESET ROLE;
+SELECT is((SELECT unknown_email[1:2] FROM errors), ARRAY['28P01', 'INVALID_EMAIL_OR_PASSWORD: Invalid email or password'],
+          'as the application role: an unknown email is 28P01 INVALID_EMAIL_OR_PASSWORD');
+SELECT matches((SELECT unknown_email[5] FROM errors), 'sign_in_email', 'with a context naming sign_in_email');
+SELECT is((SELECT wrong_password FROM errors), (SELECT unknown_email FROM errors),
+          'a wrong password: the identical error (SQLSTATE, message, detail, hint, context and every other field)');
+
+-- ---- sign-in's validation; oversized passwords ----
+SELECT throws_ok($$SELECT auth_ext.sign_in_email('app.user@example.com', NULL)$$, '22023', 'VALIDATION_ERROR: Password is required',
+                 'sign-in without a password is Better Auth''s validation error, not PASSWORD_TOO_LONG');
+SELECT throws_ok(format('SELECT auth_ext.change_password(%L, repeat(%L, 22544384), %L)',
+                        (SELECT id FROM "user" WHERE email = 'app.user@example.com'), U&'\00E9', 'new-password-1'),
+                 '22023', 'password is too long to hash', 'change_password: a 45 MB current password is 22023');
 
 SELECT * FROM finish();
 ROLLBACK;
