@@ -3,7 +3,7 @@
 -- (updateAge 0 included), "don't remember me" sessions never refreshed, read-only transactions
 -- never written, and no overload in Better Auth's schema ever called with the owner's rights.
 BEGIN;
-SELECT plan(22);
+SELECT plan(23);
 
 SELECT auth_ext.create_better_auth_schema();
 SELECT auth_ext.sign_up_email('remember@example.com', 'password123', 'R') IS NOT NULL;
@@ -58,6 +58,9 @@ SELECT pg_temp.age_session((SELECT normal FROM t), interval '3 days');
 SELECT is((auth_ext.authenticate_session((SELECT normal FROM t))->'session'->>'expiresAt')::timestamptz,
           date_trunc('milliseconds', now()) + interval '7 days', 'authenticate_session refreshes the same way');
 
+SELECT is((SELECT count(*)::int FROM public.trap_calls), 0,
+          'the refresh and don''t-remember paths called no overload in Better Auth''s schema (defect: public.make_interval ran as the owner)');
+
 -- ---- updateAge 0: refresh on every lookup ----
 SELECT auth_ext.configure('session_update_age_seconds', '0');
 SELECT pg_temp.age_session((SELECT normal FROM t), interval '1 second');
@@ -87,7 +90,7 @@ SELECT is((SELECT count(*)::int FROM session WHERE token = (SELECT tok FROM expi
 
 -- ---- nothing in Better Auth's schema ran ----
 SELECT is((SELECT count(*)::int FROM public.trap_calls), 0,
-          'no overload in Better Auth''s schema was called on any path (refresh, remember-me false, expired)');
+          'no overload in Better Auth''s schema was called on any path (refresh, updateAge 0, remember-me false, read-only, expired)');
 
 SELECT * FROM finish();
 ROLLBACK;
