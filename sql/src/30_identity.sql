@@ -33,7 +33,8 @@ COMMENT ON FUNCTION auth_ext.claims() IS
 CREATE OR REPLACE FUNCTION auth_ext.authenticate_session(credential text)
 RETURNS jsonb
 AS 'MODULE_PATHNAME', 'auth_ext_authenticate_session'
-LANGUAGE C VOLATILE PARALLEL UNSAFE;
+LANGUAGE C VOLATILE PARALLEL UNSAFE SECURITY DEFINER  -- reads Better Auth's tables as get_session does
+SET search_path = pg_catalog, pg_temp;
 
 COMMENT ON FUNCTION auth_ext.authenticate_session(text) IS
 'Validates a Better Auth session like auth_ext.get_session(credential) (bare token, signed cookie value, or Bearer) '

@@ -4,3 +4,8 @@
 -- their signatures, so the privileges granted on them (grant_app_role) survive the upgrade.
 
 \echo Use "ALTER EXTENSION auth_ext UPDATE TO '0.2.0'" to load this file. \quit
+
+-- get_session is one C implementation now (the PL/pgSQL slow path is gone), and _row_json writes
+-- every column type (its to_jsonb fallback is gone).
+DROP FUNCTION IF EXISTS auth_ext._get_session_slow(text);
+DROP FUNCTION IF EXISTS auth_ext._js_dates(jsonb);

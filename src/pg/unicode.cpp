@@ -3,6 +3,8 @@
 
 #include <cstring>
 
+#include "core/password/scrypt_hash.hpp"
+
 extern "C" {
 #include "common/unicode_norm.h"
 }
@@ -35,6 +37,13 @@ PasswordBytes NormalizePassword(text* password) {
   RequireUtf8Database();
   const char* src = VARDATA_ANY(password);
   const int src_len = VARSIZE_ANY_EXHDR(password);
+  // The size limit comes before normalization, which needs several times the input's size
+  // (wide characters, then their decomposition): a longer input is refused at once, with the
+  // error the hash itself gives, and the work below stays within a few tens of MB.
+  if (static_cast<size_t>(src_len) > core::password::kMaxPasswordBytes) {
+    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("password is too long to hash"),
+                    errdetail("At most %zu bytes are accepted.", core::password::kMaxPasswordBytes)));
+  }
   PasswordBytes out{};
   if (IsAscii(src, src_len)) {  // NFKC leaves ASCII unchanged
     out.data = static_cast<char*>(palloc(src_len + 1));

@@ -11,7 +11,8 @@ struct PasswordBytes {
   int len;
 };
 
-// NFKC form of a text argument, as UTF-8. Raises 0A000 in a database whose encoding is not UTF8.
+// NFKC form of a text argument, as UTF-8. Raises 22023 for an argument over 1 MiB (checked before
+// normalizing, so memory stays bounded) and 0A000 in a database whose encoding is not UTF8.
 PasswordBytes NormalizePassword(text* password);
 
 // Zeroes and frees a buffer made by NormalizePassword.

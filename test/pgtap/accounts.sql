@@ -2,7 +2,7 @@
 -- and message, the session credential forms, refresh and expiry, and the application role's
 -- privileges.
 BEGIN;
-SELECT plan(67);
+SELECT plan(74);
 
 SELECT throws_ok($$SELECT auth_ext.sign_up_email('a@example.com', 'password123', 'A')$$, '42P01', NULL,
                  'without Better Auth''s tables: 42P01 (with a check_schema() hint)');
@@ -95,6 +95,7 @@ SELECT is((auth_ext.get_session('G1kNA9QMICNACjGhPDKGzyq7BUKdPInG')->'user')
 UPDATE session SET "expiresAt" = now() + interval '5 days' WHERE token = 'G1kNA9QMICNACjGhPDKGzyq7BUKdPInG';
 SELECT is(auth_ext.get_session('G1kNA9QMICNACjGhPDKGzyq7BUKdPInG')->'user'->>'lastSeen', '2026-01-02T03:04:05.678Z',
           'the refresh path writes the same JSON as the fast path');
+CREATE DOMAIN pg_temp.js_date AS timestamptz;
 ALTER TABLE "user" ADD COLUMN prefs jsonb DEFAULT '{"theme": "dark"}', ADD COLUMN tags text[] DEFAULT '{a,b}';
 SELECT is(auth_ext.get_session('G1kNA9QMICNACjGhPDKGzyq7BUKdPInG')->'user' -> 'prefs' ->> 'theme', 'dark',
           'other column types (jsonb) go through the SQL builder');
@@ -105,8 +106,20 @@ SELECT is((auth_ext.sign_up_email('extra.columns@example.com', 'password123', 'X
 SELECT is(auth_ext._row_json(r), '{"t": "a", "n": 1, "b": true, "d": "2026-01-02T03:04:05.678Z", "z": null}'::jsonb,
           '_row_json: a row as Better Auth''s JSON')
   FROM (SELECT 'a'::text AS t, 1 AS n, true AS b, timestamptz '2026-01-02 03:04:05.678+00' AS d, NULL::text AS z) r;
-SELECT is(auth_ext._row_json(r), NULL, '_row_json: NULL for a column type it does not write')
-  FROM (SELECT '{}'::jsonb AS j) r;
+SELECT is(auth_ext.get_session('G1kNA9QMICNACjGhPDKGzyq7BUKdPInG')->'user'->>'lastSeen', '2026-01-02T03:04:05.678Z',
+          'with a jsonb column present, an extra timestamptz is still a JavaScript date (one row builder)');
+SELECT is((auth_ext.sign_in_email('extra.columns@example.com', 'password123'))->'user'->>'lastSeen', '2026-01-02T03:04:05.678Z',
+          'sign-in writes it the same way');
+SELECT is(auth_ext._row_json(r),
+          '{"j": {"k": [1, "x"]}, "js": {"a": null}, "arr": [1, 2], "n": "NaN", "ni": "-Infinity", "f": 0.5, "i8": 9007199254740993,'
+          ' "s": 7, "u": "6c7f0b1e-5b4c-4c1e-9a3e-2f1d0c9b8a7e", "inf": null, "bc": "-000001-01-01T00:00:00.000Z",'
+          ' "y5": "+010000-01-01T00:00:00.000Z", "dom": "2026-01-02T03:04:05.678Z", "d": "2026-01-02", "b": false}'::jsonb,
+          '_row_json: every column type (json/jsonb embedded, arrays and others as to_jsonb, NaN as a string, dates as JavaScript)')
+  FROM (SELECT '{"k": [1, "x"]}'::jsonb AS j, '{"a": null}'::json AS js, ARRAY[1, 2] AS arr, 'NaN'::numeric AS n,
+               '-Infinity'::numeric AS ni, 0.5::float4 AS f, 9007199254740993::int8 AS i8, 7::int2 AS s,
+               '6c7f0b1e-5b4c-4c1e-9a3e-2f1d0c9b8a7e'::uuid AS u, 'infinity'::timestamptz AS inf,
+               '0002-01-01 00:00:00+00 BC'::timestamptz AS bc, '10000-01-01 00:00:00+00'::timestamptz AS y5,
+               '2026-01-02 03:04:05.678+00'::pg_temp.js_date AS dom, '2026-01-02'::date AS d, false AS b) r;
 ALTER TABLE "user" DROP COLUMN age, DROP COLUMN score, DROP COLUMN ratio, DROP COLUMN "lastSeen", DROP COLUMN nickname,
   DROP COLUMN premium, DROP COLUMN prefs, DROP COLUMN tags;
 
@@ -149,6 +162,37 @@ SELECT throws_ok('SELECT password FROM account', '42501', NULL, 'but cannot read
 SELECT throws_ok($$SELECT auth_ext.delete_user('x')$$, '42501', NULL, 'nor call the administrative functions');
 SELECT throws_ok($$SELECT value FROM auth_ext.setting$$, '42501', NULL, 'nor read the secrets');
 RESET ROLE;
+
+-- ---- an unknown email and a wrong password raise the same error, every field of it ----
+CREATE FUNCTION pg_temp.sign_in_error(email text, password text) RETURNS text[] LANGUAGE plpgsql AS $$
+DECLARE st text; msg text; det text; hnt text; ctx text; col text; con text; dtype text; tbl text; sch text;
+BEGIN
+  PERFORM auth_ext.sign_in_email(email, password);
+  RETURN NULL;
+EXCEPTION WHEN OTHERS THEN
+  GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT,
+    ctx = PG_EXCEPTION_CONTEXT, col = COLUMN_NAME, con = CONSTRAINT_NAME, dtype = PG_DATATYPE_NAME, tbl = TABLE_NAME,
+    sch = SCHEMA_NAME;
+  RETURN ARRAY[st, msg, det, hnt, ctx, col, con, dtype, tbl, sch];
+END
+$$;
+SET ROLE auth_ext_pgtap_app;
+CREATE TEMP TABLE errors AS
+  SELECT pg_temp.sign_in_error('nobody.here@example.com', 'app-password-1') AS unknown_email,
+         pg_temp.sign_in_error('app.user@example.com', 'app-password-2') AS wrong_password;
+RESET ROLE;
+SELECT is((SELECT unknown_email[1:2] FROM errors), ARRAY['28P01', 'INVALID_EMAIL_OR_PASSWORD: Invalid email or password'],
+          'as the application role: an unknown email is 28P01 INVALID_EMAIL_OR_PASSWORD');
+SELECT matches((SELECT unknown_email[5] FROM errors), 'sign_in_email', 'with a context naming sign_in_email');
+SELECT is((SELECT wrong_password FROM errors), (SELECT unknown_email FROM errors),
+          'a wrong password: the identical error (SQLSTATE, message, detail, hint, context and every other field)');
+
+-- ---- sign-in's validation; oversized passwords ----
+SELECT throws_ok($$SELECT auth_ext.sign_in_email('app.user@example.com', NULL)$$, '22023', 'VALIDATION_ERROR: Password is required',
+                 'sign-in without a password is Better Auth''s validation error, not PASSWORD_TOO_LONG');
+SELECT throws_ok(format('SELECT auth_ext.change_password(%L, repeat(%L, 22544384), %L)',
+                        (SELECT id FROM "user" WHERE email = 'app.user@example.com'), U&'\00E9', 'new-password-1'),
+                 '22023', 'password is too long to hash', 'change_password: a 45 MB current password is 22023');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -1,7 +1,7 @@
 -- pgTAP: password functions — signatures, volatility, SQLSTATEs, and that no error message
 -- carries the password or the stored hash.
 BEGIN;
-SELECT plan(17);
+SELECT plan(22);
 
 SELECT has_function('auth_ext', 'hash_password', ARRAY['text'], 'hash_password(text) exists');
 SELECT has_function('auth_ext', 'verify_password', ARRAY['text', 'text'], 'verify_password(text, text) exists');
@@ -45,6 +45,30 @@ SELECT unalike(pg_temp.error_text($$SELECT auth_ext.verify_password('TopSecret-4
   '%TopSecret-42%', 'the error does not contain the password');
 SELECT unalike(pg_temp.error_text($$SELECT auth_ext.verify_password('TopSecret-42', 'saltysalt:deadbeef')$$),
   '%saltysalt%', 'the error does not contain the stored hash');
+
+-- An oversized password is refused before NFKC normalization, which needs several times its size:
+-- a coded 22023 at once, never a huge allocation (a 45 MB input once cost ~1.5 GB and ended in XX000).
+CREATE FUNCTION pg_temp.refusal(sql text, password text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE state text; msg text; t0 timestamptz := clock_timestamp();
+BEGIN
+  EXECUTE sql USING password;
+  RETURN 'no error';
+EXCEPTION WHEN OTHERS THEN
+  GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
+  RETURN state || ' ' || msg || CASE WHEN clock_timestamp() - t0 < interval '500 ms' THEN ' (fast)' ELSE ' (slow)' END;
+END
+$$;
+CREATE TEMP TABLE big AS SELECT repeat(U&'\00E9', 1048576) AS mb2, repeat(U&'\00E9', 22544384) AS mb45;
+SELECT is(pg_temp.refusal('SELECT auth_ext.hash_password($1)', mb2), '22023 password is too long to hash (fast)',
+          'hash_password: a 2 MB non-ASCII password is 22023 at once') FROM big;
+SELECT is(pg_temp.refusal('SELECT auth_ext.hash_password($1)', mb45), '22023 password is too long to hash (fast)',
+          'hash_password: a 45 MB non-ASCII password is 22023 at once') FROM big;
+SELECT is(pg_temp.refusal('SELECT auth_ext.verify_password($1, ''0123456789abcdef0123456789abcdef:'' || repeat(''ab'', 64))', mb2),
+          '22023 password is too long to hash (fast)', 'verify_password: a 2 MB non-ASCII password is 22023 at once') FROM big;
+SELECT is(pg_temp.refusal('SELECT auth_ext.verify_password($1, ''0123456789abcdef0123456789abcdef:'' || repeat(''ab'', 64))', mb45),
+          '22023 password is too long to hash (fast)', 'verify_password: a 45 MB non-ASCII password is 22023 at once') FROM big;
+SELECT is(octet_length(auth_ext.hash_password(repeat(U&'\00E9', 524288))) > 0, true,
+          'exactly 1 MiB of input (524 288 two-byte characters) is still hashed');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -1,7 +1,7 @@
 -- pgTAP: pins every object the extension owns, that each function is documented, and the
 -- privileges that keep settings and secrets away from other roles.
 BEGIN;
-SELECT plan(9);
+SELECT plan(11);
 
 SELECT is(
   ARRAY(SELECT pg_describe_object(classid, objid, objsubid) FROM pg_depend
@@ -13,9 +13,7 @@ SELECT is(
     'function auth_ext._check_password_length(text,boolean)',
     'function auth_ext._create_session(text,text,text,text,boolean)',
     'function auth_ext._credential_account(text,text)',
-    'function auth_ext._get_session_slow(text)',
     'function auth_ext._is_valid_email(text)',
-    'function auth_ext._js_dates(jsonb)',
     'function auth_ext._new_id()',
     'function auth_ext._prepare_write()',
     'function auth_ext._require_tables(text)',
@@ -65,6 +63,23 @@ SELECT is(
           AND NOT EXISTS (SELECT 1 FROM unnest(p.proconfig) c WHERE c LIKE 'search_path=pg_catalog%')
         ORDER BY 1),
   ARRAY[]::text[], 'every PL/pgSQL function fixes search_path to pg_catalog first');
+
+-- Functions that run with the owner's rights, in any language (C included): search_path is
+-- exactly pg_catalog, pg_temp, so no schema anyone else may write to takes part in name lookup.
+SELECT is(
+  ARRAY(SELECT p.oid::regprocedure::text FROM pg_proc p
+        WHERE p.pronamespace = 'auth_ext'::regnamespace AND p.prosecdef
+          AND NOT COALESCE('search_path=pg_catalog, pg_temp' = ANY (p.proconfig), false)
+        ORDER BY 1),
+  ARRAY[]::text[], 'every SECURITY DEFINER function, whatever its language, has SET search_path = pg_catalog, pg_temp');
+SELECT is(
+  ARRAY(SELECT p.oid::regprocedure::text FROM pg_proc p
+        WHERE p.pronamespace = 'auth_ext'::regnamespace AND p.prosecdef ORDER BY 1),
+  ARRAY['auth_ext.authenticate_session(text)', 'auth_ext.change_password(text,text,text,boolean)',
+        'auth_ext.delete_user(text)', 'auth_ext.get_session(text)', 'auth_ext.revoke_sessions(text,text)',
+        'auth_ext.set_password(text,text)', 'auth_ext.sign_in_email(text,text,text,text,boolean)',
+        'auth_ext.sign_out(text)', 'auth_ext.sign_up_email(text,text,text,text,text,text,boolean)'],
+  'exactly these functions run with the owner''s rights');
 
 SELECT ok(NOT has_table_privilege('public', 'auth_ext.setting', 'SELECT'), 'PUBLIC cannot read the settings (secrets)');
 SELECT ok(NOT has_function_privilege('public', 'auth_ext.configure(text,text)', 'EXECUTE'), 'PUBLIC cannot change settings');

@@ -1,4 +1,4 @@
-// get_session's result built in C from the session and user rows, as Better Auth returns them.
+// Rows as Better Auth returns them, built in C: the one row builder of auth_ext.
 #pragma once
 
 #include "pg/postgres_headers.hpp"
@@ -9,14 +9,14 @@ extern "C" {
 
 namespace auth_ext::pg {
 
-// {"session": <row>, "user": <row>} from two composite datums (whole-row values). Each column
-// becomes a member named after it: text as a string, boolean, numbers as numbers, NULL as null,
-// timestamptz as JavaScript's Date JSON (UTC, milliseconds, "Z"), the form Better Auth's
-// responses use. Returns NULL when a column has a type it does not write (the caller then uses
-// the general SQL builder), so any table Better Auth can make is answered.
-Jsonb* BuildSessionJson(Datum session_row, Datum user_row);
-
-// One row (a composite datum) as Better Auth's JSON, by the same rules; NULL as above.
+// One row (a composite datum) as Better Auth's JSON: each column becomes a member named after it;
+// text as a string, boolean, numbers as numbers (NaN and infinities as strings, as to_jsonb), NULL
+// as null, timestamptz as JavaScript's Date JSON (UTC, milliseconds, "Z"; null where JavaScript
+// has no date), and every other type (json, jsonb, arrays, ...) as Postgres's to_jsonb writes it.
+// Never NULL.
 Jsonb* BuildRowJson(Datum row);
+
+// {"session": <row>, "user": <row>} from two composite datums, by the same rules.
+Jsonb* BuildSessionJson(Datum session_row, Datum user_row);
 
 }  // namespace auth_ext::pg

@@ -1,7 +1,11 @@
-// auth_ext.get_session's fast path: a kept SPI plan looks the session and its user up by token and
-// BuildSessionJson writes the result from the two rows; expired sessions and sessions due for
-// Better Auth's sliding refresh go to the PL/pgSQL slow path (auth_ext._get_session_slow), which
-// deletes or extends them.
+// auth_ext.get_session: the whole of Better Auth's session lookup in C. Kept SPI plans look the
+// session and its user up by token, delete an expired session and apply the sliding refresh;
+// BuildSessionJson writes the result from the rows. The plans name Better Auth's tables as
+// quoted, schema-qualified identifiers and every operator as OPERATOR(pg_catalog.x), so no schema
+// an attacker may write to takes part in resolving them; they are prepared again when the
+// better_auth_schema setting changes.
+#include "pg/accounts/session_lookup.hpp"
+
 #include "pg/core_call.hpp"
 #include "pg/settings.hpp"
 
@@ -13,46 +17,44 @@ extern "C" {
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
-#include "nodes/makefuncs.h"
-#include "parser/parse_func.h"
-#include "utils/jsonb.h"
 #include "utils/lsyscache.h"
-#include "utils/memutils.h"
 #include "utils/timestamp.h"
 }
+
+namespace auth_ext::pg {
 
 namespace {
 
 // A prepared statement kept across calls; re-prepared when the schema setting changes.
 struct KeptPlan {
-  SPIPlanPtr plan = nullptr;
-  char schema[NAMEDATALEN] = "";
+  const char* query_template;  // %1$s: the quoted schema
+  int nargs;
+  Oid argtypes[3];
+  SPIPlanPtr plan;
+  char schema[NAMEDATALEN];
 };
 
-// The lookup: both rows whole, and the expiry; BuildSessionJson writes the result from the rows.
-KeptPlan row_plan;
-const char kRowLookupTemplate[] =
-    "SELECT se, u, se.\"expiresAt\""
-    " FROM %s.session se JOIN %s.\"user\" u ON u.id OPERATOR(pg_catalog.=) se.\"userId\""
-    " WHERE se.token OPERATOR(pg_catalog.=) $1";
+// The session and its user, whole, with the two timestamps the decisions read.
+KeptPlan lookup_plan = {
+    "SELECT se, u, se.\"expiresAt\", se.\"updatedAt\""
+    " FROM %1$s.session se JOIN %1$s.\"user\" u ON u.id OPERATOR(pg_catalog.=) se.\"userId\""
+    " WHERE se.token OPERATOR(pg_catalog.=) $1",
+    1, {TEXTOID}, nullptr, ""};
 
-// The general builder, for tables with a column type BuildSessionJson does not write: the same
-// rows through auth_ext._row_json / _js_dates, as sign-up, sign-in and the slow path build them.
-KeptPlan json_plan;
-const char kJsonLookupTemplate[] =
-    "SELECT pg_catalog.jsonb_build_object("
-    " 'session', COALESCE(auth_ext._row_json(se), auth_ext._js_dates(pg_catalog.to_jsonb(se))),"
-    " 'user', COALESCE(auth_ext._row_json(u), auth_ext._js_dates(pg_catalog.to_jsonb(u))))"
-    " FROM %s.session se JOIN %s.\"user\" u ON u.id OPERATOR(pg_catalog.=) se.\"userId\""
-    " WHERE se.token OPERATOR(pg_catalog.=) $1";
+// Better Auth deletes an expired session when it meets it.
+KeptPlan delete_plan = {"DELETE FROM %1$s.session WHERE token OPERATOR(pg_catalog.=) $1", 1, {TEXTOID}, nullptr, ""};
 
-// The kept plan of template for schema (inside SPI_connect).
-SPIPlanPtr PlanFor(KeptPlan& kept, const char* query_template, const char* schema) {
+// Better Auth's sliding refresh: expiresAt = now + expiresIn, updatedAt = now.
+KeptPlan refresh_plan = {
+    "UPDATE %1$s.session se SET \"expiresAt\" = $2, \"updatedAt\" = $3"
+    " WHERE se.token OPERATOR(pg_catalog.=) $1 RETURNING se",
+    3, {TEXTOID, TIMESTAMPTZOID, TIMESTAMPTZOID}, nullptr, ""};
+
+// The kept plan for schema (inside SPI_connect).
+SPIPlanPtr PlanFor(KeptPlan& kept, const char* schema) {
   if (kept.plan != nullptr && strcmp(kept.schema, schema) == 0) return kept.plan;
-  const char* quoted = quote_identifier(schema);
-  char* query = psprintf(query_template, quoted, quoted);
-  Oid argtypes[1] = {TEXTOID};
-  SPIPlanPtr plan = SPI_prepare(query, 1, argtypes);
+  char* query = psprintf(kept.query_template, quote_identifier(schema));
+  SPIPlanPtr plan = SPI_prepare(query, kept.nargs, kept.argtypes);
   if (plan == nullptr) elog(ERROR, "auth_ext: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
   if (SPI_keepplan(plan) != 0) elog(ERROR, "auth_ext: SPI_keepplan failed");
   if (kept.plan != nullptr) SPI_freeplan(kept.plan);
@@ -61,12 +63,35 @@ SPIPlanPtr PlanFor(KeptPlan& kept, const char* query_template, const char* schem
   return plan;
 }
 
-// Runs a kept plan for the token; VOLATILE (read_only false) so it sees this transaction's writes.
-bool Lookup(KeptPlan& kept, const char* query_template, const char* schema, text* token) {
-  Datum arg = PointerGetDatum(token);
-  int rc = SPI_execute_plan(PlanFor(kept, query_template, schema), &arg, nullptr, false, 1);
-  if (rc != SPI_OK_SELECT) elog(ERROR, "auth_ext: session lookup failed: %s", SPI_result_code_string(rc));
-  return SPI_processed > 0;
+// Runs a kept plan; read_only false, so it sees this transaction's writes. Returns SPI_processed.
+uint64 Run(KeptPlan& kept, const char* schema, Datum* args, int expected) {
+  int rc = SPI_execute_plan(PlanFor(kept, schema), args, nullptr, false, 0);
+  if (rc != expected) elog(ERROR, "auth_ext: session statement failed: %s", SPI_result_code_string(rc));
+  return SPI_processed;
+}
+
+void RequireSessionTables(const char* schema) {
+  Oid ns = get_namespace_oid(schema, true);
+  if (!OidIsValid(ns) || !OidIsValid(get_relname_relid("session", ns)) || !OidIsValid(get_relname_relid("user", ns))) {
+    ereport(ERROR, (errcode(ERRCODE_UNDEFINED_TABLE),
+                    errmsg("Better Auth's tables are missing in schema \"%s\"", schema),
+                    errhint("Run SELECT * FROM auth_ext.check_schema('%s'); auth_ext.create_better_auth_schema('%s') creates them.",
+                            schema, schema)));
+  }
+}
+
+constexpr int64 kDontRememberLifetime = INT64CONST(86400) * USECS_PER_SEC;  // Better Auth: 1 day
+constexpr int64 kDontRememberTolerance = INT64CONST(60) * USECS_PER_SEC;
+
+// A session Better Auth created with rememberMe false: it lasts one day from its last write
+// (expiresAt = createdAt + 1 day, updatedAt = createdAt, never refreshed), which no other session
+// does while expiresIn is longer than a day. Better Auth recognises it by its dont_remember
+// cookie; the row tells the database.
+bool IsDontRememberSession(TimestampTz expires_at, TimestampTz updated_at, bool updated_at_null, int64 expires_in_us) {
+  if (updated_at_null || expires_in_us <= kDontRememberLifetime + kDontRememberTolerance) return false;
+  const int64 lifetime = expires_at - updated_at;
+  return lifetime >= kDontRememberLifetime - kDontRememberTolerance &&
+         lifetime <= kDontRememberLifetime + kDontRememberTolerance;
 }
 
 // A copy of a jsonb in the caller's memory context (inside SPI_connect).
@@ -76,64 +101,61 @@ Jsonb* CopyOut(Jsonb* value) {
   return copy;
 }
 
-// Calls auth_ext._get_session_slow(token).
-Datum SlowPath(text* token, bool* isnull) {
-  Oid argtypes[1] = {TEXTOID};
-  List* name = list_make2(makeString(pstrdup("auth_ext")), makeString(pstrdup("_get_session_slow")));
-  FmgrInfo flinfo;
-  fmgr_info(LookupFuncName(name, 1, argtypes, false), &flinfo);
-  LOCAL_FCINFO(call, 1);
-  InitFunctionCallInfoData(*call, &flinfo, 1, InvalidOid, nullptr, nullptr);
-  call->args[0].value = PointerGetDatum(token);
-  call->args[0].isnull = false;
-  Datum result = FunctionCallInvoke(call);
-  *isnull = call->isnull;
+}  // namespace
+
+Jsonb* GetSession(text* credential) {
+  char* token = SessionTokenFromCredential(credential);
+  if (token == nullptr || token[0] == '\0') return nullptr;
+  char* schema = pstrdup(SettingValue(Setting::kBetterAuthSchema));
+  const int64 expires_in_us = SettingInt(Setting::kSessionExpiresInSeconds) * USECS_PER_SEC;
+  const int64 update_age_us = SettingInt(Setting::kSessionUpdateAgeSeconds) * USECS_PER_SEC;
+  RequireSessionTables(schema);
+  Datum args[3] = {PointerGetDatum(cstring_to_text(token)), 0, 0};
+
+  if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "auth_ext: SPI_connect failed");
+  if (Run(lookup_plan, schema, args, SPI_OK_SELECT) == 0) {
+    SPI_finish();
+    return nullptr;
+  }
+  SPITupleTable* found = SPI_tuptable;  // kept until SPI_finish, past the statements below
+  HeapTuple row = found->vals[0];
+  bool isnull = false;
+  Datum session_row = SPI_getbinval(row, found->tupdesc, 1, &isnull);
+  const Datum user_row = SPI_getbinval(row, found->tupdesc, 2, &isnull);
+  const TimestampTz expires_at = DatumGetTimestampTz(SPI_getbinval(row, found->tupdesc, 3, &isnull));
+  bool updated_at_null = false;
+  const TimestampTz updated_at = DatumGetTimestampTz(SPI_getbinval(row, found->tupdesc, 4, &updated_at_null));
+  const TimestampTz now = GetCurrentTransactionStartTimestamp();
+  const bool writable = !XactReadOnly;  // a hot standby's transactions are read-only
+
+  if (expires_at < now) {  // Better Auth: expiresAt < now is expired; the row goes
+    if (writable) Run(delete_plan, schema, args, SPI_OK_DELETE);
+    SPI_finish();
+    return nullptr;
+  }
+  const bool refresh_due = expires_at - expires_in_us + update_age_us <= now &&
+                           !IsDontRememberSession(expires_at, updated_at, updated_at_null, expires_in_us);
+  if (refresh_due && writable) {
+    const TimestampTz now_ms = now - now % 1000;  // JavaScript dates have milliseconds
+    args[1] = TimestampTzGetDatum(now_ms + expires_in_us);
+    args[2] = TimestampTzGetDatum(now_ms);
+    if (Run(refresh_plan, schema, args, SPI_OK_UPDATE_RETURNING) == 0) {  // deleted meanwhile
+      SPI_finish();
+      return nullptr;
+    }
+    session_row = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+  }
+  Jsonb* result = CopyOut(BuildSessionJson(session_row, user_row));
+  SPI_finish();
   return result;
 }
 
-}  // namespace
+}  // namespace auth_ext::pg
 
 // get_session(credential text) returns jsonb: {"session","user"} for a valid session, else NULL.
 AUTH_EXT_SQL_FUNCTION(auth_ext_get_session) {
   if (PG_ARGISNULL(0)) PG_RETURN_NULL();
-  char* token = auth_ext::pg::SessionTokenFromCredential(PG_GETARG_TEXT_PP(0));
-  if (token == nullptr || token[0] == '\0') PG_RETURN_NULL();
-  char* schema = pstrdup(auth_ext::pg::SettingValue(auth_ext::pg::Setting::kBetterAuthSchema));
-  const int64 expires_in = auth_ext::pg::SettingInt(auth_ext::pg::Setting::kSessionExpiresInSeconds);
-  const int64 update_age = auth_ext::pg::SettingInt(auth_ext::pg::Setting::kSessionUpdateAgeSeconds);
-  Oid ns = get_namespace_oid(schema, true);
-  if (!OidIsValid(ns) || !OidIsValid(get_relname_relid("session", ns)) || !OidIsValid(get_relname_relid("user", ns))) {
-    ereport(ERROR, (errcode(ERRCODE_UNDEFINED_TABLE),
-                    errmsg("Better Auth's tables are missing in schema \"%s\"", schema),
-                    errhint("Run SELECT * FROM auth_ext.check_schema('%s'); auth_ext.create_better_auth_schema('%s') creates them.",
-                            schema, schema)));
-  }
-  text* token_text = cstring_to_text(token);
-
-  if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "auth_ext: SPI_connect failed");
-  if (!Lookup(row_plan, kRowLookupTemplate, schema, token_text)) {
-    SPI_finish();
-    PG_RETURN_NULL();
-  }
-  bool isnull = false;
-  TupleDesc desc = SPI_tuptable->tupdesc;
-  HeapTuple row = SPI_tuptable->vals[0];
-  const TimestampTz expires_at = DatumGetTimestampTz(SPI_getbinval(row, desc, 3, &isnull));
-  const TimestampTz now = GetCurrentTransactionStartTimestamp();
-  const bool expired = expires_at <= now;
-  const bool refresh_due = expires_at - expires_in * USECS_PER_SEC + update_age * USECS_PER_SEC <= now;
-  Jsonb* result = nullptr;
-  if (!expired && !refresh_due) {
-    Jsonb* built = auth_ext::pg::BuildSessionJson(SPI_getbinval(row, desc, 1, &isnull), SPI_getbinval(row, desc, 2, &isnull));
-    if (built == nullptr && Lookup(json_plan, kJsonLookupTemplate, schema, token_text)) {
-      built = DatumGetJsonbP(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
-    }
-    if (built != nullptr) result = CopyOut(built);
-  }
-  SPI_finish();
-  if (result != nullptr) PG_RETURN_JSONB_P(result);
-
-  Datum slow = SlowPath(token_text, &isnull);  // deletes an expired row, or extends the session
-  if (isnull) PG_RETURN_NULL();
-  PG_RETURN_DATUM(slow);
+  Jsonb* result = auth_ext::pg::GetSession(PG_GETARG_TEXT_PP(0));
+  if (result == nullptr) PG_RETURN_NULL();
+  PG_RETURN_JSONB_P(result);
 }

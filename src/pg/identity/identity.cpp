@@ -1,14 +1,13 @@
 // auth_ext.authenticate(), auth_ext.user_id() and auth_ext.claims(): a transaction-scoped identity.
 #include "pg/identity/identity.hpp"
 
+#include "pg/accounts/session_lookup.hpp"
 #include "pg/jwt/token_verifier.hpp"
 
 extern "C" {
 #include "access/parallel.h"
 #include "access/xact.h"
 #include "catalog/pg_type.h"
-#include "nodes/makefuncs.h"
-#include "parser/parse_func.h"
 #include "utils/fmgrprotos.h"
 #include "utils/array.h"
 #include "utils/json.h"
@@ -123,21 +122,6 @@ Jsonb* JsonbWithKey(Jsonb* object, const char* key, Jsonb* value) {
                                             JsonbPGetDatum(value), BoolGetDatum(true)));
 }
 
-// Calls auth_ext.get_session(credential): {"session":..., "user":...} or NULL.
-Jsonb* GetSession(Datum credential) {
-  Oid argtypes[1] = {TEXTOID};
-  List* name = list_make2(makeString(pstrdup("auth_ext")), makeString(pstrdup("get_session")));
-  Oid fn = LookupFuncName(name, 1, argtypes, false);
-  FmgrInfo flinfo;
-  fmgr_info(fn, &flinfo);
-  LOCAL_FCINFO(call, 1);
-  InitFunctionCallInfoData(*call, &flinfo, 1, InvalidOid, nullptr, nullptr);
-  call->args[0].value = credential;
-  call->args[0].isnull = false;
-  Datum result = FunctionCallInvoke(call);
-  return call->isnull ? nullptr : DatumGetJsonbP(result);
-}
-
 void RequireLeader(const char* function) {
   if (IsParallelWorker()) {
     ereport(ERROR, (errcode(ERRCODE_INVALID_TRANSACTION_STATE),
@@ -176,7 +160,7 @@ AUTH_EXT_SQL_FUNCTION(auth_ext_authenticate_session) {
   auth_ext::pg::RequireLeader("auth_ext.authenticate_session()");
   auth_ext::pg::Clear();
   if (PG_ARGISNULL(0)) PG_RETURN_NULL();
-  Jsonb* found = auth_ext::pg::GetSession(PG_GETARG_DATUM(0));
+  Jsonb* found = auth_ext::pg::GetSession(PG_GETARG_TEXT_PP(0));  // as get_session (owner's rights)
   Jsonb* session = found != nullptr ? auth_ext::pg::JsonbMember(found, "session") : nullptr;
   Jsonb* user = found != nullptr ? auth_ext::pg::JsonbMember(found, "user") : nullptr;
   text* sub = user != nullptr ? auth_ext::pg::JsonbMemberText(user, "id") : nullptr;

@@ -1,0 +1,85 @@
+
+-- ---------------------------------------------------------------------------------------------
+-- Sessions: creation (as Better Auth's createSession), lookup with expiry and sliding refresh (one
+-- implementation, in C), sign-out and revocation.
+-- ---------------------------------------------------------------------------------------------
+
+CREATE OR REPLACE FUNCTION auth_ext._create_session(schema text, user_id text, ip_address text, user_agent text, remember_me boolean)
+RETURNS jsonb
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  now_ms timestamptz := pg_catalog.date_trunc('milliseconds', pg_catalog.now());
+  -- Better Auth: expiresIn, or one day for a "don't remember me" session (never refreshed).
+  lifetime interval := pg_catalog.make_interval(secs => CAST(CASE WHEN COALESCE(remember_me, true)
+                         THEN auth_ext._setting_value('session_expires_in_seconds') ELSE '86400' END AS pg_catalog.float8));
+  result jsonb;
+BEGIN
+  EXECUTE pg_catalog.format('INSERT INTO %I.%I AS se (id, "expiresAt", token, "createdAt", "updatedAt", "ipAddress", "userAgent", "userId") '
+                            'VALUES ($1, $2, $3, $4, $4, $5, $6, $7) RETURNING auth_ext._row_json(se)', schema, 'session')
+    INTO result
+    USING auth_ext._new_id(), now_ms OPERATOR(pg_catalog.+) lifetime, auth_ext.generate_id(32), now_ms,
+          COALESCE(ip_address, ''), COALESCE(user_agent, ''), user_id;
+  RETURN result;
+EXCEPTION WHEN foreign_key_violation THEN  -- the user was deleted meanwhile: a coded error, no ids or constraint names
+  RAISE EXCEPTION 'USER_NOT_FOUND: User not found' USING ERRCODE = 'P0002';
+END
+$$;
+COMMENT ON FUNCTION auth_ext._create_session(text, text, text, text, boolean) IS
+'Internal: a session row as Better Auth''s createSession writes it (32-character token, expiry, '''' for unknown ip/agent); '
+'P0002 USER_NOT_FOUND when the user is gone.';
+
+CREATE OR REPLACE FUNCTION auth_ext.get_session(credential text)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'auth_ext_get_session'
+LANGUAGE C VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION auth_ext.get_session(text) IS
+'Better Auth''s session lookup: accepts the bare session token, the signed cookie value token.signature (URL-encoded or '
+'not; HMAC-SHA256 with better_auth_secret, constant time), or "Bearer ..."; returns {"session","user"} or NULL. '
+'As Better Auth 1.7.25: expired rows are deleted; a session is refreshed (expiresAt = now + expiresIn) once '
+'expiresAt - expiresIn + updateAge <= now (updateAge 0: on every call), except a "don''t remember me" session '
+'(expiresAt - updatedAt = 1 day), never refreshed. A read-only transaction writes nothing. '
+'55000 when a signed value arrives and better_auth_secret is not set.';
+
+CREATE OR REPLACE FUNCTION auth_ext.sign_out(credential text)
+RETURNS boolean
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  s text := auth_ext._prepare_write();
+  session_token text := auth_ext._session_token_from_credential(credential);
+  deleted integer;
+BEGIN
+  IF session_token IS NULL OR session_token OPERATOR(pg_catalog.=) '' THEN
+    RETURN false;
+  END IF;
+  EXECUTE pg_catalog.format('DELETE FROM %I.%I WHERE token OPERATOR(pg_catalog.=) $1', s, 'session') USING session_token;
+  GET DIAGNOSTICS deleted = ROW_COUNT;
+  RETURN deleted OPERATOR(pg_catalog.>) 0;
+END
+$$;
+COMMENT ON FUNCTION auth_ext.sign_out(text) IS
+'Deletes the session a credential names (same forms as get_session); true when one was deleted.';
+
+CREATE OR REPLACE FUNCTION auth_ext.revoke_sessions(user_id text, except_token text DEFAULT NULL)
+RETURNS integer
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  s text := auth_ext._prepare_write();
+  kept text := CASE WHEN except_token IS NULL THEN NULL ELSE auth_ext._session_token_from_credential(except_token) END;
+  deleted integer;
+BEGIN
+  EXECUTE pg_catalog.format('DELETE FROM %I.%I WHERE "userId" OPERATOR(pg_catalog.=) $1 '
+                            'AND ($2 IS NULL OR token OPERATOR(pg_catalog.<>) $2)', s, 'session')
+    USING revoke_sessions.user_id, kept;
+  GET DIAGNOSTICS deleted = ROW_COUNT;
+  RETURN deleted;
+END
+$$;
+COMMENT ON FUNCTION auth_ext.revoke_sessions(text, text) IS
+'Deletes every session of a user, except the one except_token names; returns how many were deleted.';

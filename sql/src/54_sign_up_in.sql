@@ -1,0 +1,123 @@
+
+-- ---------------------------------------------------------------------------------------------
+-- Email sign-up and sign-in, as Better Auth's /sign-up/email and /sign-in/email.
+-- ---------------------------------------------------------------------------------------------
+
+CREATE OR REPLACE FUNCTION auth_ext.sign_up_email(
+  email text, password text, name text, image text DEFAULT NULL, ip_address text DEFAULT NULL,
+  user_agent text DEFAULT NULL, remember_me boolean DEFAULT true)
+RETURNS jsonb
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  s text := auth_ext._prepare_write();
+  normalized_email text;
+  new_user_id text;
+  now_ms timestamptz := pg_catalog.date_trunc('milliseconds', pg_catalog.now());
+  taken boolean;
+  new_user jsonb;
+  new_session jsonb;
+BEGIN
+  IF sign_up_email.email IS NULL OR NOT auth_ext._is_valid_email(sign_up_email.email) THEN
+    RAISE EXCEPTION 'INVALID_EMAIL: Invalid email' USING ERRCODE = '22023';
+  END IF;
+  IF sign_up_email.name IS NULL THEN
+    RAISE EXCEPTION 'VALIDATION_ERROR: Name is required' USING ERRCODE = '22023';
+  END IF;
+  PERFORM auth_ext._check_password_length(sign_up_email.password, true);
+  normalized_email := pg_catalog.lower(sign_up_email.email);
+  EXECUTE pg_catalog.format('SELECT true FROM %I.%I x WHERE x.email OPERATOR(pg_catalog.=) $1', s, 'user')
+    INTO taken USING normalized_email;
+  IF taken THEN
+    RAISE EXCEPTION 'USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL: User already exists. Use another email.' USING ERRCODE = '23505';
+  END IF;
+  new_user_id := auth_ext._new_id();
+  BEGIN
+    EXECUTE pg_catalog.format('INSERT INTO %I.%I AS u (id, name, email, "emailVerified", image, "createdAt", "updatedAt") '
+                              'VALUES ($1, $2, $3, false, $4, $5, $5) RETURNING auth_ext._row_json(u)', s, 'user')
+      INTO new_user USING new_user_id, sign_up_email.name, normalized_email, sign_up_email.image, now_ms;
+  EXCEPTION WHEN unique_violation THEN  -- a concurrent sign-up with the same email won the race
+    RAISE EXCEPTION 'USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL: User already exists. Use another email.' USING ERRCODE = '23505';
+  END;
+  EXECUTE pg_catalog.format('INSERT INTO %I.%I (id, "accountId", "providerId", "userId", password, "createdAt", "updatedAt") '
+                            'VALUES ($1, $2, ''credential'', $2, $3, $4, $4)', s, 'account')
+    USING auth_ext._new_id(), new_user_id, auth_ext.hash_password(sign_up_email.password), now_ms;
+  new_session := auth_ext._create_session(s, new_user_id, ip_address, user_agent, remember_me);
+  RETURN pg_catalog.jsonb_build_object('token', new_session OPERATOR(pg_catalog.->>) 'token', 'user', new_user,
+                                       'session', new_session);
+END
+$$;
+COMMENT ON FUNCTION auth_ext.sign_up_email(text, text, text, text, text, text, boolean) IS
+'Better Auth''s email sign-up in one statement: validates like Better Auth (email rule, password length in UTF-16 units, '
+'name required), then writes user + credential account + session exactly as Better Auth does. Returns '
+'{"token","user","session"}. Errors: 23505 USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL, 22023 INVALID_EMAIL / '
+'PASSWORD_TOO_SHORT / PASSWORD_TOO_LONG / VALIDATION_ERROR, 42P01 missing tables, 25006 read-only.';
+
+CREATE OR REPLACE FUNCTION auth_ext.sign_in_email(
+  email text, password text, ip_address text DEFAULT NULL, user_agent text DEFAULT NULL,
+  remember_me boolean DEFAULT true)
+RETURNS jsonb
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  s text := auth_ext._prepare_write();
+  found_user jsonb;
+  found_user_id text;
+  stored_hash text;
+  locked_user boolean;
+  locked_hash text;
+  valid boolean := false;
+  -- Verified against when there is no hash, so an unknown email costs the same scrypt.
+  dummy_hash constant text := '0123456789abcdef0123456789abcdef:e8b256b6f9f4b1641136a66d4a26ba41a47b6c8c9bad6aa4145559ffda45ece1f0f16dec8482a3e5545feada0ba62f2b05eeb943b750c9396874e1762c78d27d';
+  new_session jsonb;
+BEGIN
+  IF sign_in_email.email IS NULL OR NOT auth_ext._is_valid_email(sign_in_email.email) THEN
+    RAISE EXCEPTION 'INVALID_EMAIL: Invalid email' USING ERRCODE = '22023';
+  END IF;
+  IF sign_in_email.password IS NULL THEN  -- Better Auth's body validation: password must be a string
+    RAISE EXCEPTION 'VALIDATION_ERROR: Password is required' USING ERRCODE = '22023';
+  END IF;
+  IF auth_ext._utf16_length(sign_in_email.password)
+     OPERATOR(pg_catalog.>) CAST(auth_ext._setting_value('max_password_length') AS pg_catalog.int4) THEN
+    RAISE EXCEPTION 'PASSWORD_TOO_LONG: Password too long' USING ERRCODE = '22023';
+  END IF;
+  EXECUTE pg_catalog.format(
+      'SELECT auth_ext._row_json(u), u.id, a.password FROM %1$I.%2$I u LEFT JOIN %1$I.%3$I a '
+      'ON a."userId" OPERATOR(pg_catalog.=) u.id AND a."providerId" OPERATOR(pg_catalog.=) ''credential'' '
+      'AND a."accountId" OPERATOR(pg_catalog.=) u.id WHERE u.email OPERATOR(pg_catalog.=) $1 ORDER BY a.id LIMIT 1',
+      s, 'user', 'account')
+    INTO found_user, found_user_id, stored_hash USING pg_catalog.lower(sign_in_email.email);
+  IF stored_hash IS NULL THEN
+    PERFORM auth_ext.verify_password(sign_in_email.password, dummy_hash);
+  ELSIF auth_ext.verify_password(sign_in_email.password, stored_hash) THEN
+    -- scrypt ran unlocked. Lock the user row, then the credential account (delete_user's order),
+    -- and check the hash again: a password change or a deletion that committed meanwhile wins, and
+    -- none can commit before this transaction ends.
+    EXECUTE pg_catalog.format('SELECT true FROM %I.%I u WHERE u.id OPERATOR(pg_catalog.=) $1 FOR SHARE', s, 'user')
+      INTO locked_user USING found_user_id;
+    IF locked_user THEN
+      EXECUTE pg_catalog.format('SELECT a.password FROM %I.%I a WHERE a."userId" OPERATOR(pg_catalog.=) $1 '
+                                'AND a."providerId" OPERATOR(pg_catalog.=) ''credential'' AND a."accountId" OPERATOR(pg_catalog.=) $1 '
+                                'ORDER BY a.id LIMIT 1 FOR SHARE', s, 'account')
+        INTO locked_hash USING found_user_id;
+      valid := locked_hash IS NOT NULL AND locked_hash OPERATOR(pg_catalog.=) stored_hash;
+    END IF;
+  END IF;
+  -- One RAISE for every refusal, so the whole error (context included) is the same for an
+  -- unknown email, a wrong password and a password changed meanwhile.
+  IF NOT valid THEN
+    RAISE EXCEPTION 'INVALID_EMAIL_OR_PASSWORD: Invalid email or password' USING ERRCODE = '28P01';
+  END IF;
+  new_session := auth_ext._create_session(s, found_user_id, ip_address, user_agent, remember_me);
+  RETURN pg_catalog.jsonb_build_object('token', new_session OPERATOR(pg_catalog.->>) 'token', 'user', found_user,
+                                       'session', new_session);
+END
+$$;
+COMMENT ON FUNCTION auth_ext.sign_in_email(text, text, text, text, boolean) IS
+'Better Auth''s email sign-in in one statement: checks the credential account''s hash and creates a session; returns '
+'{"token","user","session"}. An unknown email costs the same scrypt as a wrong password and raises the identical '
+'error. A password change or user deletion that commits during the check wins (the rows are locked and the hash '
+'checked again). Errors: 28P01 INVALID_EMAIL_OR_PASSWORD, 22023 INVALID_EMAIL / PASSWORD_TOO_LONG / '
+'VALIDATION_ERROR (no password), 22P02 for a malformed stored hash.';

@@ -1,0 +1,81 @@
+
+-- ---------------------------------------------------------------------------------------------
+-- Passwords and users: change (with the current password), administrative set, deletion.
+-- ---------------------------------------------------------------------------------------------
+
+CREATE OR REPLACE FUNCTION auth_ext.change_password(
+  user_id text, current_password text, new_password text, revoke_other_sessions boolean DEFAULT true)
+RETURNS jsonb
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  s text := auth_ext._prepare_write();
+  account record;
+  new_session jsonb;
+BEGIN
+  account := auth_ext._credential_account(s, change_password.user_id);  -- locks user, then account
+  IF account.account_id IS NULL OR account.stored_hash IS NULL THEN
+    RAISE EXCEPTION 'CREDENTIAL_ACCOUNT_NOT_FOUND: Credential account not found' USING ERRCODE = 'P0002';
+  END IF;
+  PERFORM auth_ext._check_password_length(new_password, true);
+  IF current_password IS NULL OR NOT auth_ext.verify_password(current_password, account.stored_hash) THEN
+    RAISE EXCEPTION 'INVALID_PASSWORD: Invalid password' USING ERRCODE = '28P01';
+  END IF;
+  EXECUTE pg_catalog.format('UPDATE %I.%I SET password = $2, "updatedAt" = $3 WHERE id OPERATOR(pg_catalog.=) $1', s, 'account')
+    USING account.account_id, auth_ext.hash_password(new_password), pg_catalog.date_trunc('milliseconds', pg_catalog.now());
+  IF revoke_other_sessions THEN  -- as Better Auth: every session goes, the caller gets a new one
+    EXECUTE pg_catalog.format('DELETE FROM %I.%I WHERE "userId" OPERATOR(pg_catalog.=) $1', s, 'session')
+      USING change_password.user_id;
+    new_session := auth_ext._create_session(s, change_password.user_id, NULL, NULL, true);
+  END IF;
+  RETURN pg_catalog.jsonb_build_object('token', new_session OPERATOR(pg_catalog.->>) 'token', 'session', new_session);
+END
+$$;
+COMMENT ON FUNCTION auth_ext.change_password(text, text, text, boolean) IS
+'Changes a user''s password after checking the current one (28P01 INVALID_PASSWORD); with revoke_other_sessions every '
+'session is deleted and a new one returned as {"token","session"} (token NULL otherwise). P0002 USER_NOT_FOUND / '
+'CREDENTIAL_ACCOUNT_NOT_FOUND; 22023 PASSWORD_TOO_SHORT / PASSWORD_TOO_LONG.';
+
+CREATE OR REPLACE FUNCTION auth_ext.set_password(user_id text, new_password text)
+RETURNS void
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  s text := auth_ext._prepare_write();
+  account record;
+  now_ms timestamptz := pg_catalog.date_trunc('milliseconds', pg_catalog.now());
+BEGIN
+  account := auth_ext._credential_account(s, set_password.user_id);  -- locks user, then account
+  PERFORM auth_ext._check_password_length(new_password, true);
+  IF account.account_id IS NULL THEN
+    EXECUTE pg_catalog.format('INSERT INTO %I.%I (id, "accountId", "providerId", "userId", password, "createdAt", "updatedAt") '
+                              'VALUES ($1, $2, ''credential'', $2, $3, $4, $4)', s, 'account')
+      USING auth_ext._new_id(), set_password.user_id, auth_ext.hash_password(new_password), now_ms;
+  ELSE
+    EXECUTE pg_catalog.format('UPDATE %I.%I SET password = $2, "updatedAt" = $3 WHERE id OPERATOR(pg_catalog.=) $1', s, 'account')
+      USING account.account_id, auth_ext.hash_password(new_password), now_ms;
+  END IF;
+END
+$$;
+COMMENT ON FUNCTION auth_ext.set_password(text, text) IS
+'Administrative password reset: sets the credential account''s hash, creating the account when the user has none '
+'(e.g. an OAuth-only user). P0002 USER_NOT_FOUND; 22023 length errors. Sessions are left as they are.';
+
+CREATE OR REPLACE FUNCTION auth_ext.delete_user(user_id text)
+RETURNS boolean
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  s text := auth_ext._prepare_write();
+  deleted integer;
+BEGIN
+  EXECUTE pg_catalog.format('DELETE FROM %I.%I WHERE id OPERATOR(pg_catalog.=) $1', s, 'user') USING delete_user.user_id;
+  GET DIAGNOSTICS deleted = ROW_COUNT;
+  RETURN deleted OPERATOR(pg_catalog.>) 0;
+END
+$$;
+COMMENT ON FUNCTION auth_ext.delete_user(text) IS
+'Deletes a user; its sessions and accounts go with it (ON DELETE CASCADE). True when the user existed.';
