@@ -10,7 +10,9 @@
 --       qualified (pg_catalog.foo() included: a look-alike must not be picked even so) or not,
 --       that names a pg_catalog function.
 --   hostile_kit.called_operators() -> (name, origins)   every operator token (bare or in
---       OPERATOR(pg_catalog.x)) that names a pg_catalog operator.
+--       OPERATOR(pg_catalog.x)) that names a pg_catalog operator, and the operators SQL syntax
+--       looks up by name (IN, CASE, NULLIF, IS DISTINCT FROM: =; NOT IN: <>; BETWEEN: >=, <=;
+--       LIKE / ILIKE and their negations: ~~, ~~*, !~~, !~~*).
 --
 -- The scan is deliberately over-inclusive (words in comments and messages that happen to name a
 -- pg_catalog function become traps too); extra traps cost time, never correctness.
@@ -79,7 +81,16 @@ AS $$
     FROM (SELECT t.origin, x.tok
             FROM hostile_kit.source_text() t,
                  regexp_matches(t.body, '([-+*/<>=~!@#%^&|`?]+)', 'g') AS m,
-                 unnest(ARRAY[m[1], regexp_replace(m[1], '[-+]+$', '')]) AS x(tok)) c
+                 unnest(ARRAY[m[1], regexp_replace(m[1], '[-+]+$', '')]) AS x(tok)
+  UNION ALL
+  -- Syntax that calls an operator looked up by name: x IN (...) / CASE x WHEN / NULLIF /
+  -- IS DISTINCT FROM use =, NOT IN uses <>, BETWEEN >= and <=, LIKE ~~, ILIKE ~~*.
+  SELECT t.origin, x.tok
+    FROM hostile_kit.source_text() t,
+         (VALUES ('\mIN\s*\(', '='), ('\mCASE\M', '='), ('\mNULLIF\s*\(', '='), ('\mDISTINCT\s+FROM\M', '='),
+                 ('\mNOT\s+IN\s*\(', '<>'), ('\mBETWEEN\M', '>='), ('\mBETWEEN\M', '<='),
+                 ('\mLIKE\M', '~~'), ('\mNOT\s+LIKE\M', '!~~'), ('\mILIKE\M', '~~*'), ('\mNOT\s+ILIKE\M', '!~~*')) AS x(pattern, tok)
+   WHERE t.body ~* x.pattern) c
    WHERE c.tok <> ''
      AND EXISTS (SELECT FROM pg_operator o WHERE o.oprnamespace = 'pg_catalog'::regnamespace AND o.oprname = c.tok)
    GROUP BY 1

@@ -8,6 +8,7 @@ CREATE TABLE IF NOT EXISTS hostile_kit.path_result (
   seq serial PRIMARY KEY,
   path text NOT NULL UNIQUE,
   role name NOT NULL,
+  caller_path text,
   statement text NOT NULL,
   expect text NOT NULL,          -- 'ok' or the SQLSTATE the path must end with
   outcome text,                  -- 'ok' or the SQLSTATE it ended with
@@ -27,10 +28,10 @@ AS $$
   SELECT hostile_kit.forget_witnesses();
 $$;
 
--- Runs statement as as_role under the setting hostile_kit.caller_path; read_only: in a read-only
--- subtransaction that is always rolled back afterwards.
+-- Runs statement as as_role under caller_path (default: the setting hostile_kit.caller_path);
+-- read_only: in a read-only subtransaction that is always rolled back afterwards.
 CREATE OR REPLACE FUNCTION hostile_kit.run_path(path text, as_role name, statement text, expect text DEFAULT 'ok',
-                                                read_only boolean DEFAULT false)
+                                                read_only boolean DEFAULT false, caller_path text DEFAULT NULL)
 RETURNS void
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
@@ -48,10 +49,11 @@ BEGIN
       PERFORM set_config('transaction_read_only', 'on', true);
     END IF;
     PERFORM set_config('role', as_role, true);
-    PERFORM set_config('search_path', current_setting('hostile_kit.caller_path'), true);
+    PERFORM set_config('search_path', COALESCE(caller_path, current_setting('hostile_kit.caller_path')), true);
     EXECUTE statement INTO res;
-    PERFORM set_config('search_path', 'pg_catalog, pg_temp', true);
-    PERFORM set_config('role', 'none', true);
+    -- Still under the caller's path: qualified.
+    PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
+    PERFORM pg_catalog.set_config('role', 'none', true);
     state := 'ok';
     IF read_only THEN
       RAISE EXCEPTION 'roll the read-only path back' USING ERRCODE = 'HT999';
@@ -61,8 +63,8 @@ BEGIN
     WHEN OTHERS THEN
       GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
   END;
-  INSERT INTO hostile_kit.path_result (path, role, statement, expect, outcome, message, result)
-  VALUES (path, as_role, statement, expect, state, msg, res);
+  INSERT INTO hostile_kit.path_result (path, role, caller_path, statement, expect, outcome, message, result)
+  VALUES (path, as_role, COALESCE(caller_path, current_setting('hostile_kit.caller_path')), statement, expect, state, msg, res);
   PERFORM hostile_kit.collect(path);
   PERFORM set_config('hostile_kit.path', '', false);
 END

@@ -61,14 +61,14 @@ SELECT hostile_kit.plant(s, ARRAY(SELECT name FROM hostile_kit.called_functions(
                          ARRAY(SELECT name FROM hostile_kit.called_operators()))
   FROM unnest(ARRAY[:'ba', 'public']) s GROUP BY s;
 -- A known-vulnerable canary proves the kit catches the class whatever auth_ext calls.
-SELECT hostile_kit.plant('hostile_canary', '{make_interval,format,lower}', '{#>>}');
+SELECT hostile_kit.plant('hostile_canary', '{make_interval,format,lower,jsonb_object_agg}', '{#>>}');
 RESET ROLE;
 CREATE FUNCTION hostile_kit.canary() RETURNS text
 LANGUAGE plpgsql SET search_path = pg_catalog, hostile_canary, pg_temp
 AS $$
 BEGIN
   RETURN make_interval(secs => 1::integer)::text || format('%s', 'x'::text) || ('{"a":"b"}'::jsonb #>> '{a}')
-         || lower('X'::varchar);
+         || lower('X'::varchar) || (SELECT jsonb_object_agg(k, v)::text FROM (VALUES ('k'::text, '1'::jsonb)) t(k, v));
 END
 $$;
 GRANT EXECUTE ON FUNCTION hostile_kit.canary() TO PUBLIC;
@@ -280,6 +280,50 @@ UPDATE :"ba".session SET "expiresAt" = now() + interval '5 days', "updatedAt" = 
 SELECT hostile_kit.run_path('get_session: user table with a jsonb column, due for the sliding refresh', :'app',
   pg_catalog.format('SELECT auth_ext.get_session(%L)', hostile_kit.json('sign_up_email: user table with a jsonb column')->>'token'));
 
+-- The caller's own search_path puts the trap schemas before pg_catalog, as any role allowed to
+-- call these functions may do: whatever runs under the caller's path (C functions have no SET
+-- clause, get_session among them, though it runs with the owner's rights) meets exact look-alikes
+-- of pg_catalog's own signatures first.
+SELECT set_config('hostile_kit.hostile_caller_path', pg_catalog.format('%I, public, pg_catalog, pg_temp', :'ba'), false);
+SELECT hostile_kit.run_path('caller path first: sign_up_email', :'app',
+  $$SELECT auth_ext.sign_up_email('erin@example.com', 'password123', 'Erin')$$, 'ok', false, current_setting('hostile_kit.hostile_caller_path'));
+SELECT hostile_kit.run_path('caller path first: sign_in_email', :'app',
+  $$SELECT auth_ext.sign_in_email('erin@example.com', 'password123')$$, 'ok', false, current_setting('hostile_kit.hostile_caller_path'));
+SELECT hostile_kit.run_path('caller path first: sign_in_email, wrong password', :'app',
+  $$SELECT auth_ext.sign_in_email('erin@example.com', 'password124')$$, '28P01', false, current_setting('hostile_kit.hostile_caller_path'));
+SELECT hostile_kit.run_path('caller path first: get_session (fast path)', :'app',
+  pg_catalog.format('SELECT auth_ext.get_session(%L)', hostile_kit.json('caller path first: sign_in_email')->>'token'),
+  'ok', false, current_setting('hostile_kit.hostile_caller_path'));
+SELECT hostile_kit.run_path('caller path first: authenticate_session', :'app',
+  pg_catalog.format('SELECT auth_ext.authenticate_session(%L)', hostile_kit.json('caller path first: sign_in_email')->>'token'),
+  'ok', false, current_setting('hostile_kit.hostile_caller_path'));
+UPDATE :"ba".session SET "expiresAt" = now() + interval '5 days', "updatedAt" = now() - interval '2 days'
+ WHERE token = hostile_kit.json('caller path first: sign_up_email')->>'token';
+SELECT hostile_kit.run_path('caller path first: get_session, due for the sliding refresh', :'app',
+  pg_catalog.format('SELECT auth_ext.get_session(%L)', hostile_kit.json('caller path first: sign_up_email')->>'token'),
+  'ok', false, current_setting('hostile_kit.hostile_caller_path'));
+SELECT hostile_kit.run_path('caller path first: verify_jwt with the jwks table', :'app',
+  pg_catalog.format('SELECT auth_ext.verify_jwt(%L)', hostile_kit.result('sign_jwt: EdDSA')),
+  'ok', false, current_setting('hostile_kit.hostile_caller_path'));
+SELECT hostile_kit.run_path('caller path first: authenticate', :'app',
+  pg_catalog.format('SELECT pg_catalog.jsonb_build_array(auth_ext.authenticate(%L), auth_ext.user_id(), auth_ext.claims())',
+                    hostile_kit.result('sign_jwt: EdDSA')), 'ok', false, current_setting('hostile_kit.hostile_caller_path'));
+SELECT hostile_kit.run_path('caller path first: change_password', :'app',
+  pg_catalog.format('SELECT auth_ext.change_password(%L, %L, %L)', hostile_kit.json('caller path first: sign_up_email')->'user'->>'id',
+                    'password123', 'password456'), 'ok', false, current_setting('hostile_kit.hostile_caller_path'));
+SELECT hostile_kit.run_path('caller path first: sign_out', :'app',
+  pg_catalog.format('SELECT auth_ext.sign_out(%L)', hostile_kit.json('caller path first: change_password')->>'token'),
+  'ok', false, current_setting('hostile_kit.hostile_caller_path'));
+SELECT hostile_kit.run_path('caller path first: check_schema', :'owner',
+  pg_catalog.format('SELECT pg_catalog.jsonb_agg(c) FROM auth_ext.check_schema(%L) c', :'ba'),
+  'ok', false, current_setting('hostile_kit.hostile_caller_path'));
+SELECT hostile_kit.run_path('caller path first: revoke_sessions', :'owner',
+  pg_catalog.format('SELECT auth_ext.revoke_sessions(%L)', hostile_kit.json('caller path first: sign_up_email')->'user'->>'id'),
+  'ok', false, current_setting('hostile_kit.hostile_caller_path'));
+SELECT hostile_kit.run_path('caller path first: delete_user', :'owner',
+  pg_catalog.format('SELECT auth_ext.delete_user(%L)', hostile_kit.json('caller path first: sign_up_email')->'user'->>'id'),
+  'ok', false, current_setting('hostile_kit.hostile_caller_path'));
+
 -- settings and the small functions
 SELECT hostile_kit.run_path('settings', :'owner', $$SELECT pg_catalog.jsonb_agg(s) FROM auth_ext.settings() s$$);
 SELECT hostile_kit.run_path('setting_definitions', :'app', $$SELECT pg_catalog.jsonb_agg(d) FROM auth_ext.setting_definitions() d$$);
@@ -309,8 +353,9 @@ SELECT ok((SELECT count(*) FROM hostile_kit.source WHERE kind IN ('sql', 'plpgsq
 SELECT cmp_ok((SELECT count(*)::integer FROM hostile_kit.trap WHERE schema_name = :'ba'), '>=', 100,
               'traps planted in Better Auth''s schema');
 SELECT is((SELECT count(DISTINCT t.id)::integer FROM hostile_kit.fired f JOIN hostile_kit.trap t ON t.id = f.trap_id
-            WHERE f.path = 'canary'), 4,
-          'the canary (unqualified make_interval(secs => integer), format, #>>, lower on a planted schema) trips 4 traps');
+            WHERE f.path = 'canary'), 5,
+          'the canary (unqualified make_interval(secs => integer), format, #>>, lower, jsonb_object_agg) trips 5 traps');
+SELECT is(hostile_kit.result('canary'), '00:00:01xbx{"k": 1}', 'the traps answered as pg_catalog would');
 
 -- Every path ends as it should, and touches no trap.
 SELECT is(CASE WHEN expect = '*' THEN '*' ELSE outcome END, expect, pg_catalog.format('%s: ends %s', path, expect) ||
@@ -347,7 +392,7 @@ SELECT is_empty('SELECT relation, count(*) FROM hostile_kit.loot GROUP BY 1',
 
 -- Summary of what fired, for the report.
 SELECT diag(pg_catalog.format('FIRED %s  [as %s]  on: %s%s', trap, as_role, string_agg(path, '; ' ORDER BY path),
-                              COALESCE(' -- gained: ' || NULLIF(string_agg(DISTINCT gained, '; '), ''), '')))
+                              COALESCE(' -- gained: ' || string_agg(DISTINCT NULLIF(gained, ''), '; '), '')))
   FROM hostile_kit.fired_report WHERE path <> 'canary' GROUP BY trap, as_role ORDER BY trap;
 
 SELECT * FROM finish();

@@ -49,10 +49,13 @@
 --     show fired (including in rolled-back subtransactions); hostile_kit.forget_witnesses()
 --     releases them (pg_advisory_unlock_all()).
 --
---   Not covered (by design, bounded): aggregates and window functions (count, jsonb_object_agg:
---   CREATE AGGREGATE look-alikes), functions returning void or an anonymous record, calls that
---   mix two substitute types across three or more arguments, and type names (a look-alike type
---   matters only when the schema comes before pg_catalog).
+--   Aggregates get look-alike aggregates (CREATE AGGREGATE; the state collects the arguments,
+--   the final function fires the trap and replays them into pg_catalog's aggregate).
+--
+--   Not covered (by design, bounded): window functions, ordered-set and variadic aggregates,
+--   count(*) (nothing matches it better), functions returning void or an anonymous record, calls
+--   that mix two different substitute types with a third mismatched argument, and type names (a
+--   look-alike type matters only when the schema comes before pg_catalog).
 
 CREATE SCHEMA IF NOT EXISTS hostile_kit;
 GRANT USAGE ON SCHEMA hostile_kit TO PUBLIC;
@@ -176,7 +179,8 @@ AS $$ SELECT pg_advisory_unlock_all() $$;
 -- oid of the function or operator chosen and the result type, or NULLs when pg_catalog has no
 -- match. (Pinned catalog objects have no pg_depend rows, so the stored query tree is read.)
 CREATE OR REPLACE FUNCTION hostile_kit._probe(probe_schema name, expr text,
-                                              OUT target oid, OUT is_operator boolean, OUT result_type text, OUT retset boolean)
+                                              OUT target oid, OUT is_operator boolean, OUT is_aggregate boolean,
+                                              OUT result_type text, OUT retset boolean)
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -195,13 +199,14 @@ BEGIN
   SELECT format_type(a.atttypid, NULL) INTO result_type
     FROM pg_attribute a WHERE a.attrelid = view_name::regclass AND a.attname = 'r';
   EXECUTE format('DROP VIEW %s', view_name);
-  m := regexp_match(tree, ':targetList \(\{TARGETENTRY :expr \{(FUNCEXPR :funcid|OPEXPR :opno) (\d+)');
+  m := regexp_match(tree, ':targetList \(\{TARGETENTRY :expr \{(FUNCEXPR :funcid|OPEXPR :opno|AGGREF :aggfnoid) (\d+)');
   IF m IS NULL THEN
     result_type := NULL;
     RETURN;
   END IF;
   target := m[2]::oid;
   is_operator := m[1] LIKE 'OPEXPR%';
+  is_aggregate := m[1] LIKE 'AGGREF%';
   retset := NOT is_operator AND (SELECT p.proretset FROM pg_proc p WHERE p.oid = target);
 END
 $$;
@@ -214,7 +219,8 @@ AS $$ SELECT type_name IN ('text', 'character varying', 'name') $$;
 
 -- Plants one function trap: name(params) whose call expression probe_call resolves in pg_catalog.
 CREATE OR REPLACE FUNCTION hostile_kit._plant_function(target name, fname text, types text[], names text[],
-                                                        defaults text[], variadic_last boolean)
+                                                        defaults text[], variadic_last boolean,
+                                                        aggregate boolean DEFAULT false)
 RETURNS boolean
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
@@ -266,8 +272,12 @@ BEGIN
       EXIT;
     END IF;
   END LOOP;
-  IF probe.target IS NULL OR probe.result_type IS NULL OR probe.result_type IN ('void', '"any"', 'internal', 'cstring', 'unknown', 'trigger') THEN
+  IF probe.target IS NULL OR probe.result_type IS NULL OR probe.result_type IN ('void', '"any"', 'internal', 'cstring', 'unknown', 'trigger')
+     OR probe.is_operator OR probe.is_aggregate IS DISTINCT FROM aggregate THEN
     RETURN false;
+  END IF;
+  IF aggregate THEN
+    RETURN hostile_kit._plant_aggregate(target, fname, types, probe.target, probe.result_type);
   END IF;
   SELECT * INTO p FROM pg_proc WHERE oid = probe.target;
   declared := (SELECT array_agg(format_type(x, NULL) ORDER BY o) FROM unnest(p.proargtypes::oid[]) WITH ORDINALITY u(x, o));
@@ -318,7 +328,7 @@ BEGIN
                  trap_id, CASE WHEN p.proretset THEN 'RETURN QUERY SELECT * FROM' ELSE 'RETURN' END,
                  fname, array_to_string(call_args, ', '));
   BEGIN
-    EXECUTE format('CREATE FUNCTION %I.%I(%s%s) RETURNS %s LANGUAGE plpgsql VOLATILE AS %L',
+    EXECUTE format('CREATE FUNCTION %I.%I(%s%s) RETURNS %s LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS %L',
                    target, fname, array_to_string(params, ', '), outs, ret, body);
   EXCEPTION WHEN OTHERS THEN
     DELETE FROM hostile_kit.trap WHERE id = trap_id;
@@ -327,6 +337,52 @@ BEGIN
   END;
   UPDATE hostile_kit.trap SET signature = to_regprocedure(format('%I.%I(%s)', target, fname,
                                                                 regexp_replace(argtypes, 'VARIADIC ', '', 'g')))::text
+   WHERE id = trap_id;
+  RETURN true;
+END
+$$;
+
+-- Plants one aggregate trap name(types) (probed by _plant_function): the state collects the
+-- arguments as JSON, the final function fires the trap and hands them to pg_catalog's aggregate.
+CREATE OR REPLACE FUNCTION hostile_kit._plant_aggregate(target name, fname text, types text[], mimics oid, result_type text)
+RETURNS boolean
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_variable
+DECLARE
+  k integer := array_length(types, 1);
+  trap_id integer;
+  collect text;
+  replay text;
+BEGIN
+  INSERT INTO hostile_kit.trap (schema_name, kind, name, argtypes, mimics)
+  VALUES (target, 'aggregate', fname, array_to_string(types, ', '), mimics::regprocedure::text)
+  RETURNING id INTO trap_id;
+  SELECT string_agg(format('to_jsonb($%s)', o + 1), ', ' ORDER BY o),
+         string_agg(CASE WHEN t = 'jsonb' THEN format('x.e -> %s', o - 1)
+                         WHEN t LIKE '%[]' THEN format('ARRAY(SELECT jsonb_array_elements_text(x.e -> %s))::%s', o - 1, t)
+                         ELSE format('(x.e ->> %s)::%s', o - 1, t) END, ', ' ORDER BY o)
+    INTO collect, replay
+    FROM unnest(types) WITH ORDINALITY u(t, o);
+  BEGIN
+    EXECUTE format('CREATE FUNCTION %I.%I(state jsonb, %s) RETURNS jsonb LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS %L',
+                   target, 'hostile_agg_' || trap_id || '_state', array_to_string(types, ', '),
+                   format(E'BEGIN\n  RETURN COALESCE(state, ''[]'') || jsonb_build_array(jsonb_build_array(%s));\nEND', collect));
+    EXECUTE format('CREATE FUNCTION %I.%I(state jsonb) RETURNS %s LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS %L',
+                   target, 'hostile_agg_' || trap_id || '_final', result_type,
+                   format(E'BEGIN\n  PERFORM hostile_kit.sprung(%s);\n'
+                          '  RETURN (SELECT pg_catalog.%I(%s ORDER BY x.o) FROM jsonb_array_elements(COALESCE(state, ''[]'')) WITH ORDINALITY x(e, o));\nEND',
+                          trap_id, fname, replay));
+    EXECUTE format('CREATE AGGREGATE %I.%I(%s) (SFUNC = %I.%I, STYPE = jsonb, FINALFUNC = %I.%I)',
+                   target, fname, array_to_string(types, ', '), target, 'hostile_agg_' || trap_id || '_state',
+                   target, 'hostile_agg_' || trap_id || '_final');
+  EXCEPTION WHEN OTHERS THEN
+    DELETE FROM hostile_kit.trap WHERE id = trap_id;
+    INSERT INTO hostile_kit.skipped VALUES (target, format('%s(%s)', fname, array_to_string(types, ', ')), 'not created: ' || SQLERRM);
+    RETURN false;
+  END;
+  UPDATE hostile_kit.trap SET signature = to_regprocedure(format('%I.%I(%s)', target, fname, array_to_string(types, ', ')))::text
    WHERE id = trap_id;
   RETURN true;
 END
@@ -374,7 +430,7 @@ BEGIN
     call := format('$1::%s OPERATOR(pg_catalog.%s) $2::%s', format_type(o.oprleft, NULL), op, format_type(o.oprright, NULL));
   END IF;
   BEGIN
-    EXECUTE format('CREATE FUNCTION %I.%I(%s) RETURNS %s LANGUAGE plpgsql VOLATILE AS %L',
+    EXECUTE format('CREATE FUNCTION %I.%I(%s) RETURNS %s LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS %L',
                    target, fname, concat_ws(', ', lefttype, righttype), probe.result_type,
                    format(E'BEGIN\n  PERFORM hostile_kit.sprung(%s);\n  RETURN %s;\nEND', trap_id, call));
     EXECUTE format('CREATE OPERATOR %I.%s (%s RIGHTARG = %s, FUNCTION = %I.%I)', target, op,
@@ -435,9 +491,12 @@ BEGIN
        WHERE p.pronamespace = 'pg_catalog'::regnamespace AND p.proname = fname
        ORDER BY p.oid
     LOOP
-      IF o.prokind <> 'f' THEN
+      IF o.prokind NOT IN ('f', 'a') OR (o.prokind = 'a' AND (o.is_variadic OR o.n = 0 OR
+                                          (SELECT a.aggkind FROM pg_aggregate a WHERE a.aggfnoid = o.oid) <> 'n')) THEN
         INSERT INTO hostile_kit.skipped VALUES (target, format('%s', o.oid::regprocedure),
-                                                CASE o.prokind WHEN 'a' THEN 'aggregate' WHEN 'w' THEN 'window function' ELSE 'procedure' END);
+                                                CASE WHEN o.prokind = 'w' THEN 'window function' WHEN o.prokind = 'p' THEN 'procedure'
+                                                     WHEN o.n = 0 THEN 'aggregate without arguments (count(*): nothing matches better)'
+                                                     ELSE 'ordered-set or variadic aggregate' END);
         CONTINUE;
       END IF;
       k := o.n;
@@ -478,7 +537,7 @@ BEGIN
           target, fname, variant, o.names,
           ARRAY(SELECT CASE WHEN ord > k - o.nd THEN pg_get_function_arg_default(o.oid, ord::integer) END
                   FROM generate_series(1, k) ord ORDER BY ord),
-          o.is_variadic)::integer;
+          o.is_variadic, o.prokind = 'a')::integer;
       END LOOP;
     END LOOP;
   END LOOP;
