@@ -4,6 +4,8 @@
 --   hostile_kit.load_function_sources(schema name)   adds the body (pg_proc.prosrc) of every
 --       LANGUAGE sql / plpgsql function in schema (string literals included: the SQL they
 --       EXECUTE); returns how many.
+--   hostile_kit.load_sql_source(origin text, body text)   adds SQL text read whole (an install or
+--       upgrade script, say).
 --   hostile_kit.load_cpp_source(origin text, body text)   adds C/C++ source text; only its string
 --       literals are read (adjacent literals joined, as the compiler joins them).
 --   hostile_kit.called_functions() -> (name, origins)   every identifier written before "(",
@@ -36,6 +38,12 @@ BEGIN
   RETURN n;
 END
 $$;
+
+CREATE OR REPLACE FUNCTION hostile_kit.load_sql_source(origin text, body text)
+RETURNS void
+LANGUAGE sql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$ INSERT INTO hostile_kit.source (origin, kind, body) VALUES (origin, 'sql', body) $$;
 
 CREATE OR REPLACE FUNCTION hostile_kit.load_cpp_source(origin text, body text)
 RETURNS void
