@@ -58,6 +58,23 @@ suite_install() {
   return $rc
 }
 
+# The hostile-schema test (test/hostile, pgTAP): Better Auth's schema writable by an attacker and
+# full of look-alike functions and operators for every name auth_ext's code calls; every API path
+# must run without reaching one. Twice, each in its own fresh database: Better Auth's tables in
+# public (extension installed by the database owner) and in a custom better_auth_schema
+# (installed by a superuser).
+suite_hostile() {
+  local variant db failed=0
+  for variant in public custom; do
+    db=auth_ext_hostile_$variant
+    psql -X -q -d postgres -c 'SET client_min_messages = warning' -c "DROP DATABASE IF EXISTS $db" >/dev/null
+    psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE $db" >/dev/null
+    psql -X -q -v ON_ERROR_STOP=1 -d "$db" -c 'CREATE SCHEMA tap' -c 'CREATE EXTENSION pgtap SCHEMA tap' >/dev/null
+    pg_prove --dbname "$db" --ext .sql "test/hostile/hostile_$variant.sql" || failed=1
+  done
+  return $failed
+}
+
 # Concurrency specs in test/isolation, run by pg_isolation_regress, then a stress run of many
 # concurrent sign-ups with one email (test/stress/concurrent_signup.sh).
 suite_isolation() {

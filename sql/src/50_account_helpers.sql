@@ -31,7 +31,6 @@ CREATE OR REPLACE FUNCTION auth_ext._session_token_from_credential(credential te
 RETURNS text
 AS 'MODULE_PATHNAME', 'auth_ext_session_token_from_credential'
 LANGUAGE C STRICT STABLE PARALLEL SAFE;
-REVOKE ALL ON FUNCTION auth_ext._session_token_from_credential(text) FROM PUBLIC;
 COMMENT ON FUNCTION auth_ext._session_token_from_credential(text) IS
 'Internal: the session token in a bare token, a signed cookie value (URL-encoded or not) or a Bearer value; NULL when '
 'the HMAC-SHA256 signature (better_auth_secret) does not match, checked in constant time.';
@@ -40,7 +39,6 @@ CREATE OR REPLACE FUNCTION auth_ext._setting_value(name text)
 RETURNS text
 AS 'MODULE_PATHNAME', 'auth_ext_setting_value'
 LANGUAGE C STRICT STABLE PARALLEL SAFE;
-REVOKE ALL ON FUNCTION auth_ext._setting_value(text) FROM PUBLIC;
 COMMENT ON FUNCTION auth_ext._setting_value(text) IS
 'Internal: the value in force of a non-secret setting, from the per-backend cache (owner only).';
 
