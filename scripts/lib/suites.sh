@@ -94,3 +94,10 @@ suite_plugin() {
 suite_python() {
   bash scripts/lib/python_tests.sh
 }
+
+# Production topology (test/topology/run.sh): PgBouncer (Debian's package) in transaction mode with
+# a pool smaller than its clients, a streaming hot standby from pg_basebackup -R, and restarts of the
+# primary under load; the SQL API, the FastAPI package and example, and the Better Auth plugin.
+suite_topology() {
+  TOPOLOGY_PRIMARY_DIR="$CLUSTER_DIR" bash test/topology/run.sh
+}
