@@ -97,6 +97,7 @@ def test_reads_on_the_standby() -> None:
         with conn.transaction():
             assert value(conn, "SELECT auth_ext.authenticate(%s)->>'sub'", (jwt,)) == uid
             assert value(conn, "SELECT auth_ext.user_id()") == uid
+            assert value(conn, "SELECT auth_ext.claims()->>'sub'") == uid
             titles = conn.execute("SELECT title FROM todo ORDER BY title").fetchall()
             assert titles == [("mine 1",), ("mine 2",)]
         assert value(conn, "SELECT auth_ext.user_id()") is None

@@ -31,3 +31,17 @@ export function bounded(promise, ms) {
     new Promise((resolve) => { timer = setTimeout(() => resolve("timeout"), ms); }),
   ]);
 }
+
+export const STANDBY_PORT = Number(process.env.TOPO_STANDBY_PORT);
+
+/** Waits (bounded) until the standby has replayed everything `primary` (a pg pool) has written. */
+export async function waitForReplay(primary, standby, ms = 15_000) {
+  const { rows } = await primary.query("SELECT pg_current_wal_lsn()::text AS lsn");
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const done = await standby.query("SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS done", [rows[0].lsn]);
+    if (done.rows[0].done) return;
+    if (Date.now() > deadline) throw new Error(`the standby did not replay up to ${rows[0].lsn}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
