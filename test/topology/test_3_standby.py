@@ -246,6 +246,7 @@ async def test_the_package_reads_on_the_replica_and_writes_on_the_primary(replay
             assert value(conn, "SELECT auth_ext.get_session(%s)->'user'->>'email'", (token,)) == email
         signed_out = await client.post("/auth/sign-out", headers={"Authorization": f"Bearer {token}"})
         assert signed_out.status_code == 200
+        wait_for_replay()  # a sign-out reaches the replica's reads once replayed
         got = await client.get("/auth/get-session", headers={"Authorization": f"Bearer {token}"})
         assert got.status_code == 200 and got.json() is None
 
