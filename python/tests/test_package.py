@@ -13,7 +13,7 @@ import httpx
 import jwt
 import psycopg
 import pytest
-from auth_ext_fastapi import AsyncAuthExt, from_database_error, sign_session_token
+from auth_ext_fastapi import AsyncAuthExt, connect_kwargs, from_database_error, is_pooled_url, sign_session_token
 
 from .conftest import AUDIENCE, BETTER_AUTH_SECRET, ISSUER, JWT_SHARED_SECRET
 
@@ -281,3 +281,54 @@ async def test_error_mapping_of_real_database_errors(owner_dsn: str) -> None:
         with pytest.raises(psycopg.Error) as info:
             await conn.execute("SELECT * FROM no_such_table")
         assert from_database_error(info.value) is None  # a real server error stays a 500
+
+
+# --- topology: poolers, restarts, replicas (the topology suite runs them for real) ----------------
+
+
+@pytest.mark.parametrize(
+    ("conninfo", "pooled"),
+    [
+        ("postgresql://app@ep-cool-darkness-123456-pooler.us-east-2.aws.neon.tech/neondb?sslmode=require", True),
+        ("postgresql://app@ep-cool-darkness-123456.us-east-2.aws.neon.tech/neondb?sslmode=require", False),
+        ("postgresql://app@db.example.com:6432/app", True),
+        ("postgresql://app@aws-0-eu-central-1.pooler.supabase.com:6543/postgres", True),
+        ("host=db.example.com port=6432 dbname=app", True),
+        ("postgresql://app@127.0.0.1:5432/app", False),
+        ("postgresql://app@/app?host=/var/run/postgresql", False),
+    ],
+)
+def test_pooled_urls_are_recognised(conninfo: str, pooled: bool) -> None:
+    assert is_pooled_url(conninfo) is pooled
+    assert connect_kwargs(conninfo) == ({"prepare_threshold": None} if pooled else {})
+    assert connect_kwargs(conninfo, pooled=not pooled) == ({} if pooled else {"prepare_threshold": None})
+
+
+def test_pools_are_configured_for_the_topology() -> None:
+    auth = AsyncAuthExt("postgresql://app@ep-x-123-pooler.eu-central-1.aws.neon.tech/db",
+                        replica_conninfo="postgresql://app@replica.example.com/db", timeout=3)
+    assert auth.pool.kwargs == {"prepare_threshold": None} and auth.pool.timeout == 3
+    assert auth.pool._check is not None  # connections checked before use (dead after a restart: replaced)
+    assert auth.replica_pool is not None and auth.replica_pool.kwargs == {}
+    direct = AsyncAuthExt("postgresql://app@db.example.com/db", pooled=True, check_connections=False,
+                          pool_kwargs={"kwargs": {"application_name": "api"}})
+    assert direct.pool.kwargs == {"prepare_threshold": None, "application_name": "api"}
+    assert direct.pool._check is None and direct.replica_pool is None
+
+
+async def test_an_unreachable_database_is_503_not_500() -> None:
+    # a port nothing listens on: the pool cannot connect within its timeout
+    auth = AsyncAuthExt("postgresql://nobody@127.0.0.1:9/none", timeout=0.5, min_size=0)
+    await auth.pool.open(wait=False)
+    try:
+        with pytest.raises(psycopg.OperationalError) as info:
+            await auth.get_session("any-token")
+    finally:
+        await auth.close()
+    mapped = from_database_error(info.value)
+    assert mapped is not None and (mapped.status_code, mapped.code) == (503, "DATABASE_UNAVAILABLE")
+    assert mapped.to_response().headers["retry-after"] == "1"
+    for sqlstate in ("57P01", "57P03", "08006", "53300"):
+        error = psycopg.errors.lookup(sqlstate)("server went away")
+        mapped = from_database_error(error)
+        assert mapped is not None and (mapped.status_code, mapped.code) == (503, "DATABASE_UNAVAILABLE"), sqlstate

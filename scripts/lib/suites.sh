@@ -145,3 +145,10 @@ suite_packaging() {
   rm -rf "$tmp"
   return $rc
 }
+
+# Production topology (test/topology/run.sh): PgBouncer (Debian's package) in transaction mode with
+# a pool smaller than its clients, a streaming hot standby from pg_basebackup -R, and restarts of the
+# primary under load; the SQL API, the FastAPI package and example, and the Better Auth plugin.
+suite_topology() {
+  TOPOLOGY_PRIMARY_DIR="$CLUSTER_DIR" bash test/topology/run.sh
+}

@@ -25,12 +25,26 @@ def with_user(database_url: str, user: str, password: str | None) -> str:
     return urlunsplit(parts._replace(netloc=f"{credentials}@{host}"))
 
 
+def parse_pooled(value: str) -> bool | None:
+    """``DB_POOLED``: ``true`` / ``false``, or ``auto`` (recognise a pooler from the URL)."""
+    lowered = value.strip().lower()
+    if lowered in ("", "auto"):
+        return None
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"DB_POOLED must be auto, true or false, not {value!r}")
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the app and its setup read from the environment.
 
     ``database_url`` is the owner's connection (setup only); the API connects as ``app_role``,
-    a role without BYPASSRLS, through ``app_database_url``.
+    a role without BYPASSRLS, through ``app_database_url`` (the primary, or a transaction-mode
+    pooler in front of it: ``pooled``), and sends read-only routes to ``app_replica_database_url``
+    when a replica is configured.
     """
 
     database_url: str = DEFAULT_DATABASE_URL
@@ -44,12 +58,18 @@ class Settings:
     better_auth_secret: str | None = field(default=None, repr=False)
     trusted_origins: tuple[str, ...] = ()
     pool_size: int = 10
+    pool_timeout: float = 10.0
+    pooled: bool | None = None
+    replica_database_url: str | None = None
+    app_replica_database_url_override: str | None = None
 
     @classmethod
     def from_env(cls) -> Settings:
         """Reads ``DATABASE_URL``, ``APP_DATABASE_URL``, ``TODO_APP_ROLE``, ``TODO_APP_PASSWORD``,
         ``BETTER_AUTH_URL``, ``JWT_ISSUER``, ``JWT_AUDIENCE``, ``JWT_SHARED_SECRET``,
-        ``BETTER_AUTH_SECRET``, ``TRUSTED_ORIGINS`` (comma-separated) and ``DB_POOL_SIZE``."""
+        ``BETTER_AUTH_SECRET``, ``TRUSTED_ORIGINS`` (comma-separated), ``DB_POOL_SIZE``,
+        ``DB_POOL_TIMEOUT``, ``DB_POOLED`` (``auto``, ``true``, ``false``), ``REPLICA_DATABASE_URL``
+        and ``APP_REPLICA_DATABASE_URL``."""
         env = os.environ
         return cls(
             database_url=env.get("DATABASE_URL", DEFAULT_DATABASE_URL),
@@ -63,12 +83,26 @@ class Settings:
             better_auth_secret=env.get("BETTER_AUTH_SECRET") or None,
             trusted_origins=tuple(o.strip() for o in env.get("TRUSTED_ORIGINS", "").split(",") if o.strip()),
             pool_size=int(env.get("DB_POOL_SIZE", "10")),
+            pool_timeout=float(env.get("DB_POOL_TIMEOUT", "10")),
+            pooled=parse_pooled(env.get("DB_POOLED", "auto")),
+            replica_database_url=env.get("REPLICA_DATABASE_URL") or None,
+            app_replica_database_url_override=env.get("APP_REPLICA_DATABASE_URL") or None,
         )
 
     @property
     def app_database_url(self) -> str:
         """The API's own connection: ``APP_DATABASE_URL``, or ``DATABASE_URL`` as ``app_role``."""
         return self.app_database_url_override or with_user(self.database_url, self.app_role, self.app_password)
+
+    @property
+    def app_replica_database_url(self) -> str | None:
+        """The API's read replica: ``APP_REPLICA_DATABASE_URL``, or ``REPLICA_DATABASE_URL`` as
+        ``app_role``; None without a replica (every query goes to the primary)."""
+        if self.app_replica_database_url_override:
+            return self.app_replica_database_url_override
+        if self.replica_database_url:
+            return with_user(self.replica_database_url, self.app_role, self.app_password)
+        return None
 
     @property
     def issuer(self) -> str:

@@ -4,6 +4,12 @@ Every todo route runs in one transaction whose identity was set by ``auth_ext`` 
 request's verified credential (a Better Auth JWT, or a session token / cookie). The queries carry
 no ``WHERE user_id = ...``: the ``todo_owner`` policy in the database decides what each user sees.
 
+With a read replica configured (``REPLICA_DATABASE_URL``), the routes that only read run there,
+and writes, sign-up, sign-in and sign-out on the primary. Behind a transaction-mode pooler
+(``DB_POOLED``, or recognised from the URL) psycopg's automatic prepared statements are off. A
+database that is restarting or unreachable is answered with 503 ``DATABASE_UNAVAILABLE``, and
+the pools replace the connections a restart closed.
+
 Run: ``python -m todo_api.setup`` once (as the owner), then ``uvicorn --factory todo_api.main:create_app``.
 """
 
@@ -17,9 +23,12 @@ from typing import Annotated, Any
 import psycopg
 from auth_ext_fastapi import (
     AsyncAuthExt,
+    AuthExtError,
+    Credential,
     Identity,
     auth_router,
     authenticate_async,
+    connect_kwargs,
     database_error_response,
     install_exception_handlers,
 )
@@ -27,6 +36,7 @@ from fastapi import Depends, FastAPI, HTTPException, Query, Request, Response, s
 from fastapi.responses import JSONResponse
 from sqlalchemy import delete, func, not_, text, update
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -59,12 +69,22 @@ async def require_rls_role(engine: AsyncEngine) -> None:
         raise RuntimeError("the API's database role is a superuser or has BYPASSRLS: RLS would not isolate users")
 
 
-async def user_session(request: Request) -> AsyncIterator[UserSession]:
-    """FastAPI dependency: verifies the request's credential in the database and yields a session
-    whose transaction carries that identity; commits before the response is sent."""
-    auth: AsyncAuthExt = request.app.state.auth
-    credential = auth.require_credential(request)
-    async with AsyncSession(request.app.state.engine, expire_on_commit=False) as db:
+def create_engine(url: str, settings: Settings) -> AsyncEngine:
+    """An engine on ``url``: no automatic prepared statements behind a pooler, connections checked
+    before use (a server restart leaves none dead in the pool), a bounded wait for a connection."""
+    return create_async_engine(
+        sqlalchemy_url(url),
+        pool_size=settings.pool_size,
+        pool_timeout=settings.pool_timeout,
+        pool_pre_ping=True,
+        connect_args=connect_kwargs(url, settings.pooled),
+    )
+
+
+@asynccontextmanager
+async def _session_as(engine: AsyncEngine, credential: Credential) -> AsyncIterator[UserSession]:
+    """A session on ``engine`` whose transaction carries ``credential``'s verified identity."""
+    async with AsyncSession(engine, expire_on_commit=False) as db:
         raw = await (await db.connection()).get_raw_connection()
         if not isinstance(raw.driver_connection, psycopg.AsyncConnection):
             raise TypeError("the engine must use SQLAlchemy's psycopg (3) driver")
@@ -73,48 +93,97 @@ async def user_session(request: Request) -> AsyncIterator[UserSession]:
         await db.commit()
 
 
+async def user_session(request: Request) -> AsyncIterator[UserSession]:
+    """FastAPI dependency: verifies the request's credential in the database and yields a session
+    whose transaction carries that identity; commits before the response is sent."""
+    auth: AsyncAuthExt = request.app.state.auth
+    async with _session_as(request.app.state.engine, auth.require_credential(request)) as session:
+        yield session
+
+
+async def reader_session(request: Request) -> AsyncIterator[UserSession]:
+    """:func:`user_session` for routes that only read: on the replica when one is configured.
+
+    A credential the replica refuses (401) is checked again on the primary, which then serves the
+    route: a session or signing key created a moment ago may not have been replayed there yet.
+    """
+    auth: AsyncAuthExt = request.app.state.auth
+    credential = auth.require_credential(request)
+    replica: AsyncEngine | None = request.app.state.replica_engine
+    if replica is not None:
+        entered = False
+        try:
+            async with _session_as(replica, credential) as session:
+                entered = True
+                yield session
+            return
+        except AuthExtError as exc:
+            if entered or exc.status_code != 401:
+                raise
+    async with _session_as(request.app.state.engine, credential) as session:
+        yield session
+
+
 CurrentUser = Annotated[UserSession, Depends(user_session, scope="function")]
+ReadingUser = Annotated[UserSession, Depends(reader_session, scope="function")]
 
 
 async def _handle_sqlalchemy_error(_request: Request, exc: Exception) -> JSONResponse:
-    """SQLAlchemy wraps psycopg's errors; answer them as the package does (RLS violation → 403, ...)."""
+    """SQLAlchemy wraps psycopg's errors; answer them as the package does (RLS violation → 403,
+    a restarting or unreachable server → 503, ...)."""
     assert isinstance(exc, DBAPIError)
     if isinstance(exc.orig, psycopg.Error):
         return database_error_response(exc.orig)
     raise exc
 
 
+async def _handle_pool_timeout(_request: Request, _exc: Exception) -> JSONResponse:
+    """No pooled connection within ``DB_POOL_TIMEOUT``: the database is unavailable or saturated."""
+    return AuthExtError(503, "DATABASE_UNAVAILABLE", "The database is unavailable; try again").to_response()
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The API for ``settings`` (default: from the environment)."""
     settings = settings or Settings.from_env()
 
-    engine = create_async_engine(sqlalchemy_url(settings.app_database_url), pool_size=settings.pool_size)
+    engine = create_engine(settings.app_database_url, settings)
+    replica_url = settings.app_replica_database_url
+    replica_engine = create_engine(replica_url, settings) if replica_url else None
     auth = AsyncAuthExt(
         settings.app_database_url,
         max_size=settings.pool_size,
         trusted_origins=settings.trusted_origins or (settings.better_auth_url,),
+        pooled=settings.pooled,
+        replica_conninfo=replica_url,
+        replica_pooled=settings.pooled,
+        timeout=settings.pool_timeout,
     )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         try:
             await require_rls_role(engine)
+            if replica_engine is not None:
+                await require_rls_role(replica_engine)
             await auth.open()
             yield
         finally:
             await auth.close()
             await engine.dispose()
+            if replica_engine is not None:
+                await replica_engine.dispose()
 
     app = FastAPI(title="Todo API (auth_ext + Better Auth)", lifespan=lifespan)
-    app.state.engine, app.state.auth = engine, auth
+    app.state.engine, app.state.replica_engine, app.state.auth = engine, replica_engine, auth
     install_exception_handlers(app)
     app.add_exception_handler(DBAPIError, _handle_sqlalchemy_error)
+    app.add_exception_handler(PoolTimeoutError, _handle_pool_timeout)
     app.include_router(
         auth_router(auth, better_auth_secret=settings.better_auth_secret, secure_cookies=settings.secure_cookies)
     )
 
     @app.get("/me")
-    async def me(user: CurrentUser) -> dict[str, Any]:
+    async def me(user: ReadingUser) -> dict[str, Any]:
         """The authenticated user, as the credential's verification returned it."""
         return user.identity.user
 
@@ -128,7 +197,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/todos", response_model=list[TodoRead])
     async def list_todos(
-        user: CurrentUser,
+        user: ReadingUser,
         completed: bool | None = None,
         limit: Annotated[int, Query(ge=1, le=100)] = 20,
         offset: Annotated[int, Query(ge=0)] = 0,
@@ -140,7 +209,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return list((await user.db.exec(query)).all())
 
     @app.get("/todos/{todo_id}", response_model=TodoRead)
-    async def get_todo(todo_id: int, user: CurrentUser) -> Todo:
+    async def get_todo(todo_id: int, user: ReadingUser) -> Todo:
         """One todo; another user's is invisible, so 404."""
         todo = await user.db.get(Todo, todo_id)
         if todo is None:

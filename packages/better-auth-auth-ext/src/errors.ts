@@ -39,6 +39,45 @@ export function toAPIError(error: unknown): APIError | undefined {
   return APIError.from(status, { code, message: known?.message ?? detail });
 }
 
+/** SQLSTATE classes of a server that is going away, restarting or refusing connections. */
+const UNAVAILABLE_SQLSTATE = /^(08|57|53)/;
+/** Node's socket errors when the server cannot be reached (ENOENT: no Unix socket, the server is down). */
+const UNAVAILABLE_SOCKET_CODES = new Set([
+  "ECONNREFUSED", "ENOENT", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN", "ENOTFOUND",
+]);
+/** node-postgres's own messages (no code) for a connection that broke or could not be had. */
+const UNAVAILABLE_MESSAGE =
+  /Connection terminated|timeout exceeded when trying to connect|is not queryable|Cannot use a pool after calling end/;
+
+/** Seconds a client is asked to wait before retrying (Retry-After) when the database is unavailable. */
+export const RETRY_AFTER_SECONDS = "1";
+
+/**
+ * A 503 APIError when the database cannot serve the call right now: the connection broke or was
+ * refused (a restart, a failover, too many connections, SQLSTATE classes 08, 53 and 57) — code
+ * `DATABASE_UNAVAILABLE`, with `Retry-After` — or the server is a read-only replica (25006,
+ * `READ_ONLY`). Undefined for anything else.
+ */
+export function unavailableError(error: unknown): APIError | undefined {
+  if (typeof error !== "object" || error === null) return undefined;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (code === "25006") {
+    return new APIError("SERVICE_UNAVAILABLE", {
+      code: "READ_ONLY",
+      message: "The database is read-only; account writes need the primary",
+    });
+  }
+  const unavailable =
+    (typeof code === "string" && (UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_SOCKET_CODES.has(code))) ||
+    (typeof message === "string" && (code === undefined || code === null) && UNAVAILABLE_MESSAGE.test(message));
+  if (!unavailable) return undefined;
+  return new APIError(
+    "SERVICE_UNAVAILABLE",
+    { code: "DATABASE_UNAVAILABLE", message: "The database is unavailable; try again" },
+    { "Retry-After": RETRY_AFTER_SECONDS },
+  );
+}
+
 /**
  * Any other database error, reduced to its message and SQLSTATE. Driver errors carry a `detail`
  * such as "Failing row contains (…)", which can hold a session token or password hash, and

@@ -2,5 +2,5 @@
 // the SQL-error mapping, all backed by the auth_ext PostgreSQL extension.
 export { authExt, type AuthExtPluginOptions } from "./plugin.js";
 export { authExtPassword, type AuthExtPasswordFunctions } from "./password.js";
-export { toAPIError } from "./errors.js";
+export { toAPIError, unavailableError } from "./errors.js";
 export type { AuthExtConnection, AuthExtPoolLike, AuthExtQuery, AuthExtQueryResult, AuthExtRow } from "./query.js";

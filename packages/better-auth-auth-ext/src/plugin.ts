@@ -21,7 +21,7 @@ import {
 import { createAuthEndpoint, createEmailVerificationToken, getIP, signInEmail, signUpEmail } from "better-auth/api";
 import { setSessionCookie } from "better-auth/cookies";
 import { parseUserOutput } from "better-auth/db";
-import { toAPIError, withoutRowDetail } from "./errors.js";
+import { toAPIError, unavailableError, withoutRowDetail } from "./errors.js";
 import { queryJson, resolveQuery, type AuthExtConnection, type AuthExtQuery } from "./query.js";
 
 /** What auth_ext.sign_up_email / sign_in_email return; timestamps are ISO strings. */
@@ -119,7 +119,7 @@ async function callAccountFunction(query: AuthExtQuery, text: string, params: un
   try {
     return await queryJson<SignResult>(query, text, params);
   } catch (error) {
-    throw toAPIError(error) ?? withoutRowDetail(error);
+    throw toAPIError(error) ?? unavailableError(error) ?? withoutRowDetail(error);
   }
 }
 

@@ -22,6 +22,22 @@ export interface AuthExtPoolLike {
 /** Where auth_ext calls go: a query function, or a pool whose `query` is used. */
 export type AuthExtConnection = { query: AuthExtQuery } | { pool: AuthExtPoolLike };
 
+/** Pools given an idle-client error listener here (see {@link guardIdleErrors}). */
+const guarded = new WeakSet<object>();
+
+/**
+ * A pg (or Neon) Pool emits `error` when an idle client's connection dies (a server restart or
+ * failover). Without a listener Node throws it and the process exits; the pool has already dropped
+ * the client and opens a new one on the next query. A pool with no `error` listener gets one that
+ * lets the pool recover; one of the application's own is left alone.
+ */
+function guardIdleErrors(pool: AuthExtPoolLike): void {
+  const emitter = pool as Partial<{ on(event: string, listener: (error: unknown) => void): unknown; listenerCount(event: string): number }>;
+  if (typeof emitter.on !== "function" || typeof emitter.listenerCount !== "function" || guarded.has(pool)) return;
+  guarded.add(pool);
+  if (emitter.listenerCount("error") === 0) emitter.on("error", () => {});
+}
+
 /** The query function for a connection option, checked once at configuration time. */
 export function resolveQuery(connection: AuthExtConnection): AuthExtQuery {
   if ("query" in connection && typeof connection.query === "function") {
@@ -29,6 +45,7 @@ export function resolveQuery(connection: AuthExtConnection): AuthExtQuery {
   }
   if ("pool" in connection && connection.pool && typeof connection.pool.query === "function") {
     const pool = connection.pool;
+    guardIdleErrors(pool);
     return (text, params) => pool.query(text, params);
   }
   throw new TypeError("auth_ext: pass { query: (text, params) => Promise<{ rows }> } or { pool }");

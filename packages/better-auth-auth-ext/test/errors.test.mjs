@@ -2,7 +2,7 @@
 // Better Auth's own message); anything else is left for the caller to rethrow.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { toAPIError } from "../dist/index.js";
+import { toAPIError, unavailableError } from "../dist/index.js";
 
 const pgError = (code, message) => Object.assign(new Error(message), { code });
 
@@ -34,4 +34,33 @@ test("leaves other errors alone", () => {
   assert.equal(toAPIError(new Error("INVALID_EMAIL: no SQLSTATE")), undefined);
   assert.equal(toAPIError("INVALID_EMAIL: a string"), undefined);
   assert.equal(toAPIError(null), undefined);
+});
+
+test("a database that is restarting, unreachable or read-only is a 503, anything else is left alone", () => {
+  const socketError = (code) => Object.assign(new Error(`connect ${code} 127.0.0.1:5432`), { code });
+  const unavailable = [
+    pgError("57P01", "terminating connection due to administrator command"),
+    pgError("57P03", "the database system is starting up"),
+    pgError("08006", "connection failure"),
+    pgError("53300", "sorry, too many clients already"),
+    socketError("ECONNREFUSED"),
+    socketError("ECONNRESET"),
+    new Error("Connection terminated unexpectedly"),
+    new Error("timeout exceeded when trying to connect"),
+  ];
+  for (const error of unavailable) {
+    const mapped = unavailableError(error);
+    assert.ok(mapped, error.message);
+    assert.equal(mapped.statusCode, 503, error.message);
+    assert.equal(mapped.body.code, "DATABASE_UNAVAILABLE");
+    assert.equal(new Headers(mapped.headers).get("retry-after"), "1");
+  }
+  const readOnly = unavailableError(pgError("25006", "READ_ONLY: cannot change accounts in a read-only transaction"));
+  assert.equal(readOnly.statusCode, 503);
+  assert.equal(readOnly.body.code, "READ_ONLY");
+  assert.equal(unavailableError(pgError("23505", "duplicate key")), undefined);
+  assert.equal(unavailableError(pgError("42P01", "relation does not exist")), undefined);
+  assert.equal(unavailableError(new Error("something else")), undefined);
+  assert.equal(unavailableError(pgError("XX000", "Connection terminated in a message with a SQLSTATE")), undefined);
+  assert.equal(unavailableError(null), undefined);
 });

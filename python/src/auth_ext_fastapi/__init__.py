@@ -1,6 +1,7 @@
 """FastAPI integration for auth_ext: Better Auth credentials verified in PostgreSQL, identity set for RLS."""
 
 from .client import AsyncAuthExt, AuthContext, AuthExt
+from .connection import connect_kwargs, is_pooled_url
 from .credentials import (
     SECURE_SESSION_COOKIE,
     SESSION_COOKIE,
@@ -33,9 +34,11 @@ __all__ = [
     "auth_router",
     "authenticate",
     "authenticate_async",
+    "connect_kwargs",
     "database_error_response",
     "from_database_error",
     "install_exception_handlers",
+    "is_pooled_url",
     "read_credential",
     "sign_session_token",
     "unauthorized",

@@ -3,6 +3,12 @@
 Each account call is one SQL function call in its own transaction; the authenticated
 transaction hands the route a pooled connection whose identity is set, so row-level security
 applies to every query the route makes, and commits before the response is sent.
+
+Topology: behind a transaction-mode pooler the pools turn psycopg's automatic prepared statements
+off (``pooled``, see :mod:`.connection`); pooled connections are checked before use, so after a
+server restart a dead connection is replaced instead of failing a request; with
+``replica_conninfo``, session look-ups and read-only routes go to a read replica while sign-up,
+sign-in and sign-out go to the primary.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from psycopg.rows import TupleRow
 from psycopg_pool import AsyncConnectionPool, ConnectionPool
 from starlette.requests import HTTPConnection
 
+from .connection import connect_kwargs
 from .credentials import (
     SECURE_SESSION_COOKIE,
     SESSION_COOKIE,
@@ -35,6 +42,23 @@ _SIGN_IN_SQL = "SELECT auth_ext.sign_in_email(%s, %s, %s, %s, %s)"
 _GET_SESSION_SQL = "SELECT auth_ext.get_session(%s)"
 _SIGN_OUT_SQL = "SELECT auth_ext.sign_out(%s)"
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+#: Seconds a request waits for a pooled connection before it fails (503 DATABASE_UNAVAILABLE).
+DEFAULT_POOL_TIMEOUT = 10.0
+
+
+def _pool_options(
+    conninfo: str, pooled: bool | None, timeout: float, check: Any, pool_kwargs: dict[str, Any] | None
+) -> dict[str, Any]:
+    """Options for a psycopg pool on ``conninfo``; ``pool_kwargs`` wins over every default."""
+    options: dict[str, Any] = {"timeout": timeout, "check": check, **(pool_kwargs or {})}
+    options["kwargs"] = {**connect_kwargs(conninfo, pooled), **options.get("kwargs", {})}
+    return options
+
+
+def _is_replica_lag(exc: AuthExtError) -> bool:
+    """A 401 from the replica: the credential may be newer than what it has replayed."""
+    return exc.status_code == 401
 
 
 @dataclass(frozen=True)
@@ -99,6 +123,12 @@ class AuthExt(_AuthExtBase):
     """auth_ext over a synchronous psycopg pool (for ``def`` routes).
 
     Use it as a context manager, or call :meth:`open` / :meth:`close` (e.g. in a FastAPI lifespan).
+
+    ``pooled``: ``conninfo`` is a transaction-mode pooler (None: recognised from the URL, see
+    :func:`~auth_ext_fastapi.is_pooled_url`). ``replica_conninfo``: a read replica for
+    :meth:`get_session` and :meth:`authenticated_read` (its own ``replica_pooled``).
+    ``timeout``: seconds a request waits for a connection. ``check_connections``: check each
+    connection before handing it out (replaces those a server restart closed).
     """
 
     def __init__(
@@ -109,19 +139,36 @@ class AuthExt(_AuthExtBase):
         max_size: int = 10,
         cookie_names: tuple[str, ...] = (SECURE_SESSION_COOKIE, SESSION_COOKIE),
         trusted_origins: Sequence[str] | None = None,
+        pooled: bool | None = None,
+        replica_conninfo: str | None = None,
+        replica_pooled: bool | None = None,
+        timeout: float = DEFAULT_POOL_TIMEOUT,
+        check_connections: bool = True,
         pool_kwargs: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(cookie_names=cookie_names, trusted_origins=trusted_origins)
+        check = ConnectionPool.check_connection if check_connections else None
         self.pool: ConnectionPool[psycopg.Connection[TupleRow]] = ConnectionPool(
-            conninfo, min_size=min_size, max_size=max_size, open=False, **(pool_kwargs or {})
+            conninfo, min_size=min_size, max_size=max_size, open=False,
+            **_pool_options(conninfo, pooled, timeout, check, pool_kwargs),
         )
+        self.replica_pool: ConnectionPool[psycopg.Connection[TupleRow]] | None = None
+        if replica_conninfo is not None:
+            self.replica_pool = ConnectionPool(
+                replica_conninfo, min_size=min_size, max_size=max_size, open=False,
+                **_pool_options(replica_conninfo, replica_pooled, timeout, check, pool_kwargs),
+            )
 
     def open(self) -> None:
-        """Opens the pool and waits for its first connections."""
+        """Opens the pools and waits for their first connections."""
         self.pool.open(wait=True)
+        if self.replica_pool is not None:
+            self.replica_pool.open(wait=True)
 
     def close(self) -> None:
-        """Closes the pool."""
+        """Closes the pools."""
+        if self.replica_pool is not None:
+            self.replica_pool.close()
         self.pool.close()
 
     def __enter__(self) -> Self:
@@ -131,8 +178,8 @@ class AuthExt(_AuthExtBase):
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def _call(self, sql: str, params: tuple[Any, ...]) -> Any:
-        with self.pool.connection() as conn, conn.transaction():
+    def _call(self, sql: str, params: tuple[Any, ...], pool: ConnectionPool[Any] | None = None) -> Any:
+        with (pool or self.pool).connection() as conn, conn.transaction():
             row = conn.execute(sql, params).fetchone()
             return row[0] if row else None
 
@@ -155,8 +202,16 @@ class AuthExt(_AuthExtBase):
         return result
 
     def get_session(self, credential: str) -> dict[str, Any] | None:
-        """``auth_ext.get_session``: ``{"session", "user"}``, or None when there is no valid session."""
-        result: dict[str, Any] | None = self._call(_GET_SESSION_SQL, (credential,))
+        """``auth_ext.get_session``: ``{"session", "user"}``, or None when there is no valid session.
+
+        With a replica, asked there first (no sliding refresh on a replica), then on the primary
+        when the replica has no such session (yet).
+        """
+        result: dict[str, Any] | None = None
+        if self.replica_pool is not None:
+            result = self._call(_GET_SESSION_SQL, (credential,), self.replica_pool)
+        if result is None:
+            result = self._call(_GET_SESSION_SQL, (credential,))
         return result
 
     def sign_out(self, credential: str) -> bool:
@@ -164,10 +219,32 @@ class AuthExt(_AuthExtBase):
         return bool(self._call(_SIGN_OUT_SQL, (credential,)))
 
     @contextmanager
-    def transaction(self, credential: Credential) -> Iterator[AuthContext[psycopg.Connection[TupleRow]]]:
+    def transaction(
+        self, credential: Credential, pool: ConnectionPool[Any] | None = None
+    ) -> Iterator[AuthContext[psycopg.Connection[TupleRow]]]:
         """A pooled connection in a transaction whose identity is ``credential``'s verified user."""
-        with self.pool.connection() as conn, conn.transaction():
+        with (pool or self.pool).connection() as conn, conn.transaction():
             yield AuthContext(authenticate(conn, credential), conn)
+
+    @contextmanager
+    def read_transaction(self, credential: Credential) -> Iterator[AuthContext[psycopg.Connection[TupleRow]]]:
+        """:meth:`transaction` on the replica when there is one (read-only there).
+
+        A credential the replica refuses with 401 is checked again on the primary, which then
+        serves the transaction: a session or key created a moment ago may not be replayed yet.
+        """
+        if self.replica_pool is not None:
+            entered = False
+            try:
+                with self.transaction(credential, self.replica_pool) as context:
+                    entered = True
+                    yield context
+                return
+            except AuthExtError as exc:
+                if entered or not _is_replica_lag(exc):
+                    raise
+        with self.transaction(credential) as context:
+            yield context
 
     def authenticated(self, request: HTTPConnection) -> Iterator[AuthContext[psycopg.Connection[TupleRow]]]:
         """FastAPI dependency: the request's verified identity and a connection where RLS applies.
@@ -178,11 +255,17 @@ class AuthExt(_AuthExtBase):
         with self.transaction(self.require_credential(request)) as context:
             yield context
 
+    def authenticated_read(self, request: HTTPConnection) -> Iterator[AuthContext[psycopg.Connection[TupleRow]]]:
+        """:meth:`authenticated` for routes that only read: on the replica when one is configured."""
+        with self.read_transaction(self.require_credential(request)) as context:
+            yield context
+
 
 class AsyncAuthExt(_AuthExtBase):
     """auth_ext over an asyncio psycopg pool (for ``async def`` routes).
 
     Use it as an async context manager, or await :meth:`open` / :meth:`close` in a FastAPI lifespan.
+    The options are :class:`AuthExt`'s.
     """
 
     def __init__(
@@ -193,19 +276,36 @@ class AsyncAuthExt(_AuthExtBase):
         max_size: int = 10,
         cookie_names: tuple[str, ...] = (SECURE_SESSION_COOKIE, SESSION_COOKIE),
         trusted_origins: Sequence[str] | None = None,
+        pooled: bool | None = None,
+        replica_conninfo: str | None = None,
+        replica_pooled: bool | None = None,
+        timeout: float = DEFAULT_POOL_TIMEOUT,
+        check_connections: bool = True,
         pool_kwargs: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(cookie_names=cookie_names, trusted_origins=trusted_origins)
+        check = AsyncConnectionPool.check_connection if check_connections else None
         self.pool: AsyncConnectionPool[psycopg.AsyncConnection[TupleRow]] = AsyncConnectionPool(
-            conninfo, min_size=min_size, max_size=max_size, open=False, **(pool_kwargs or {})
+            conninfo, min_size=min_size, max_size=max_size, open=False,
+            **_pool_options(conninfo, pooled, timeout, check, pool_kwargs),
         )
+        self.replica_pool: AsyncConnectionPool[psycopg.AsyncConnection[TupleRow]] | None = None
+        if replica_conninfo is not None:
+            self.replica_pool = AsyncConnectionPool(
+                replica_conninfo, min_size=min_size, max_size=max_size, open=False,
+                **_pool_options(replica_conninfo, replica_pooled, timeout, check, pool_kwargs),
+            )
 
     async def open(self) -> None:
-        """Opens the pool and waits for its first connections."""
+        """Opens the pools and waits for their first connections."""
         await self.pool.open(wait=True)
+        if self.replica_pool is not None:
+            await self.replica_pool.open(wait=True)
 
     async def close(self) -> None:
-        """Closes the pool."""
+        """Closes the pools."""
+        if self.replica_pool is not None:
+            await self.replica_pool.close()
         await self.pool.close()
 
     async def __aenter__(self) -> Self:
@@ -215,8 +315,8 @@ class AsyncAuthExt(_AuthExtBase):
     async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
 
-    async def _call(self, sql: str, params: tuple[Any, ...]) -> Any:
-        async with self.pool.connection() as conn, conn.transaction():
+    async def _call(self, sql: str, params: tuple[Any, ...], pool: AsyncConnectionPool[Any] | None = None) -> Any:
+        async with (pool or self.pool).connection() as conn, conn.transaction():
             row = await (await conn.execute(sql, params)).fetchone()
             return row[0] if row else None
 
@@ -241,8 +341,16 @@ class AsyncAuthExt(_AuthExtBase):
         return result
 
     async def get_session(self, credential: str) -> dict[str, Any] | None:
-        """``auth_ext.get_session``: ``{"session", "user"}``, or None when there is no valid session."""
-        result: dict[str, Any] | None = await self._call(_GET_SESSION_SQL, (credential,))
+        """``auth_ext.get_session``: ``{"session", "user"}``, or None when there is no valid session.
+
+        With a replica, asked there first (no sliding refresh on a replica), then on the primary
+        when the replica has no such session (yet).
+        """
+        result: dict[str, Any] | None = None
+        if self.replica_pool is not None:
+            result = await self._call(_GET_SESSION_SQL, (credential,), self.replica_pool)
+        if result is None:
+            result = await self._call(_GET_SESSION_SQL, (credential,))
         return result
 
     async def sign_out(self, credential: str) -> bool:
@@ -251,11 +359,33 @@ class AsyncAuthExt(_AuthExtBase):
 
     @asynccontextmanager
     async def transaction(
-        self, credential: Credential
+        self, credential: Credential, pool: AsyncConnectionPool[Any] | None = None
     ) -> AsyncIterator[AuthContext[psycopg.AsyncConnection[TupleRow]]]:
         """A pooled connection in a transaction whose identity is ``credential``'s verified user."""
-        async with self.pool.connection() as conn, conn.transaction():
+        async with (pool or self.pool).connection() as conn, conn.transaction():
             yield AuthContext(await authenticate_async(conn, credential), conn)
+
+    @asynccontextmanager
+    async def read_transaction(
+        self, credential: Credential
+    ) -> AsyncIterator[AuthContext[psycopg.AsyncConnection[TupleRow]]]:
+        """:meth:`transaction` on the replica when there is one (read-only there).
+
+        A credential the replica refuses with 401 is checked again on the primary, which then
+        serves the transaction: a session or key created a moment ago may not be replayed yet.
+        """
+        if self.replica_pool is not None:
+            entered = False
+            try:
+                async with self.transaction(credential, self.replica_pool) as context:
+                    entered = True
+                    yield context
+                return
+            except AuthExtError as exc:
+                if entered or not _is_replica_lag(exc):
+                    raise
+        async with self.transaction(credential) as context:
+            yield context
 
     async def authenticated(
         self, request: HTTPConnection
@@ -266,4 +396,11 @@ class AsyncAuthExt(_AuthExtBase):
         commits before the response is sent.
         """
         async with self.transaction(self.require_credential(request)) as context:
+            yield context
+
+    async def authenticated_read(
+        self, request: HTTPConnection
+    ) -> AsyncIterator[AuthContext[psycopg.AsyncConnection[TupleRow]]]:
+        """:meth:`authenticated` for routes that only read: on the replica when one is configured."""
+        async with self.read_transaction(self.require_credential(request)) as context:
             yield context

@@ -40,7 +40,14 @@ _SQLSTATE_RULES: tuple[tuple[str, int, str, str], ...] = (
     ("P0002", 400, "USER_NOT_FOUND", "User not found"),
     ("25006", 503, "READ_ONLY", "The database is read-only"),
     ("55000", 503, "AUTH_NOT_CONFIGURED", "Authentication is not configured"),
+    # The server went away or refused the connection: a restart, a failover, too many connections.
+    ("08", 503, "DATABASE_UNAVAILABLE", "The database is unavailable; try again"),
+    ("57", 503, "DATABASE_UNAVAILABLE", "The database is unavailable; try again"),
+    ("53", 503, "DATABASE_UNAVAILABLE", "The database is unavailable; try again"),
 )
+
+#: Seconds a client is asked to wait before retrying when the database is unavailable.
+RETRY_AFTER_SECONDS = "1"
 
 
 @dataclass
@@ -56,6 +63,8 @@ class AuthExtError(Exception):
         super().__init__(f"{self.code}: {self.message}")
         if self.status_code == 401:
             self.headers.setdefault("WWW-Authenticate", BEARER_CHALLENGE)
+        if self.code == "DATABASE_UNAVAILABLE":
+            self.headers.setdefault("Retry-After", RETRY_AFTER_SECONDS)
 
     def to_response(self) -> JSONResponse:
         """The JSON response for this error."""
@@ -74,6 +83,9 @@ def unauthorized(message: str = "Unauthorized", code: str = "UNAUTHORIZED") -> A
 def from_database_error(exc: psycopg.Error) -> AuthExtError | None:
     """The HTTP error for a database error, or None when it is not a client's fault (a real 500)."""
     sqlstate = exc.sqlstate or ""
+    if not sqlstate and isinstance(exc, (psycopg.OperationalError, psycopg.InterfaceError)):
+        # No SQLSTATE: the connection broke or could not be had (a lost server, a pool timeout).
+        return AuthExtError(503, "DATABASE_UNAVAILABLE", "The database is unavailable; try again")
     primary = exc.diag.message_primary or ""
     match = _CODE_PREFIX.match(primary)
     for prefix, status, default_code, default_message in _SQLSTATE_RULES:
@@ -100,7 +112,9 @@ def database_error_response(exc: psycopg.Error) -> JSONResponse:
         return JSONResponse(
             {"code": "INTERNAL_SERVER_ERROR", "message": "Internal server error"}, status_code=500
         )
-    if mapped.status_code >= 500:
+    if mapped.code == "DATABASE_UNAVAILABLE":
+        logger.warning("database unavailable (%s): %s", exc.sqlstate or type(exc).__name__, exc.diag.message_primary or exc)
+    elif mapped.status_code >= 500:
         logger.error("auth_ext is not usable: %s (%s)", mapped.code, exc.sqlstate)
     return mapped.to_response()
 
