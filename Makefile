@@ -2,7 +2,9 @@
 #   make && make install        build and install into the server pg_config points at
 #   make installcheck           pg_regress suite against a running server (PGHOST/PGPORT/PGUSER)
 #   make unit                   core unit tests (GoogleTest), no server needed
-#   make fuzz                   libFuzzer targets over the core (clang)
+#   make fuzz                   libFuzzer targets over the core (clang), FUZZ_SECONDS each (CI's smoke run)
+#   make fuzz-long              each libFuzzer target for FUZZ_RUNS executions (default 10000000), one
+#                               after another, corpus kept in build/fuzz/corpus; outside CI
 # scripts/test.sh runs every suite against a throwaway cluster; scripts/demo.sh shows it working.
 
 EXTENSION = auth_ext
@@ -82,7 +84,7 @@ $(UNIT_DIR)/auth_ext_unit_tests: $(CORE_SRCS) $(UNIT_SRCS) $(wildcard src/core/*
 	@mkdir -p $(UNIT_DIR)
 	$(CXX) $(UNIT_CXXFLAGS) -o $@ $(CORE_SRCS) $(UNIT_SRCS) $(UNIT_LIBS)
 
-.PHONY: unit fuzz bench-core
+.PHONY: unit fuzz fuzz-long bench-core
 unit: $(UNIT_DIR)/auth_ext_unit_tests
 	$(UNIT_DIR)/auth_ext_unit_tests
 
@@ -100,6 +102,19 @@ fuzz: $(FUZZ_TARGETS)
 	@for f in $(FUZZ_TARGETS); do echo "== $$f ($(FUZZ_SECONDS)s)"; \
 	  $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 > $$f.log 2>&1 || { tail -40 $$f.log; exit 1; }; \
 	  grep -E 'stat::number_of_executed_units' $$f.log; done
+
+# Long runs (make fuzz-long FUZZ_RUNS=10000000 [FUZZ_ONLY=fuzz_strict_json]): executions, not
+# seconds, so runs compare across machines. Each target keeps its corpus between runs; a crash
+# stops the loop and leaves its input in build/fuzz/crash-<target>-*.
+FUZZ_RUNS ?= 10000000
+FUZZ_LONG_TARGETS = $(if $(FUZZ_ONLY),$(addprefix $(FUZZ_DIR)/,$(FUZZ_ONLY)),$(FUZZ_TARGETS))
+fuzz-long: $(FUZZ_LONG_TARGETS)
+	@for f in $(FUZZ_LONG_TARGETS); do name=$$(basename $$f); mkdir -p $(FUZZ_DIR)/corpus/$$name; \
+	  echo "== $$name ($(FUZZ_RUNS) executions)"; start=$$(date +%s); \
+	  $$f -runs=$(FUZZ_RUNS) -print_final_stats=1 -artifact_prefix=$(FUZZ_DIR)/crash-$$name- \
+	    $(FUZZ_DIR)/corpus/$$name > $$f.long.log 2>&1 || { tail -40 $$f.long.log; exit 1; }; \
+	  grep -E 'stat::number_of_executed_units' $$f.long.log; \
+	  echo "wall time: $$(( $$(date +%s) - start )) s"; done
 
 # ---- core micro-benchmarks (Google Benchmark) ----
 BENCH_DIR = build/bench

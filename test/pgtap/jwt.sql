@@ -3,7 +3,7 @@
 -- refusals with their SQLSTATEs and messages.
 \ir ../fixtures/jwt_test_keys.psql
 BEGIN;
-SELECT plan(67);
+SELECT plan(78);
 
 -- ---- signatures: sign with the private JWK, verify with the public JWK, for every algorithm ----
 CREATE TEMP TABLE k (alg text, private jsonb, public jsonb);
@@ -109,6 +109,44 @@ SELECT throws_ok(format('SELECT auth_ext.verify_jwt(%L, %L)', auth_ext.sign_jwt(
 SELECT auth_ext.configure('jwt_issuer', NULL);
 SELECT auth_ext.configure('jwt_audience', NULL);
 
+-- ---- validly signed payloads that jsonb cannot hold are bad tokens too (28000), never 22P02/22003 ----
+-- sign_jwt only signs jsonb, so these are signed here: HS256 = HMAC-SHA256 in plain SQL (RFC 2104).
+CREATE FUNCTION pg_temp.b64url(data bytea) RETURNS text LANGUAGE sql IMMUTABLE
+  AS $$ SELECT translate(encode(data, 'base64'), E'+/=\n', '-_') $$;
+CREATE FUNCTION pg_temp.hs256_token(payload bytea, secret bytea) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+  WITH input AS (SELECT pg_temp.b64url(convert_to('{"alg":"HS256"}', 'UTF8')) || '.' || pg_temp.b64url(payload) AS signing_input),
+       padded AS (SELECT secret || decode(repeat('00', 64 - length(secret)), 'hex') AS k),
+       pads AS (SELECT string_agg(decode(lpad(to_hex(get_byte(k, n) # 54), 2, '0'), 'hex'), '' ORDER BY n) AS ipad,
+                       string_agg(decode(lpad(to_hex(get_byte(k, n) # 92), 2, '0'), 'hex'), '' ORDER BY n) AS opad
+                FROM padded, generate_series(0, 63) n)
+  SELECT signing_input || '.' || pg_temp.b64url(sha256(opad || sha256(ipad || convert_to(signing_input, 'UTF8'))))
+  FROM input, pads
+$$;
+\set hs_secret 'secret-secret-secret-secret-secret-1234'
+SELECT is(auth_ext.verify_jwt(pg_temp.hs256_token(convert_to('{"sub":"h","exp":4102444800}', 'UTF8'), convert_to(:'hs_secret', 'UTF8')),
+                              :'hs_key')->>'sub', 'h', 'a token signed in SQL verifies (the signer below is right)');
+SELECT throws_ok(format('SELECT auth_ext.verify_jwt(%L, %L)',
+                 pg_temp.hs256_token(convert_to(U&'\FEFF{"sub":"h","exp":4102444800}', 'UTF8'), convert_to(:'hs_secret', 'UTF8')), :'hs_key'),
+                 '28000', 'token payload is not valid json', 'a signed payload starting with a byte order mark is refused (28000)');
+SELECT throws_ok(format('SELECT auth_ext.verify_jwt(%L, %L)',
+                 pg_temp.hs256_token(convert_to('{"sub":"h","exp":4102444800}', 'UTF8') || '\x00'::bytea || convert_to('{"sub":"admin"}', 'UTF8'),
+                                     convert_to(:'hs_secret', 'UTF8')), :'hs_key'),
+                 '28000', 'token payload is not valid json', 'a signed payload with a NUL byte after its JSON is refused, not cut short');
+SELECT throws_ok(format('SELECT auth_ext.verify_jwt(%L, %L)',
+                 pg_temp.hs256_token(convert_to('{"sub":"h","exp":4102444800,"n":-1e-999999}', 'UTF8'), convert_to(:'hs_secret', 'UTF8')), :'hs_key'),
+                 '28000', 'token payload is not valid json', 'a signed payload with -1e-999999 is refused (28000)');
+-- numeric's limits, each side: display scale 16383, exponent below 1073741823.
+SELECT is(auth_ext.verify_jwt(pg_temp.hs256_token(convert_to('{"sub":"h","exp":4102444800,"n":1e-16383}', 'UTF8'), convert_to(:'hs_secret', 'UTF8')),
+                              :'hs_key')->>'sub', 'h', 'a number with display scale 16383 (numeric''s maximum) is taken');
+SELECT throws_ok(format('SELECT auth_ext.verify_jwt(%L, %L)',
+                 pg_temp.hs256_token(convert_to('{"sub":"h","exp":4102444800,"n":1e-16384}', 'UTF8'), convert_to(:'hs_secret', 'UTF8')), :'hs_key'),
+                 '28000', 'token payload is not valid json', 'a number with display scale 16384 is refused (28000)');
+SELECT is(auth_ext.verify_jwt(pg_temp.hs256_token(convert_to('{"sub":"h","exp":4102444800,"n":0e1073741822}', 'UTF8'), convert_to(:'hs_secret', 'UTF8')),
+                              :'hs_key')->'n', '0'::jsonb, 'an exponent of 1073741822 is taken');
+SELECT throws_ok(format('SELECT auth_ext.verify_jwt(%L, %L)',
+                 pg_temp.hs256_token(convert_to('{"sub":"h","exp":4102444800,"n":0e1073741823}', 'UTF8'), convert_to(:'hs_secret', 'UTF8')), :'hs_key'),
+                 '28000', 'token payload is not valid json', 'an exponent of 1073741823 (INT_MAX / 2) is refused (28000)');
+
 -- ---- keys NULL: Better Auth's jwks table (contract §5/§6 layout) ----
 SELECT throws_ok(format('SELECT auth_ext.verify_jwt(%L)', (SELECT token FROM t WHERE alg = 'EdDSA')),
                  '55000', 'no Better Auth jwks table to verify tokens with', 'no jwks table: 55000');
@@ -168,6 +206,14 @@ SELECT throws_ok(format('SELECT auth_ext.verify_jwt(%L)', auth_ext.sign_jwt('{"s
 SELECT is(auth_ext.verify_jwt(auth_ext.sign_jwt('{"sub":"r","exp":4102444800}',
             jsonb_build_object('kty', 'oct', 'k', rtrim(translate(encode(convert_to('rotated-shared-secret-0123456789abcdefgh', 'UTF8'), 'base64'), '+/', '-_'), '='))))->>'sub',
           'r', 'and the new secret''s tokens verify');
+-- The kid is ignored for HS256: the shared secret is the only HS256 key, whatever the token names.
+\set rotated_shared '{"kty":"oct","k":"cm90YXRlZC1zaGFyZWQtc2VjcmV0LTAxMjM0NTY3ODlhYmNkZWZnaA"}'
+SELECT is(auth_ext.verify_jwt(auth_ext.sign_jwt('{"sub":"k","exp":4102444800}', :'rotated_shared'::jsonb || '{"kid":"hs-key-1"}'))->>'sub',
+          'k', 'an HS256 token with a kid, signed with the shared secret, verifies');
+SELECT is(auth_ext.verify_jwt(auth_ext.sign_jwt('{"sub":"k","exp":4102444800}', :'rotated_shared'::jsonb || '{"kid":"test-ed25519"}'))->>'sub',
+          'k', 'an HS256 token whose kid names a jwks row is still checked against the shared secret');
+SELECT throws_ok(format('SELECT auth_ext.verify_jwt(%L)', auth_ext.sign_jwt('{"sub":"k","exp":4102444800}', :'shared'::jsonb || '{"kid":"hs-key-1"}')),
+                 '28000', 'token signature is invalid', 'an HS256 token with a kid signed with another secret is refused');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -416,6 +416,34 @@ TEST_F(JwsVerifyTest, SelectsKeysByKid) {
                 "no key matches the token's kid");
 }
 
+TEST_F(JwsVerifyTest, IgnoreKidUsesTheOnlyKeyWhateverTheKid) {
+  auto secret_key = [](std::string_view secret) {
+    return KeyFromSecret(reinterpret_cast<const std::uint8_t*>(secret.data()), secret.size()).value();
+  };
+  const Key secret = secret_key("shared-secret-for-both-sides-0123456789");
+  const std::vector<Key> secret_set = One(secret_key("shared-secret-for-both-sides-0123456789"));
+  // The HS256 shared secret has no kid: by default a token naming one finds no key.
+  const std::string with_kid = MakeToken(R"({"alg":"HS256","kid":"better-auth-kid"})", payload_, secret, Algorithm::kHS256);
+  ExpectRefused(with_kid, secret_set, "no key matches the token's kid");
+  VerifyOptions ignore;
+  ignore.ignore_kid = true;
+  Result<VerifiedJws> verified = VerifyJws(with_kid, secret_set, ignore);
+  ASSERT_TRUE(verified.ok()) << verified.error().message;
+  EXPECT_EQ(verified.value().payload["sub"], "u1");
+  EXPECT_TRUE(VerifyJws(MakeToken(R"({"alg":"HS256"})", payload_, secret, Algorithm::kHS256), secret_set, ignore).ok());
+  // Ignoring the kid changes which key is tried, nothing else: another secret, another algorithm,
+  // a kid that is not a string and a set of two keys are still refused.
+  ExpectRefused(MakeToken(R"({"alg":"HS256","kid":"x"})", payload_, hmac_, Algorithm::kHS256), secret_set,
+                "token signature is invalid", ignore);
+  ExpectRefused(MakeToken(R"({"alg":"EdDSA","kid":"x"})", payload_, ed_private_, Algorithm::kEdDSA), secret_set,
+                "token algorithm does not match the key", ignore);
+  ExpectRefused(MakeToken(R"({"alg":"HS256","kid":1})", payload_, secret, Algorithm::kHS256), secret_set,
+                "token header kid must be a string", ignore);
+  std::vector<Key> two = One(secret_key("shared-secret-for-both-sides-0123456789"));
+  two.push_back(secret_key("another-secret-for-both-sides-0123456789"));
+  ExpectRefused(with_kid, two, "no key matches the token's kid", ignore);
+}
+
 TEST_F(JwsVerifyTest, EndToEndClaimRefusals) {
   ClaimPolicy policy;
   policy.now = 1'800'000'000;

@@ -1,4 +1,5 @@
-// Unit tests for strict JSON parsing: duplicates, depth, size, NUL, and the claim helpers.
+// Unit tests for strict JSON parsing: duplicates, depth, size, NUL, what PostgreSQL's jsonb_in
+// refuses (byte order mark, NUL bytes, numbers outside numeric, surrogates), and the claim helpers.
 #include <string>
 #include <string_view>
 #include <vector>
@@ -104,6 +105,108 @@ TEST(StrictJson, MemberHelpers) {
   EXPECT_FALSE(AsString(*FindMember(value, "i")));
   EXPECT_EQ(FindMember(value, "missing"), nullptr);
   EXPECT_EQ(FindMember(nlohmann::json::array(), "i"), nullptr);
+}
+
+// ---- nothing that jsonb_in refuses (each boundary: just inside accepted, just outside refused) ----
+
+constexpr const char* kNumericRange = "json number is outside the range of PostgreSQL's numeric";
+
+std::string Repeat(char c, std::size_t n) { return std::string(n, c); }
+
+TEST(StrictJsonPostgres, ExponentBelowHalfIntMax) {
+  // set_var_from_str refuses |exponent| >= INT_MAX / 2 = 1073741823 before anything else.
+  EXPECT_TRUE(FitsPostgresNumeric("0e1073741822"));
+  EXPECT_TRUE(FitsPostgresNumeric("-0E+1073741822"));
+  EXPECT_FALSE(FitsPostgresNumeric("0e1073741823"));
+  EXPECT_FALSE(FitsPostgresNumeric("0e-1073741823"));
+  EXPECT_FALSE(FitsPostgresNumeric("0e99999999999999999999999999"));  // strtol saturates; so do we
+  EXPECT_TRUE(FitsPostgresNumeric("0e000000000000000000000001"));      // leading zeros do not count
+  // nlohmann reads these as 0 (no overflow), so only the numeric rule refuses them.
+  EXPECT_TRUE(ParseStrict("0e1073741822").ok());
+  EXPECT_EQ(ParseStrict("0e1073741823").error().message, kNumericRange);
+  EXPECT_EQ(ParseStrict("[1, 0E+99999999999]").error().message, kNumericRange);
+}
+
+TEST(StrictJsonPostgres, DisplayScaleAtMostNumericDscaleMax) {
+  // dscale = digits after the point minus the exponent (at least 0) must be <= 16383, zero included.
+  EXPECT_TRUE(FitsPostgresNumeric("1e-16383"));
+  EXPECT_FALSE(FitsPostgresNumeric("1e-16384"));
+  EXPECT_TRUE(FitsPostgresNumeric("0e-16383"));
+  EXPECT_FALSE(FitsPostgresNumeric("0e-16384"));
+  EXPECT_TRUE(FitsPostgresNumeric("1.5e-16382"));
+  EXPECT_FALSE(FitsPostgresNumeric("1.5e-16383"));
+  EXPECT_FALSE(FitsPostgresNumeric("0.0e-16383"));
+  EXPECT_TRUE(FitsPostgresNumeric("0." + Repeat('0', 16383)));
+  EXPECT_FALSE(FitsPostgresNumeric("0." + Repeat('0', 16384)));
+  EXPECT_TRUE(FitsPostgresNumeric("1." + Repeat('0', 16384) + "e1"));  // the exponent takes one back
+  EXPECT_FALSE(FitsPostgresNumeric("-1e-999999"));                      // the reported payload
+  EXPECT_TRUE(FitsPostgresNumeric("123.456e-100"));
+  // A large positive exponent never makes the scale negative-overflow: it is clamped at 0.
+  EXPECT_TRUE(FitsPostgresNumeric("0." + Repeat('5', 20000) + "e10000"));
+  EXPECT_TRUE(ParseStrict("1e-16383").ok());
+  EXPECT_EQ(ParseStrict("1e-16384").error().message, kNumericRange);
+  EXPECT_EQ(ParseStrict(R"({"n":-1e-999999})").error().message, kNumericRange);
+}
+
+TEST(StrictJsonPostgres, WeightFitsInt16) {
+  // The base-10000 weight of the first nonzero digit: floor(decimal position / 4) in [-32768, 32767].
+  EXPECT_TRUE(FitsPostgresNumeric("9.9e131071"));   // position 131071: weight 32767
+  EXPECT_TRUE(FitsPostgresNumeric("0.1e131072"));   // position 131071
+  EXPECT_TRUE(FitsPostgresNumeric("0e131072"));     // zero has weight 0
+  EXPECT_FALSE(FitsPostgresNumeric("1e131072"));    // position 131072: weight 32768
+  EXPECT_FALSE(FitsPostgresNumeric("10e131071"));
+  EXPECT_FALSE(FitsPostgresNumeric("-1" + Repeat('0', 131072)));
+  EXPECT_TRUE(FitsPostgresNumeric("-1" + Repeat('0', 131071)));
+  // Below, the display scale limit always comes first: a first digit at 10^-p needs a scale >= p.
+  EXPECT_FALSE(FitsPostgresNumeric("1e-131073"));
+  // nlohmann already refuses numbers beyond a double (1e131071 is one): stricter, never laxer.
+  EXPECT_FALSE(ParseStrict("9.9e131071").ok());
+}
+
+TEST(StrictJsonPostgres, NumbersInTheGrammarOnly) {
+  for (const char* text : {"", "-", "1.", ".5", "1e", "1e+", "1x", "+1", "0x10", "1_000", "Infinity", "NaN"}) {
+    EXPECT_FALSE(FitsPostgresNumeric(text)) << text;
+  }
+  for (const char* text : {"0", "-0", "-0.0", "1E5", "1e+5", "1e-5", "18446744073709551616", "2.5"}) {
+    EXPECT_TRUE(FitsPostgresNumeric(text)) << text;
+  }
+}
+
+TEST(StrictJsonPostgres, RefusesLeadingByteOrderMark) {
+  EXPECT_EQ(ParseStrict("\xEF\xBB\xBF{}").error().message, "json text must not start with a byte order mark");
+  EXPECT_EQ(ParseStrictKeeping("\xEF\xBB\xBF{\"sub\":\"u\"}", {"sub"}).error().message,
+            "json text must not start with a byte order mark");
+  EXPECT_FALSE(ParseStrict(" \xEF\xBB\xBF{}").ok());  // nor anywhere else outside a string
+  EXPECT_TRUE(ParseStrict("{}").ok());
+  EXPECT_TRUE(ParseStrict("\"\xEF\xBB\xBF\"").ok());  // U+FEFF inside a string is a character
+}
+
+TEST(StrictJsonPostgres, RefusesNulBytes) {
+  using namespace std::string_literals;
+  EXPECT_EQ(ParseStrict("{}\0"s).error().message, "json text must not contain a NUL byte");
+  EXPECT_EQ(ParseStrict("{\"sub\":\"a\"}\0{\"sub\":\"b\"}"s).error().message, "json text must not contain a NUL byte");
+  EXPECT_EQ(ParseStrict("\0"s).error().message, "json text must not contain a NUL byte");
+  EXPECT_EQ(ParseStrictKeeping("{\"sub\":\"a\"}\0"s, {"sub"}).error().message, "json text must not contain a NUL byte");
+}
+
+TEST(StrictJsonPostgres, RefusesBrokenSurrogates) {
+  for (const char* text : {R"("\ud800")", R"("\udbff")", R"("\udc00")", R"("\udfff")", R"("\ud800\u0041")",
+                           R"("\ud800x")", R"("\udc00\ud800")", R"("\ud800\ud800")", R"({"\ud800":1})",
+                           "\"\xED\xA0\x80\""}) {  // the last: a surrogate encoded in UTF-8
+    EXPECT_FALSE(ParseStrict(text).ok()) << text;
+  }
+  EXPECT_TRUE(ParseStrict(R"("\ud800\udc00\udbff\udfff\ud83d\ude00")").ok());
+}
+
+TEST(StrictJsonPostgres, WhitespaceAndControlCharactersAsJsonbIn) {
+  EXPECT_TRUE(ParseStrict(" \t\r\n{} \t\r\n").ok());
+  for (const char* text : {"\v{}", "\f{}", "{}\v", "\xC2\xA0{}", "\"a\x01\"", "\"a\x1f\"", "\"a\tb\""}) {
+    EXPECT_FALSE(ParseStrict(text).ok()) << text;
+  }
+  EXPECT_TRUE(ParseStrict("\"a\x7f\"").ok());  // DEL needs no escape in either
+  for (const char* text : {"True", "nul", "[1,]", "{\"a\" 1}", "01", "-01", "1.e5", "\"\\x41\"", "\"\\u12\""}) {
+    EXPECT_FALSE(ParseStrict(text).ok()) << text;
+  }
 }
 
 }  // namespace

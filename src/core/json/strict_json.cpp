@@ -1,7 +1,9 @@
 // Strict JSON parsing through nlohmann's SAX interface: a DOM builder that also tracks depth,
-// refuses duplicate names and NUL characters, and reports errors without quoting the input.
+// refuses duplicate names, NUL characters and numbers PostgreSQL's numeric cannot hold, and
+// reports errors without quoting the input.
 #include "core/json/strict_json.hpp"
 
+#include <cstdint>
 #include <new>
 #include <utility>
 #include <vector>
@@ -27,7 +29,12 @@ class StrictDomBuilder {
   bool boolean(bool val) { return AddValue(Json(val)); }
   bool number_integer(Json::number_integer_t val) { return AddValue(Json(val)); }
   bool number_unsigned(Json::number_unsigned_t val) { return AddValue(Json(val)); }
-  bool number_float(Json::number_float_t val, const Json::string_t& /*text*/) { return AddValue(Json(val)); }
+  // Integers (at most 20 digits, no fraction or exponent) always fit PostgreSQL's numeric; every
+  // other number arrives here with its text.
+  bool number_float(Json::number_float_t val, const Json::string_t& text) {
+    if (!FitsPostgresNumeric(text)) return Fail("json number is outside the range of PostgreSQL's numeric");
+    return AddValue(Json(val));
+  }
   bool string(Json::string_t& val) {
     if (val.find('\0') != Json::string_t::npos) return Fail("json strings must not contain \\u0000");
     return AddValue(Json(std::move(val)));
@@ -151,6 +158,15 @@ Result<Json> ParseStrictUnguarded(std::string_view text, const ParseLimits& limi
     return MakeError(ErrorKind::kInvalidArgument, "json text is too long",
                      "The limit is " + std::to_string(limits.max_bytes) + " bytes.");
   }
+  // nlohmann skips a leading byte order mark and stops at a NUL byte as if the input ended there;
+  // jsonb_in does neither (see ParseStrict).
+  constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
+  if (text.substr(0, kByteOrderMark.size()) == kByteOrderMark) {
+    return MakeError(ErrorKind::kInvalidArgument, "json text must not start with a byte order mark");
+  }
+  if (text.find('\0') != std::string_view::npos) {
+    return MakeError(ErrorKind::kInvalidArgument, "json text must not contain a NUL byte");
+  }
   StrictDomBuilder builder(limits.max_depth, keep);
   const bool ok = Json::sax_parse(text.begin(), text.end(), &builder, nlohmann::json::input_format_t::json,
                                   /*strict=*/true, /*ignore_comments=*/false);
@@ -162,6 +178,71 @@ Result<Json> ParseStrictUnguarded(std::string_view text, const ParseLimits& limi
 }
 
 }  // namespace
+
+bool FitsPostgresNumeric(std::string_view number) {
+  // PostgreSQL's numeric (numeric.c, the same from 14 to 18): NBASE 10000, so 4 decimal digits per
+  // base-10000 digit; an int16 weight; the display scale in 14 bits.
+  constexpr std::int64_t kExponentLimit = 1073741823;  // INT_MAX / 2: set_var_from_str refuses |e| >= it
+  constexpr std::int64_t kMaxDisplayScale = 16383;     // NUMERIC_DSCALE_MAX
+  constexpr std::int64_t kMinWeight = -32768;          // the int16 n_weight make_result stores
+  constexpr std::int64_t kMaxWeight = 32767;
+  constexpr std::int64_t kDecDigits = 4;               // DEC_DIGITS
+
+  const auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+  std::size_t i = 0;
+  if (i < number.size() && number[i] == '-') ++i;
+  // The decimal position of the first nonzero digit (10^position), before the exponent.
+  bool nonzero = false;
+  std::int64_t lead_index = 0;  // index of that digit among the integer digits, or -(fraction index + 1)
+  std::int64_t int_digits = 0;
+  while (i < number.size() && is_digit(number[i])) {
+    if (!nonzero && number[i] != '0') {
+      nonzero = true;
+      lead_index = int_digits;
+    }
+    ++int_digits;
+    ++i;
+  }
+  if (int_digits == 0) return false;
+  std::int64_t frac_digits = 0;
+  bool lead_in_fraction = false;
+  if (i < number.size() && number[i] == '.') {
+    ++i;
+    while (i < number.size() && is_digit(number[i])) {
+      if (!nonzero && number[i] != '0') {
+        nonzero = true;
+        lead_in_fraction = true;
+        lead_index = frac_digits;
+      }
+      ++frac_digits;
+      ++i;
+    }
+    if (frac_digits == 0) return false;
+  }
+  std::int64_t exponent = 0;
+  if (i < number.size() && (number[i] == 'e' || number[i] == 'E')) {
+    ++i;
+    bool negative = false;
+    if (i < number.size() && (number[i] == '+' || number[i] == '-')) negative = number[i++] == '-';
+    std::int64_t magnitude = 0;
+    const std::size_t first = i;
+    while (i < number.size() && is_digit(number[i])) {
+      // Saturates like strtol: anything from the limit on is refused anyway.
+      if (magnitude < kExponentLimit) magnitude = magnitude * 10 + (number[i] - '0');
+      ++i;
+    }
+    if (i == first || magnitude >= kExponentLimit) return false;
+    exponent = negative ? -magnitude : magnitude;
+  }
+  if (i != number.size()) return false;
+
+  const std::int64_t display_scale = frac_digits - exponent;  // set_var_from_str clamps it at 0
+  if (display_scale > kMaxDisplayScale) return false;
+  if (!nonzero) return true;  // zero is stored with weight 0, whatever its exponent
+  const std::int64_t position = (lead_in_fraction ? -(lead_index + 1) : int_digits - 1 - lead_index) + exponent;
+  const std::int64_t weight = position >= 0 ? position / kDecDigits : -((-position + kDecDigits - 1) / kDecDigits);
+  return weight >= kMinWeight && weight <= kMaxWeight;
+}
 
 Result<nlohmann::json> ParseStrict(std::string_view text, const ParseLimits& limits) {
   try {

@@ -1,5 +1,7 @@
 // Strict JSON parsing for untrusted input (JWS headers and payloads, JWKs): nlohmann::json with
-// duplicate member names refused at every depth, bounded size and nesting, no NUL characters.
+// duplicate member names refused at every depth, bounded size and nesting, and nothing accepted
+// that PostgreSQL's jsonb_in would refuse (a verified payload is handed to jsonb_in, so every text
+// accepted here must be one it takes).
 #pragma once
 
 #include <cstddef>
@@ -20,10 +22,24 @@ struct ParseLimits {
 };
 
 // Parses exactly one JSON value (RFC 8259, UTF-8, no comments, nothing after it). Refuses
-// duplicate member names in any object, "\u0000" in strings or names (PostgreSQL's jsonb cannot
-// hold it), and input beyond the limits. Errors are kInvalidArgument; the message names the
-// problem and never quotes the input.
+// duplicate member names in any object, input beyond the limits, and everything RFC 8259 allows
+// but PostgreSQL's jsonb_in does not (src/common/jsonapi.c, utils/adt/jsonb.c and numeric.c):
+//   - a leading byte order mark (RFC 8259 §8.1 lets parsers ignore it; jsonb_in refuses it);
+//   - a NUL byte anywhere (jsonb_in reads a C string, so it would see only the text before it);
+//   - "\u0000" in strings or names (text cannot hold it);
+//   - a number outside PostgreSQL's numeric, see FitsPostgresNumeric.
+// Lone or reversed UTF-16 surrogate escapes, control characters in strings and invalid UTF-8 are
+// refused by the grammar itself, as jsonb_in refuses them. Errors are kInvalidArgument; the
+// message names the problem and never quotes the input.
 Result<nlohmann::json> ParseStrict(std::string_view text, const ParseLimits& limits = {});
+
+// True when number, a JSON number's text (RFC 8259 grammar: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?),
+// is one PostgreSQL's numeric_in takes, as jsonb_in requires. numeric_in (set_var_from_str, then
+// make_result) refuses with 22003: an exponent of INT_MAX/2 (1073741823) or more in magnitude; a
+// display scale (digits after the point, minus the exponent) above NUMERIC_DSCALE_MAX (16383),
+// zero included ("0e-16384"); and a nonzero value whose base-10000 weight is outside int16
+// (below 1e-131072 or from 1e131072 on). Anything else in the grammar is taken.
+bool FitsPostgresNumeric(std::string_view number);
 
 // ParseStrict, then requires the top-level value to be an object.
 Result<nlohmann::json> ParseStrictObject(std::string_view text, const ParseLimits& limits = {});

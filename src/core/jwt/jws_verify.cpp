@@ -51,11 +51,11 @@ Result<json> ParseSegmentObject(const SecureBytes& bytes, std::size_t max_bytes,
 }
 
 // Chooses the key for a token: the first key with the token's kid whose expected algorithm is
-// the token's, or the only key of a one-key set when the token has no kid.
+// the token's, or the only key of a one-key set when the token has no kid (or ignore_kid is set).
 Result<const Key*> SelectKey(const Key* keys, std::size_t key_count, const std::optional<std::string>& kid,
                              Algorithm token_alg, const VerifyOptions& options) {
   std::vector<const Key*> candidates;
-  if (kid) {
+  if (kid && !options.ignore_kid) {
     for (std::size_t i = 0; i < key_count; ++i) {
       if (keys[i].kid == *kid) candidates.push_back(&keys[i]);
     }
@@ -64,7 +64,9 @@ Result<const Key*> SelectKey(const Key* keys, std::size_t key_count, const std::
   }
   if (candidates.empty()) {
     return InvalidToken("no key matches the token's kid",
-                        kid ? "" : "The token has no kid and the key set does not have exactly one key.");
+                        kid && !options.ignore_kid ? ""
+                        : kid ? "The token's kid is ignored and the key set does not have exactly one key."
+                              : "The token has no kid and the key set does not have exactly one key.");
   }
   for (const Key* key : candidates) {
     Result<Algorithm> expected = ResolveAlgorithm(*key, options.algorithm);

@@ -21,6 +21,10 @@ struct VerifyOptions {
   // The algorithm for keys that carry no "alg" (RSA keys need it or their own "alg").
   std::optional<Algorithm> algorithm;
   std::size_t max_token_bytes = kDefaultMaxTokenBytes;
+  // With a one-key set: use that key whatever "kid" the token carries (or none). For a key that
+  // is the only one a token can mean, as the configured HS256 shared secret: a kid names nothing
+  // there, so it must neither select nor refuse the key.
+  bool ignore_kid = false;
 };
 
 struct VerifiedJws {

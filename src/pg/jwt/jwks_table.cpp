@@ -1,6 +1,8 @@
 // Direct, read-only access to Better Auth's jwks table.
 #include "pg/jwt/jwks_table.hpp"
 
+#include <cstring>
+
 #include "pg/settings.hpp"
 
 extern "C" {
@@ -35,7 +37,23 @@ AttrNumber RequireColumn(Oid relid, const char* name, bool required) {
   return attnum;
 }
 
-// The column's value as text, through its type's output function (ids may be uuid).
+Columns ReadColumns(Oid relid) {
+  return Columns{RequireColumn(relid, "id", true), RequireColumn(relid, "publicKey", true),
+                 RequireColumn(relid, "alg", false), RequireColumn(relid, "expiresAt", false)};
+}
+
+bool IsTextType(Oid type) { return type == TEXTOID || type == VARCHAROID; }
+
+// A value as text, through its type's output function (ids may be uuid).
+char* DatumText(Datum value, Oid type) {
+  if (IsTextType(type)) return TextDatumGetCString(value);
+  Oid output;
+  bool varlena;
+  getTypeOutputInfo(type, &output, &varlena);
+  return OidOutputFunctionCall(output, value);
+}
+
+// The column's value as text; NULL (and isnull) when the value is NULL or the column is missing.
 char* ColumnText(HeapTuple tuple, TupleDesc desc, AttrNumber attnum, bool* isnull) {
   if (attnum == InvalidAttrNumber) {
     *isnull = true;
@@ -43,12 +61,36 @@ char* ColumnText(HeapTuple tuple, TupleDesc desc, AttrNumber attnum, bool* isnul
   }
   Datum value = heap_getattr(tuple, attnum, desc, isnull);
   if (*isnull) return nullptr;
-  Oid type = TupleDescAttr(desc, attnum - 1)->atttypid;
-  if (type == TEXTOID || type == VARCHAROID) return TextDatumGetCString(value);
-  Oid output;
-  bool varlena;
-  getTypeOutputInfo(type, &output, &varlena);
-  return OidOutputFunctionCall(output, value);
+  return DatumText(value, TupleDescAttr(desc, attnum - 1)->atttypid);
+}
+
+// Whether the slot's column holds exactly expected (NULL: the value is NULL or the column missing).
+// Text columns are compared in place, without copying; other types through their text form.
+bool ColumnEquals(TupleTableSlot* slot, AttrNumber attnum, const char* expected, size_t expected_len) {
+  if (attnum == InvalidAttrNumber) return expected == nullptr;
+  bool isnull;
+  Datum value = slot_getattr(slot, attnum, &isnull);
+  if (isnull || expected == nullptr) return isnull && expected == nullptr;
+  Oid type = TupleDescAttr(slot->tts_tupleDescriptor, attnum - 1)->atttypid;
+  if (IsTextType(type)) {
+    struct varlena* original = reinterpret_cast<struct varlena*>(DatumGetPointer(value));
+    struct varlena* text = pg_detoast_datum_packed(original);
+    bool equal = VARSIZE_ANY_EXHDR(text) == expected_len && memcmp(VARDATA_ANY(text), expected, expected_len) == 0;
+    if (text != original) pfree(text);
+    return equal;
+  }
+  char* text = DatumText(value, type);
+  bool equal = strlen(text) == expected_len && memcmp(text, expected, expected_len) == 0;
+  pfree(text);
+  return equal;
+}
+
+bool ExpiresAtEquals(TupleTableSlot* slot, AttrNumber attnum, const JwksRowContent& expected) {
+  if (attnum == InvalidAttrNumber) return !expected.has_expires_at;
+  bool isnull;
+  Datum value = slot_getattr(slot, attnum, &isnull);
+  if (isnull || !expected.has_expires_at) return isnull && !expected.has_expires_at;
+  return DatumGetTimestampTz(value) == expected.expires_at_value;
 }
 
 // Makes sure a snapshot is active for the scan; returns whether one was pushed.
@@ -69,8 +111,7 @@ Oid JwksTableOid() {
 
 JwksRows ReadJwksRows(Oid relid) {
   Relation rel = table_open(relid, AccessShareLock);
-  Columns cols{RequireColumn(relid, "id", true), RequireColumn(relid, "publicKey", true),
-               RequireColumn(relid, "alg", false), RequireColumn(relid, "expiresAt", false)};
+  Columns cols = ReadColumns(relid);
   bool pushed = EnsureSnapshot();
   TableScanDesc scan = table_beginscan(rel, GetActiveSnapshot(), 0, nullptr);
   TupleDesc desc = RelationGetDescr(rel);
@@ -97,7 +138,8 @@ JwksRows ReadJwksRows(Oid relid) {
       Datum exp = heap_getattr(tuple, cols.expires_at, desc, &exp_null);
       if (!exp_null) {
         row.has_expires_at = true;
-        row.expires_at = static_cast<int64>(timestamptz_to_time_t(DatumGetTimestampTz(exp)));
+        row.expires_at_value = DatumGetTimestampTz(exp);
+        row.expires_at = static_cast<int64>(timestamptz_to_time_t(row.expires_at_value));
       }
     }
     row.tid = tuple->t_self;
@@ -108,21 +150,26 @@ JwksRows ReadJwksRows(Oid relid) {
   return out;
 }
 
-bool JwksRowIsCurrent(Oid relid, const ItemPointerData* tid) {
+bool JwksRowUnchanged(Oid relid, const JwksRowContent& content) {
   Relation rel = table_open(relid, AccessShareLock);
-  // A vacuum may have truncated the table below the cached row's block.
-  if (ItemPointerGetBlockNumber(tid) >= RelationGetNumberOfBlocks(rel)) {
+  // A vacuum may have truncated the table below the row's block, or a TRUNCATE emptied it.
+  if (ItemPointerGetBlockNumber(&content.tid) >= RelationGetNumberOfBlocks(rel)) {
     table_close(rel, AccessShareLock);
     return false;
   }
+  Columns cols = ReadColumns(relid);
   bool pushed = EnsureSnapshot();
   TupleTableSlot* slot = table_slot_create(rel, nullptr);
-  ItemPointerData copy = *tid;
-  bool visible = table_tuple_fetch_row_version(rel, &copy, GetActiveSnapshot(), slot);
+  ItemPointerData tid = content.tid;
+  bool unchanged = table_tuple_fetch_row_version(rel, &tid, GetActiveSnapshot(), slot) &&
+                   ColumnEquals(slot, cols.id, content.kid, content.kid_len) &&
+                   ColumnEquals(slot, cols.public_key, content.public_key, content.public_key_len) &&
+                   ColumnEquals(slot, cols.alg, content.alg, content.alg_len) &&
+                   ExpiresAtEquals(slot, cols.expires_at, content);
   ExecDropSingleTupleTableSlot(slot);
   if (pushed) PopActiveSnapshot();
   table_close(rel, AccessShareLock);
-  return visible;
+  return unchanged;
 }
 
 }  // namespace auth_ext::pg

@@ -20,7 +20,13 @@ struct Entry {
   std::string problem;
   bool has_expires_at = false;
   int64 expires_at = 0;
+  // The row the entry was built from, compared with the table before each use (JwksRowUnchanged).
   ItemPointerData tid;
+  std::string kid;
+  std::string public_key;
+  bool has_alg = false;
+  std::string alg;
+  TimestampTz expires_at_value = 0;
 };
 
 struct Cache {
@@ -36,7 +42,12 @@ Entry BuildEntry(const JwksRow& row) {
   Entry entry;
   entry.has_expires_at = row.has_expires_at;
   entry.expires_at = row.expires_at;
+  entry.expires_at_value = row.has_expires_at ? row.expires_at_value : 0;
   entry.tid = row.tid;
+  entry.kid = row.kid;
+  entry.public_key = row.public_key;
+  entry.has_alg = row.alg != nullptr;
+  if (entry.has_alg) entry.alg = row.alg;
   auto parsed = core::jwt::ParseJwkText(row.public_key, core::jwt::KeyUse::kVerify);
   if (!parsed.ok()) {
     entry.problem = "key row " + std::string(row.kid) + " in the jwks table is unusable: " + parsed.error().message;
@@ -86,6 +97,21 @@ const Entry* Find(const char* kid) noexcept {
   }
 }
 
+// The entry's source row as plain data; the pointers stay valid until the cache is rebuilt.
+JwksRowContent ContentOf(const Entry* entry) noexcept {
+  JwksRowContent content{};
+  content.tid = entry->tid;
+  content.kid = entry->kid.data();
+  content.kid_len = entry->kid.size();
+  content.public_key = entry->public_key.data();
+  content.public_key_len = entry->public_key.size();
+  content.alg = entry->has_alg ? entry->alg.data() : nullptr;
+  content.alg_len = entry->alg.size();
+  content.has_expires_at = entry->has_expires_at;
+  content.expires_at_value = entry->expires_at_value;
+  return content;
+}
+
 CachedJwk ToCached(const Entry* entry) {
   CachedJwk out{};
   out.key = entry->key.get();
@@ -108,8 +134,10 @@ CachedJwk LookupJwk(Oid relid, const char* kid, bool* found) {
   bool stale = cache == nullptr || cache->relid != relid || cache->settings_generation != SettingsGeneration();
   const Entry* entry = stale ? nullptr : Find(kid);
   if (entry != nullptr) {
-    ItemPointerData tid = entry->tid;
-    if (JwksRowIsCurrent(relid, &tid)) {
+    // Plain data pointing into the cache: the Postgres code below never touches the cache, and an
+    // error it raises unwinds no C++ object.
+    JwksRowContent content = ContentOf(entry);
+    if (JwksRowUnchanged(relid, content)) {
       entry = Find(kid);  // re-find: the check above ran Postgres code
       if (entry != nullptr) {
         *found = true;
@@ -117,7 +145,7 @@ CachedJwk LookupJwk(Oid relid, const char* kid, bool* found) {
       }
     }
   }
-  Reload(relid);  // unknown kid, or the row changed: read the table again
+  Reload(relid);  // unknown kid, or the row at the cached ctid is gone or differs: read the table again
   entry = Find(kid);
   *found = entry != nullptr;
   return *found ? ToCached(entry) : CachedJwk{};

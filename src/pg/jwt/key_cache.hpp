@@ -1,6 +1,8 @@
 // Per-backend cache of the public keys in Better Auth's jwks table, parsed once into OpenSSL keys.
-// An unknown kid re-reads the table (new or rotated keys); a known kid is trusted only while the
-// row version it came from is still the current one (updated or deleted keys are noticed at once).
+// An unknown kid re-reads the table (new or rotated keys); a known kid is used only while the
+// tuple at the ctid it was read from is visible and still holds exactly the id, publicKey, alg and
+// expiresAt it was built from, so an updated, deleted or truncated key is noticed on the next call
+// in every backend, even when another row has since taken its ctid.
 #pragma once
 
 #include "pg/postgres_headers.hpp"

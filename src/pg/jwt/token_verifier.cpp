@@ -75,8 +75,8 @@ core::Result<std::string> PayloadOf(core::Result<jwt::VerifiedJws> verified, boo
 
 // VerifyJws against one key, then the claims.
 core::Result<jwt::VerifiedJws> VerifyWithKey(std::string_view token, const jwt::Key& key,
-                                             const jwt::ClaimPolicy& policy) {
-  auto verified = jwt::VerifyJws(token, key);
+                                             const jwt::ClaimPolicy& policy, const jwt::VerifyOptions& options = {}) {
+  auto verified = jwt::VerifyJws(token, key, options);
   if (!verified.ok()) return verified.error();
   AUTH_EXT_RETURN_IF_ERROR(jwt::CheckClaims(verified.value().payload, policy));
   return verified;
@@ -95,7 +95,8 @@ struct SharedSecretKey {
 };
 SharedSecretKey shared_secret_key;
 
-// Keys NULL, alg HS256: the configured shared secret.
+// Keys NULL, alg HS256: the configured shared secret, whatever kid the token carries (Better Auth
+// and other HS256 issuers may set one; it names nothing here, the secret is the only HS256 key).
 CoreOutcome VerifyWithSharedSecret(std::string_view token, const PolicyInput& in, bool require_sub) {
   const char* configured = SettingValue(Setting::kJwtSharedSecret);
   if (configured == nullptr) {
@@ -125,7 +126,9 @@ CoreOutcome VerifyWithSharedSecret(std::string_view token, const PolicyInput& in
   }
   const jwt::Key* key = shared_secret_key.key.get();
   return CallCore([&]() -> core::Result<std::string> {
-    return PayloadOf(VerifyWithKey(token, *key, MakePolicy(in)), require_sub);
+    jwt::VerifyOptions options;
+    options.ignore_kid = true;
+    return PayloadOf(VerifyWithKey(token, *key, MakePolicy(in), options), require_sub);
   });
 }
 
