@@ -1,11 +1,13 @@
 # A throwaway PostgreSQL cluster: initdb in a temporary folder, UTF8, a private port and socket,
 # trust authentication on this machine only; stopped and removed when the calling script exits
-# (unless AUTH_EXT_KEEP_CLUSTER=1). Sourced by scripts/demo.sh and scripts/test.sh.
+# (unless AUTH_EXT_KEEP_CLUSTER=1 was set when it started, exported or only for the call, as in
+# `AUTH_EXT_KEEP_CLUSTER=1 cluster_start`). Sourced by scripts/demo.sh and scripts/test.sh.
 
 # shellcheck source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 CLUSTER_DIR=""
+CLUSTER_KEEP=0
 
 # Runs a command as the cluster's OS owner (postgres refuses to run as root).
 as_cluster_owner() {
@@ -22,7 +24,7 @@ free_port() {
 
 cluster_stop() {
   [ -n "$CLUSTER_DIR" ] && [ -d "$CLUSTER_DIR" ] || return 0
-  if [ "${AUTH_EXT_KEEP_CLUSTER:-0}" = 1 ]; then return 0; fi
+  if [ "$CLUSTER_KEEP" = 1 ]; then return 0; fi
   as_cluster_owner "$PG_BINDIR/pg_ctl" -D "$CLUSTER_DIR/data" -m immediate stop >/dev/null 2>&1 || true
   rm -rf "$CLUSTER_DIR"
   CLUSTER_DIR=""
@@ -30,6 +32,7 @@ cluster_stop() {
 
 # Starts the cluster and exports PGHOST, PGPORT, PGUSER, PGDATABASE and DATABASE_URL for it.
 cluster_start() {
+  CLUSTER_KEEP=${AUTH_EXT_KEEP_CLUSTER:-0}
   PG_BINDIR=$("$(pg_config_path)" --bindir)
   CLUSTER_DIR=$(mktemp -d /tmp/auth_ext_pg.XXXXXX)
   chmod 755 "$CLUSTER_DIR"
