@@ -89,6 +89,7 @@ git -C "$root/srv/project.git" update-ref HEAD "$(git -C "$repo" rev-parse HEAD)
 chroot "$root" git clone -q /srv/project.git /root/project
 say "Debian $suite ($(cat "$root/etc/debian_version")), clone of $(git -C "$repo" rev-parse --short HEAD): $*"
 
+start=$SECONDS
 set +e
 chroot "$root" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM=dumb \
   PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
@@ -96,4 +97,5 @@ chroot "$root" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM=dumb \
   bash -c "cd /root/project && $*" </dev/null
 rc=$?
 set -e
+say "Debian $suite: exit $rc after $((SECONDS - start)) s"
 exit $rc

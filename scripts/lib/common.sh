@@ -50,18 +50,18 @@ apt_candidate() {
 resolve_pg_major() {
   if [ -n "${PG_MAJOR:-}" ]; then export PG_MAJOR; return; fi
   if [ -n "${PG_CONFIG:-}" ]; then
-    PG_MAJOR=$("$PG_CONFIG" --version 2>/dev/null | sed -nE 's/^PostgreSQL ([0-9]+).*/\1/p')
+    PG_MAJOR=$("$PG_CONFIG" --version 2>/dev/null | sed -nE 's/^PostgreSQL ([0-9]+).*/\1/p' || true)
     [ -n "$PG_MAJOR" ] || die "PG_CONFIG=$PG_CONFIG does not report a PostgreSQL version"
     export PG_MAJOR; return
   fi
   local installed
   installed=$(ls -d /usr/lib/postgresql/[0-9]*/bin/postgres 2>/dev/null \
-    | sed -E 's|^/usr/lib/postgresql/([0-9]+)/.*|\1|' | sort -n | tail -n 1)
+    | sed -E 's|^/usr/lib/postgresql/([0-9]+)/.*|\1|' | sort -n | tail -n 1 || true)
   if [ -n "$installed" ]; then PG_MAJOR=$installed; export PG_MAJOR; return; fi
   command -v apt-cache >/dev/null || die "no PostgreSQL server found: set PG_MAJOR or PG_CONFIG"
   apt_update_once || die "apt-get update failed (needed to find the distribution's PostgreSQL)"
   PG_MAJOR=$(apt-cache depends postgresql 2>/dev/null \
-    | sed -nE 's/^ *Depends: postgresql-([0-9]+)$/\1/p' | head -n 1)
+    | sed -nE 's/^ *Depends: postgresql-([0-9]+)$/\1/p' | head -n 1 || true)
   [ -n "$PG_MAJOR" ] || die "the package archive has no default PostgreSQL server: set PG_MAJOR"
   export PG_MAJOR
 }

@@ -43,7 +43,7 @@ ensure_fuzz_toolchain() {
   command -v "$cxx" >/dev/null || die "$cxx not found"
   fuzzer_links "$cxx" && return 0
   local major
-  major=$("$cxx" --version | sed -nE 's/.*clang version ([0-9]+).*/\1/p' | head -n 1)
+  major=$("$cxx" --version | sed -nE 's/.*clang version ([0-9]+).*/\1/p' | head -n 1 || true)
   [ -n "$major" ] || die "cannot tell the version of $cxx"
   apt_update_once || die "apt-get update failed"
   if [ -n "$(apt_candidate "libclang-rt-$major-dev")" ]; then
