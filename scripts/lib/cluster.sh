@@ -14,9 +14,12 @@ as_cluster_owner() {
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
+# A TCP port on 127.0.0.1 that nothing listens on, from 55432-55532, searched from a random start
+# so that runs side by side rarely pick the same one.
 free_port() {
-  local port
-  for port in $(seq 55432 55532); do
+  local i port
+  for i in $(seq 0 100); do
+    port=$((55432 + (RANDOM + i) % 101))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return 0; fi
   done
   die "no free TCP port in 55432-55532"
@@ -38,18 +41,24 @@ cluster_start() {
   chmod 755 "$CLUSTER_DIR"
   [ "$(id -u)" -eq 0 ] && chown postgres: "$CLUSTER_DIR"
   trap cluster_stop EXIT
-  local port
-  port=$(free_port)
-  log "throwaway cluster in $CLUSTER_DIR (port $port)"
   as_cluster_owner "$PG_BINDIR/initdb" -D "$CLUSTER_DIR/data" -U postgres --auth=trust \
     --encoding=UTF8 --locale=C.UTF-8 >"$CLUSTER_DIR/initdb.log" 2>&1 \
     || { cat "$CLUSTER_DIR/initdb.log" >&2; die "initdb failed"; }
   mkdir -p "$CLUSTER_DIR/socket"
   [ "$(id -u)" -eq 0 ] && chown postgres: "$CLUSTER_DIR/socket"
-  as_cluster_owner "$PG_BINDIR/pg_ctl" -D "$CLUSTER_DIR/data" -l "$CLUSTER_DIR/server.log" -w \
-    -o "-p $port -k $CLUSTER_DIR/socket -c listen_addresses=127.0.0.1 -c fsync=off \
-        -c max_connections=200 -c shared_buffers=128MB" start >/dev/null \
-    || { cat "$CLUSTER_DIR/server.log" >&2; die "the throwaway cluster did not start"; }
+  # Another process can take the port between the check and the start: then try another one.
+  local port attempt
+  for attempt in 1 2 3 4 5; do
+    port=$(free_port)
+    log "throwaway cluster in $CLUSTER_DIR (port $port)"
+    rm -f "$CLUSTER_DIR/server.log"
+    as_cluster_owner "$PG_BINDIR/pg_ctl" -D "$CLUSTER_DIR/data" -l "$CLUSTER_DIR/server.log" -w \
+      -o "-p $port -k $CLUSTER_DIR/socket -c listen_addresses=127.0.0.1 -c fsync=off \
+          -c max_connections=200 -c shared_buffers=128MB" start >/dev/null && break
+    grep -q 'could not bind' "$CLUSTER_DIR/server.log" && [ "$attempt" -lt 5 ] && continue
+    cat "$CLUSTER_DIR/server.log" >&2
+    die "the throwaway cluster did not start"
+  done
   export PGHOST="$CLUSTER_DIR/socket" PGPORT="$port" PGUSER=postgres PGDATABASE=postgres
   export DATABASE_URL="postgresql://postgres@127.0.0.1:$port/postgres"
 }
