@@ -31,7 +31,7 @@ struct CoreOutcome {
 char* CopyToPalloc(std::string_view text) noexcept;
 
 // Raises the outcome's error with its SQLSTATE. Call only from a frame that owns no C++ objects.
-pg_attribute_noreturn() void RaiseCoreError(const CoreOutcome& outcome);
+[[noreturn]] void RaiseCoreError(const CoreOutcome& outcome);
 
 namespace detail {
 void StoreError(CoreOutcome& out, const core::Error& error) noexcept;

@@ -5,6 +5,10 @@
 extern "C" {
 #include "postgres.h"
 
+#if PG_VERSION_NUM >= 160000
+// VARDATA_ANY, VARSIZE_ANY_EXHDR and the other varlena macros moved here from postgres.h in 16.
+#include "varatt.h"
+#endif
 #include "fmgr.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"

@@ -72,6 +72,7 @@ constexpr int kSettingCount = static_cast<int>(Setting::kCount);
 struct Cache {
   bool valid;
   uint64 generation;
+  Oid relid;  // auth_ext.setting, the table the values were read from
   MemoryContext context;
   char* values[kSettingCount];  // configured values, NULL when the table has no row
   Size lengths[kSettingCount];
@@ -100,13 +101,11 @@ void InvalidateCache() {
 }
 
 void RelcacheCallback(Datum, Oid relid) {
-  // The table's oid may have changed (extension re-created): drop on any relcache message we
-  // cannot attribute, and on messages for our table. Other tables' messages are frequent, but
-  // reloading is a single small scan.
-  if (!cache.valid) return;
-  Oid ns = get_namespace_oid("auth_ext", true);
-  Oid ours = OidIsValid(ns) ? get_relname_relid("setting", ns) : InvalidOid;
-  if (relid == InvalidOid || relid == ours) InvalidateCache();
+  // Drops the cache on a message for the table it was read from (a changed row, through the
+  // trigger; the table dropped with the extension) and on a reset of the whole relcache. No
+  // catalog lookup here: invalidation callbacks also run while a transaction aborts, where
+  // PostgreSQL 17 and later refuse one ("ResourceOwnerEnlarge called after release started").
+  if (cache.valid && (relid == InvalidOid || relid == cache.relid)) InvalidateCache();
 }
 
 // Reads every row of auth_ext.setting directly (the extension reads its own table; the caller
@@ -122,6 +121,7 @@ void LoadCache() {
                     errhint("Is the extension installed? CREATE EXTENSION auth_ext")));
   }
   Relation rel = table_open(relid, AccessShareLock);
+  cache.relid = relid;
   // table_open may have processed invalidations: start from a clean cache.
   for (int i = 0; i < kSettingCount; ++i) cache.values[i] = nullptr;
   MemoryContextReset(cache.context);

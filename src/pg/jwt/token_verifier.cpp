@@ -82,7 +82,7 @@ core::Result<jwt::VerifiedJws> VerifyWithKey(std::string_view token, const jwt::
   return verified;
 }
 
-pg_attribute_noreturn() void RaiseTokenError(const char* message, const char* detail) {
+[[noreturn]] void RaiseTokenError(const char* message, const char* detail) {
   ereport(ERROR, (errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION), errmsg("%s", message),
                   detail != nullptr ? errdetail("%s", detail) : 0));
   pg_unreachable();
