@@ -27,19 +27,31 @@ struct Columns {
   AttrNumber id, public_key, alg, expires_at;
 };
 
-AttrNumber RequireColumn(Oid relid, const char* name, bool required) {
-  AttrNumber attnum = get_attnum(relid, name);
-  if (attnum == InvalidAttrNumber && required) {
+void RequireColumn(AttrNumber attnum, const char* name) {
+  if (attnum == InvalidAttrNumber) {
     ereport(ERROR, (errcode(ERRCODE_UNDEFINED_COLUMN),
                     errmsg("Better Auth's jwks table has no column \"%s\"", name),
                     errhint("Run SELECT * FROM auth_ext.check_schema() to see what differs from Better Auth's schema.")));
   }
-  return attnum;
 }
 
-Columns ReadColumns(Oid relid) {
-  return Columns{RequireColumn(relid, "id", true), RequireColumn(relid, "publicKey", true),
-                 RequireColumn(relid, "alg", false), RequireColumn(relid, "expiresAt", false)};
+// The columns' numbers, from the open relation's descriptor (one pass, no catalog lookups: this
+// runs on every verification). "id" and "publicKey" are required, "alg" and "expiresAt" optional.
+Columns ReadColumns(Relation rel) {
+  Columns cols{InvalidAttrNumber, InvalidAttrNumber, InvalidAttrNumber, InvalidAttrNumber};
+  TupleDesc desc = RelationGetDescr(rel);
+  for (int i = 0; i < desc->natts; ++i) {
+    Form_pg_attribute att = TupleDescAttr(desc, i);
+    if (att->attisdropped) continue;
+    const char* name = NameStr(att->attname);
+    if (strcmp(name, "id") == 0) cols.id = att->attnum;
+    else if (strcmp(name, "publicKey") == 0) cols.public_key = att->attnum;
+    else if (strcmp(name, "alg") == 0) cols.alg = att->attnum;
+    else if (strcmp(name, "expiresAt") == 0) cols.expires_at = att->attnum;
+  }
+  RequireColumn(cols.id, "id");
+  RequireColumn(cols.public_key, "publicKey");
+  return cols;
 }
 
 bool IsTextType(Oid type) { return type == TEXTOID || type == VARCHAROID; }
@@ -111,7 +123,7 @@ Oid JwksTableOid() {
 
 JwksRows ReadJwksRows(Oid relid) {
   Relation rel = table_open(relid, AccessShareLock);
-  Columns cols = ReadColumns(relid);
+  Columns cols = ReadColumns(rel);
   bool pushed = EnsureSnapshot();
   TableScanDesc scan = table_beginscan(rel, GetActiveSnapshot(), 0, nullptr);
   TupleDesc desc = RelationGetDescr(rel);
@@ -157,7 +169,7 @@ bool JwksRowUnchanged(Oid relid, const JwksRowContent& content) {
     table_close(rel, AccessShareLock);
     return false;
   }
-  Columns cols = ReadColumns(relid);
+  Columns cols = ReadColumns(rel);
   bool pushed = EnsureSnapshot();
   TupleTableSlot* slot = table_slot_create(rel, nullptr);
   ItemPointerData tid = content.tid;
