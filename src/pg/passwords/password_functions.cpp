@@ -1,6 +1,6 @@
 // SQL functions auth_ext.hash_password and auth_ext.verify_password (Better Auth's scrypt format).
 #include "pg/core_call.hpp"
-#include "pg/unicode.hpp"
+#include "pg/passwords/password_normalization.hpp"
 
 #include "core/password/scrypt_hash.hpp"
 
