@@ -1,8 +1,10 @@
 # The test suites run by scripts/test.sh; each returns non-zero on failure. They expect the
 # throwaway cluster's PG* variables and an installed extension.
 
-# Core unit tests (GoogleTest): pure C++, no server.
+# Core unit tests (GoogleTest): pure C++, no server; and the boundary rule of the Postgres glue
+# (test/boundary: no C++ object with a destructor in a frame a Postgres error can longjmp over).
 suite_unit() {
+  bash test/boundary/run.sh || return 1
   make -s PG_CONFIG="$(pg_config_path)" ${WERROR:+WERROR=$WERROR} unit
 }
 

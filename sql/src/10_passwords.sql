@@ -1,6 +1,6 @@
 
 -- ---------------------------------------------------------------------------------------------
--- Passwords: Better Auth's scrypt format (contract §1)
+-- Passwords: Better Auth's scrypt format (docs/better-auth-compatibility.md §1)
 -- ---------------------------------------------------------------------------------------------
 
 CREATE OR REPLACE FUNCTION auth_ext.hash_password(password text)

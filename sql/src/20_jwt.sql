@@ -1,6 +1,7 @@
 
 -- ---------------------------------------------------------------------------------------------
--- JWT: verification of Better Auth's jwt plugin tokens (contract §6) and signing
+-- JWT: verification of Better Auth's jwt plugin tokens (docs/better-auth-compatibility.md §6) and
+-- signing
 -- ---------------------------------------------------------------------------------------------
 
 CREATE OR REPLACE FUNCTION auth_ext.verify_jwt(token text, keys jsonb DEFAULT NULL)

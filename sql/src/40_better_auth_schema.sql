@@ -1,7 +1,8 @@
 
 -- ---------------------------------------------------------------------------------------------
--- Better Auth 1.7.25's tables, exactly as its migrator creates them (contract §5), and a doctor
--- that lists every way an existing schema differs from them.
+-- Better Auth 1.7.25's tables, exactly as its migrator creates them
+-- (docs/better-auth-compatibility.md §5), and a doctor that lists every way an existing schema
+-- differs from them.
 -- ---------------------------------------------------------------------------------------------
 
 CREATE OR REPLACE FUNCTION auth_ext.create_better_auth_schema(schema name DEFAULT 'public')

@@ -4,7 +4,8 @@
 -- sign-up/sign-in, passwords and users, the application role). Each operation is one SQL call:
 -- one statement in the caller's transaction, so a failure leaves no partial rows. They run with
 -- the owner's rights (the application role needs no privilege on the tables) and raise
--- '<CODE>: <message>' with Better Auth's error codes (contract §4) and a SQLSTATE.
+-- '<CODE>: <message>' with Better Auth's error codes (docs/better-auth-compatibility.md §4) and a
+-- SQLSTATE.
 --
 -- Fencing of the functions that run with the owner's rights: every one has
 -- SET search_path = pg_catalog, pg_temp and never changes it; Better Auth's schema, which others
@@ -125,7 +126,8 @@ RETURNS boolean
 LANGUAGE sql IMMUTABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
-  -- zod 4's z.email() (contract §4): ASCII only, no trimming, a letters-only top-level domain.
+  -- zod 4's z.email() (docs/better-auth-compatibility.md §4): ASCII only, no trimming, a
+  -- letters-only top-level domain.
   SELECT email OPERATOR(pg_catalog.~) '^(?:[A-Za-z0-9_''+\-]+\.)*[A-Za-z0-9_''+\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$'
 $$;
 COMMENT ON FUNCTION auth_ext._is_valid_email(text) IS 'Internal: Better Auth''s email rule (zod 4 z.email()).';

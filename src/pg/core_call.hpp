@@ -2,6 +2,8 @@
 // catch-everything block and copies its outcome into plain, palloc'd data; every C++ destructor has
 // run before the caller looks at the outcome. Only then may the caller ereport (RaiseCoreError),
 // so a longjmp never crosses a C++ frame that owns resources, and no exception reaches Postgres.
+// test/boundary/check_boundary.py checks the rule in every entry point and in every function that
+// calls RaiseCoreError or OutcomeToText.
 #pragma once
 
 #include "pg/postgres_headers.hpp"

@@ -28,6 +28,9 @@ extern "C" {
 #endif
 
 // Declares a SQL-callable V1 function with C linkage: AUTH_EXT_SQL_FUNCTION(auth_ext_x) { ... }
+// The body is a Postgres frame: an error raised in it longjmps, so it owns no C++ object with a
+// destructor and catches no exception; C++ work goes into a CallCore lambda (pg/core_call.hpp).
+// test/boundary/check_boundary.py enforces this for every entry point (suite unit).
 #define AUTH_EXT_SQL_FUNCTION(name)        \
   extern "C" {                             \
   PG_FUNCTION_INFO_V1(name);               \

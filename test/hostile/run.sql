@@ -148,9 +148,9 @@ SELECT hostile_kit.run_path('get_session: session_update_age_seconds 0', :'app',
   pg_catalog.format('SELECT auth_ext.get_session(%L)', hostile_kit.json('sign_in_email: a session for updateAge 0')->>'token'));
 SELECT hostile_kit.run_path('configure: session_update_age_seconds back to the default', :'owner',
   $$SELECT auth_ext.configure('session_update_age_seconds', NULL)$$);
--- Better Auth's signed cookie (contract §3: token, secret and cookie value from the real Better Auth)
+-- Better Auth's signed cookie (docs/better-auth-compatibility.md §3: token, secret and cookie value from the real Better Auth)
 INSERT INTO :"ba".session (id, "expiresAt", token, "createdAt", "updatedAt", "ipAddress", "userAgent", "userId")
-SELECT 'contractSession00000000000000001', now() + interval '7 days', 'G1kNA9QMICNACjGhPDKGzyq7BUKdPInG', now(), now(), '', '',
+SELECT 'betterAuthCookie0000000000000001', now() + interval '7 days', 'G1kNA9QMICNACjGhPDKGzyq7BUKdPInG', now(), now(), '', '',
        hostile_kit.json('sign_up_email: ok')->'user'->>'id';
 SELECT hostile_kit.run_path('get_session: signed cookie without better_auth_secret', :'app',
   $$SELECT auth_ext.get_session('G1kNA9QMICNACjGhPDKGzyq7BUKdPInG.zMZPmTrsUaiEY7Tw39tLfa1G3iKzPUK%2B2GlT09B7ECo%3D')$$, '55000');

@@ -2,7 +2,7 @@
 -- and message, the session credential forms, refresh and expiry, and the application role's
 -- privileges.
 BEGIN;
-SELECT plan(74);
+SELECT no_plan();
 
 SELECT throws_ok($$SELECT auth_ext.sign_up_email('a@example.com', 'password123', 'A')$$, '42P01', NULL,
                  'without Better Auth''s tables: 42P01 (with a check_schema() hint)');
@@ -61,16 +61,16 @@ SELECT is((SELECT count(*)::int FROM auth_ext.check_schema() WHERE problem LIKE 
 
 -- ---- sessions: credential forms, expiry, refresh, sign-out ----
 INSERT INTO session (id, "expiresAt", token, "createdAt", "updatedAt", "ipAddress", "userAgent", "userId")
-SELECT 'contractSession00000000000000001', now() + interval '7 days', 'G1kNA9QMICNACjGhPDKGzyq7BUKdPInG', now(), now(), '', '', id
+SELECT 'betterAuthCookie0000000000000001', now() + interval '7 days', 'G1kNA9QMICNACjGhPDKGzyq7BUKdPInG', now(), now(), '', '', id
 FROM "user" WHERE email = 'alice.smith@example.com';
 SELECT is(auth_ext.get_session('G1kNA9QMICNACjGhPDKGzyq7BUKdPInG')->'user'->>'email', 'alice.smith@example.com', 'the bare token');
 SELECT throws_ok($$SELECT auth_ext.get_session('G1kNA9QMICNACjGhPDKGzyq7BUKdPInG.zMZPmTrsUaiEY7Tw39tLfa1G3iKzPUK%2B2GlT09B7ECo%3D')$$,
                  '55000', 'signed session cookies need the better_auth_secret setting', 'a signed value without the secret configured: 55000');
 SELECT auth_ext.configure('better_auth_secret', 'interop-harness-secret-5f8a1c2e9b7d4036a1e2c3b4d5e6f708');
 SELECT is(auth_ext.get_session('G1kNA9QMICNACjGhPDKGzyq7BUKdPInG.zMZPmTrsUaiEY7Tw39tLfa1G3iKzPUK%2B2GlT09B7ECo%3D')->'session'->>'id',
-          'contractSession00000000000000001', 'the real Better Auth cookie value (contract §3), URL-encoded');
+          'betterAuthCookie0000000000000001', 'the real Better Auth cookie value (docs/better-auth-compatibility.md §3), URL-encoded');
 SELECT is(auth_ext.get_session('Bearer G1kNA9QMICNACjGhPDKGzyq7BUKdPInG.zMZPmTrsUaiEY7Tw39tLfa1G3iKzPUK+2GlT09B7ECo=')->'session'->>'id',
-          'contractSession00000000000000001', 'the bearer form with a decoded signature');
+          'betterAuthCookie0000000000000001', 'the bearer form with a decoded signature');
 SELECT is(auth_ext.get_session('G1kNA9QMICNACjGhPDKGzyq7BUKdPInG.AMZPmTrsUaiEY7Tw39tLfa1G3iKzPUK+2GlT09B7ECo='), NULL, 'a bad signature finds nothing');
 -- The result is built in C from the two rows; it must equal the SQL form (to_jsonb with
 -- JavaScript dates), and extra columns (Better Auth's additionalFields) keep their JSON types.

@@ -3,7 +3,7 @@
 -- (updateAge 0 included), "don't remember me" sessions never refreshed, read-only transactions
 -- never written, and no overload in Better Auth's schema ever called with the owner's rights.
 BEGIN;
-SELECT plan(23);
+SELECT no_plan();
 
 SELECT auth_ext.create_better_auth_schema();
 SELECT auth_ext.sign_up_email('remember@example.com', 'password123', 'R') IS NOT NULL;

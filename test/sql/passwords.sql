@@ -1,7 +1,7 @@
--- Password hashing: Better Auth's scrypt format (contract §1 vectors), malformed hashes, NULLs.
+-- Password hashing: Better Auth's scrypt format (docs/better-auth-compatibility.md §1 vectors), malformed hashes, NULLs.
 \set VERBOSITY terse
 
--- Hashes written by Better Auth 1.7.25's hashPassword (contract §1) verify, and wrong ones do not.
+-- Hashes written by Better Auth 1.7.25's hashPassword (docs/better-auth-compatibility.md §1) verify, and wrong ones do not.
 SELECT auth_ext.verify_password('password123',
   '18b93be283860e3d17ea126194173fe0:6c6cca61d466b06cd7f6b1bd50e4687f5e537b3f81d3a1d3c2d119badc1b1bf039acea37e5573492806cfccf16e416a28d57aa4e84cbcd7b573dddbb74feb69c') AS vector1;
 SELECT auth_ext.verify_password('password124',

@@ -1,4 +1,4 @@
-// Unit tests for Better Auth session credentials, with the real cookie of contract §3.
+// Unit tests for Better Auth session credentials, with the real cookie of docs/better-auth-compatibility.md §3.
 #include <gtest/gtest.h>
 
 #include "core/session/cookie_signature.hpp"

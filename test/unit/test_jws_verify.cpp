@@ -48,7 +48,7 @@ constexpr char kRfc8037Token[] =
     "eyJhbGciOiJFZERTQSJ9.RXhhbXBsZSBvZiBFZDI1NTE5IHNpZ25pbmc."
     "hgyY0il_MGCjP0JzlnLWG1PPOt7-09PGcvMg3AIbQR6dWbhijcNR4ki4iylGjg5BhVsPt9g7sVvpAr_MuM0KAg";
 
-// Better Auth 1.7.25 /token output and its JWKS (contract §6); iat 1795339915, exp iat + 900.
+// Better Auth 1.7.25 /token output and its JWKS (docs/better-auth-compatibility.md §6); iat 1795339915, exp iat + 900.
 constexpr char kBetterAuthToken[] =
     "eyJhbGciOiJFZERTQSIsImtpZCI6InRzNWlvOGYyeHpSWHBKclppMUNWdnpRUXliTDF1cW0wIn0."
     "eyJpYXQiOjE3OTUzMzk5MTUsIm5hbWUiOiJJbnRlcm9wIFVzZXIiLCJlbWFpbCI6ImludGVyb3AudXNlcitiaDg1eHljb0BleGFtcGxlLmNvbSIs"

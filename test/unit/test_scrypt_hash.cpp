@@ -1,5 +1,5 @@
 // Unit tests for the scrypt primitive (RFC 7914 §12 vectors) and Better Auth's stored-hash format
-// (better-auth-contract.md §1 vectors).
+// (docs/better-auth-compatibility.md §1 vectors).
 #include <gtest/gtest.h>
 
 #include <string>
@@ -45,7 +45,7 @@ TEST(Rfc7914, Vector3PleaseLetMeIn) {
 // RFC 7914's fourth vector (N = 2^20) needs 1 GiB and is left out.
 
 TEST(Rfc7914, DefaultOpenSslMemoryLimitIsTooSmallForBetterAuth) {
-  // The contract's measured pitfall: 32 MiB fails for N=16384, r=16.
+  // A measured pitfall (the record's §1): 32 MiB fails for N=16384, r=16.
   auto key = pw::Scrypt("x", "y", {16384, 16, 1, 64, 32ULL << 20});
   ASSERT_FALSE(key.ok());
   EXPECT_EQ(key.error().kind, ErrorKind::kCryptoFailure);
@@ -64,8 +64,8 @@ TEST(BetterAuthFormat, FixedSaltVectors) {
             "eb15d40233f809f179c7fb9863b8eb9dc5a8d2dc196c0b9733c05fa426f224856e");
 }
 
-TEST(BetterAuthFormat, ContractVectorsVerify) {
-  // NFKC forms of contract §1 vectors 1-3 (normalization itself happens in the Postgres layer).
+TEST(BetterAuthFormat, RecordVectorsVerify) {
+  // NFKC forms of docs/better-auth-compatibility.md §1 vectors 1-3 (normalization itself happens in the Postgres layer).
   struct Case { const char* password; const char* stored; } cases[] = {
       {"password123",
        "18b93be283860e3d17ea126194173fe0:6c6cca61d466b06cd7f6b1bd50e4687f5e537b3f81d3a1d3c2d119badc1b1bf0"

@@ -105,7 +105,7 @@ export async function countRows(pool, email) {
   return rows[0];
 }
 
-/** Better Auth's cookie signature for a token (contract §3): standard padded base64 HMAC-SHA256. */
+/** Better Auth's cookie signature for a token (docs/better-auth-compatibility.md §3): standard padded base64 HMAC-SHA256. */
 export function signToken(token, secret = SECRET) {
   return createHmac("sha256", secret).update(token).digest("base64");
 }

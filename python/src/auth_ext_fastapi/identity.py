@@ -23,7 +23,7 @@ _AUTHENTICATE_SQL: dict[CredentialKind, str] = {
     CredentialKind.SESSION: "SELECT auth_ext.authenticate_session(%s)",
 }
 
-# The user fields Better Auth's jwt plugin copies into a token's payload (contract §6).
+# The user fields Better Auth's jwt plugin copies into a token's payload (docs/better-auth-compatibility.md §6).
 _JWT_USER_FIELDS = ("name", "email", "emailVerified", "image", "createdAt", "updatedAt")
 
 

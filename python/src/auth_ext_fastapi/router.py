@@ -1,7 +1,7 @@
 """Better Auth's email/password endpoints served by FastAPI through the extension.
 
 ``/sign-up/email``, ``/sign-in/email``, ``/sign-out`` and ``/get-session`` take and return what
-Better Auth's own handler does (contract §4), so a Better Auth client can talk to either. The
+Better Auth's own handler does (docs/better-auth-compatibility.md §4), so a Better Auth client can talk to either. The
 session cookie is set only when the app knows Better Auth's secret (it must be signed like Better
 Auth signs it, or Better Auth would reject it); the token is always in the body and, as with the
 bearer plugin, in the ``set-auth-token`` header.

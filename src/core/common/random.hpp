@@ -13,7 +13,7 @@ namespace auth_ext::core {
 Status RandomBytes(std::uint8_t* buf, std::size_t len);
 
 // Better Auth's generateId(size): size characters of [a-zA-Z0-9], drawn from random bytes with
-// rejection of bytes >= 248 so every character is equally likely (contract §2).
+// rejection of bytes >= 248 so every character is equally likely (docs/better-auth-compatibility.md §2).
 Result<std::string> GenerateBetterAuthId(std::size_t size);
 
 }  // namespace auth_ext::core

@@ -1,6 +1,6 @@
 // Better Auth's password hash format: scrypt(N=16384, r=16, p=1, dkLen=64) over the NFKC-normalized
 // UTF-8 password, salted with the *text* of a 32-character lowercase hex salt, stored as
-// "<salt>:<hex key>" (161 characters). See better-auth-contract.md §1.
+// "<salt>:<hex key>" (161 characters). See docs/better-auth-compatibility.md §1.
 #pragma once
 
 #include <cstddef>
@@ -46,7 +46,7 @@ struct ScryptParams {
   std::uint64_t max_mem;
 };
 
-// Better Auth's parameters (contract §1).
+// Better Auth's parameters (docs/better-auth-compatibility.md §1).
 inline constexpr ScryptParams kBetterAuthScrypt{kScryptN, kScryptR, kScryptP, kDerivedKeyLength,
                                                 kScryptMaxMem};
 

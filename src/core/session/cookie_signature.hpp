@@ -1,6 +1,6 @@
-// Better Auth's session credentials (contract §3, §7): the bare session token, or the signed cookie
-// value "<token>.<base64(HMAC-SHA256(secret, token))>", URL-encoded or not, optionally behind
-// "Bearer " or "better-auth.session_token=".
+// Better Auth's session credentials (docs/better-auth-compatibility.md §3, §7): the bare session
+// token, or the signed cookie value "<token>.<base64(HMAC-SHA256(secret, token))>", URL-encoded or
+// not, optionally behind "Bearer " or "better-auth.session_token=".
 #pragma once
 
 #include <string>

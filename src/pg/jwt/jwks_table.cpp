@@ -3,19 +3,14 @@
 
 #include <cstring>
 
+#include "pg/catalog/table_scan.hpp"
 #include "pg/settings.hpp"
 
 extern "C" {
-#include "access/heapam.h"
-#include "access/htup_details.h"
 #include "access/table.h"
-#include "access/tableam.h"
-#include "catalog/namespace.h"
 #include "executor/tuptable.h"
-#include "utils/lsyscache.h"
-#include "utils/rel.h"
-#include "utils/snapmgr.h"
 #include "storage/bufmgr.h"
+#include "utils/lsyscache.h"
 #include "utils/timestamp.h"
 }
 
@@ -105,38 +100,27 @@ bool ExpiresAtEquals(TupleTableSlot* slot, AttrNumber attnum, const JwksRowConte
   return DatumGetTimestampTz(value) == expected.expires_at_value;
 }
 
-// Makes sure a snapshot is active for the scan; returns whether one was pushed.
-bool EnsureSnapshot() {
-  if (ActiveSnapshotSet()) return false;
-  PushActiveSnapshot(GetTransactionSnapshot());
-  return true;
-}
-
 }  // namespace
 
 Oid JwksTableOid() {
   char* schema = pstrdup(SettingValue(Setting::kBetterAuthSchema));
-  Oid ns = get_namespace_oid(schema, true);
+  Oid relid = TableOid(schema, "jwks");
   pfree(schema);
-  return OidIsValid(ns) ? get_relname_relid("jwks", ns) : InvalidOid;
+  return relid;
 }
 
 JwksRows ReadJwksRows(Oid relid) {
   Relation rel = table_open(relid, AccessShareLock);
   Columns cols = ReadColumns(rel);
-  bool pushed = EnsureSnapshot();
-  TableScanDesc scan = table_beginscan(rel, GetActiveSnapshot(), 0, nullptr);
-  TupleDesc desc = RelationGetDescr(rel);
 
   JwksRows out{0, nullptr};
   int capacity = 8;
   out.rows = static_cast<JwksRow*>(palloc0(sizeof(JwksRow) * capacity));
-  HeapTuple tuple;
-  while ((tuple = heap_getnext(scan, ForwardScanDirection)) != nullptr) {
+  ForEachVisibleTuple(rel, [&](HeapTuple tuple, TupleDesc desc) {
     bool id_null, key_null, alg_null, exp_null;
     char* kid = ColumnText(tuple, desc, cols.id, &id_null);
     char* key = ColumnText(tuple, desc, cols.public_key, &key_null);
-    if (id_null || key_null) continue;
+    if (id_null || key_null) return;
     if (out.count == capacity) {
       capacity *= 2;
       out.rows = static_cast<JwksRow*>(repalloc(out.rows, sizeof(JwksRow) * capacity));
@@ -155,9 +139,7 @@ JwksRows ReadJwksRows(Oid relid) {
       }
     }
     row.tid = tuple->t_self;
-  }
-  table_endscan(scan);
-  if (pushed) PopActiveSnapshot();
+  });
   table_close(rel, AccessShareLock);
   return out;
 }
@@ -170,7 +152,7 @@ bool JwksRowUnchanged(Oid relid, const JwksRowContent& content) {
     return false;
   }
   Columns cols = ReadColumns(rel);
-  bool pushed = EnsureSnapshot();
+  bool pushed = PushSnapshotIfNone();
   TupleTableSlot* slot = table_slot_create(rel, nullptr);
   ItemPointerData tid = content.tid;
   bool unchanged = table_tuple_fetch_row_version(rel, &tid, GetActiveSnapshot(), slot) &&
@@ -179,7 +161,7 @@ bool JwksRowUnchanged(Oid relid, const JwksRowContent& content) {
                    ColumnEquals(slot, cols.alg, content.alg, content.alg_len) &&
                    ExpiresAtEquals(slot, cols.expires_at, content);
   ExecDropSingleTupleTableSlot(slot);
-  if (pushed) PopActiveSnapshot();
+  PopSnapshotIfPushed(pushed);
   table_close(rel, AccessShareLock);
   return unchanged;
 }

@@ -1,5 +1,5 @@
 // The real Better Auth (pinned 1.7.25) on a test database, driven through its HTTP handler as
-// better-auth-contract.md §9 describes.
+// docs/better-auth-compatibility.md §9 describes.
 import { betterAuth } from "better-auth";
 import { getMigrations } from "better-auth/db/migration";
 import { bearer, jwt } from "better-auth/plugins";

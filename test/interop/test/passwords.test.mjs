@@ -6,9 +6,9 @@ import { hashPassword, verifyPassword } from "better-auth/crypto";
 import { createTestDatabase } from "../lib/db.mjs";
 import { createBetterAuth } from "../lib/better-auth.mjs";
 
-// Contract §1 vector 2: compatibility characters that NFKC rewrites to "fifl Pass 123".
+// docs/better-auth-compatibility.md §1, vector 2: compatibility characters that NFKC rewrites to "fifl Pass 123".
 const COMPAT = "\u{FB01}\u{FB02} \u{FF30}\u{FF41}\u{FF53}\u{FF53} \u{2460}\u{2461}\u{2462}";
-// Contract §1 vector 3: a decomposed é, CJK and a code point outside the BMP.
+// docs/better-auth-compatibility.md §1, vector 3: a decomposed é, CJK and a code point outside the BMP.
 const DECOMPOSED = "Cafe\u{301}-\u{65E5}\u{672C}-\u{1F511}";
 
 let db;
@@ -39,7 +39,7 @@ test("a hash made by Better Auth's hashPassword verifies with auth_ext.verify_pa
   assert.equal(await sqlVerify("Caf\u{E9}-\u{65E5}\u{672C}-\u{1F511}", await hashPassword(DECOMPOSED)), true);
 });
 
-test("the contract's stored vectors verify in both", async () => {
+test("the stored vectors verify in both", async () => {
   const vectors = [
     ["password123", "18b93be283860e3d17ea126194173fe0:6c6cca61d466b06cd7f6b1bd50e4687f5e537b3f81d3a1d3c2d119badc1b1bf039acea37e5573492806cfccf16e416a28d57aa4e84cbcd7b573dddbb74feb69c"],
     [COMPAT, "87c5583c90d313fa3089b3e6cf025539:d2d9a0eaf2ac9c03a6d1422d62849727c6a248649a81d5fd4b75a46d2759c5cc3e462236487b1f4a5a467a495073dad04ce1cf2c3c6be87f3f872d15615ff259"],

@@ -1,8 +1,10 @@
-// SQL functions auth_ext.hash_password and auth_ext.verify_password (Better Auth's scrypt format).
+// SQL functions over passwords: auth_ext.hash_password and auth_ext.verify_password (Better Auth's
+// scrypt format), and auth_ext._utf16_length (how Better Auth counts a password's length).
 #include "pg/core_call.hpp"
-#include "pg/unicode.hpp"
+#include "pg/passwords/password_normalization.hpp"
 
 #include "core/password/scrypt_hash.hpp"
+#include "core/password/utf16_length.hpp"
 
 namespace core = auth_ext::core;
 using auth_ext::pg::CallCore;
@@ -30,4 +32,11 @@ AUTH_EXT_SQL_FUNCTION(auth_ext_verify_password) {
   pfree(stored);
   if (!outcome.ok) auth_ext::pg::RaiseCoreError(outcome);
   PG_RETURN_BOOL(outcome.boolean);
+}
+
+// _utf16_length(text) returns integer: JavaScript's String.length, how Better Auth counts passwords.
+AUTH_EXT_SQL_FUNCTION(auth_ext_utf16_length) {
+  text* value = PG_GETARG_TEXT_PP(0);
+  std::string_view bytes(VARDATA_ANY(value), VARSIZE_ANY_EXHDR(value));
+  PG_RETURN_INT32(static_cast<int32>(core::password::Utf16Length(bytes)));
 }

@@ -1,5 +1,5 @@
 // NFKC normalization of passwords with Postgres' unicode_normalize (the same tables as normalize()).
-#include "pg/unicode.hpp"
+#include "pg/passwords/password_normalization.hpp"
 
 #include <cstring>
 
