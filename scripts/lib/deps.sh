@@ -23,7 +23,7 @@ apt_install() {
 
 # The server, headers, compiler and crypto library: enough to build, install and demo.
 install_build_deps() {
-  apt_install ca-certificates make g++ libssl-dev "postgresql-$PG_MAJOR" "postgresql-server-dev-$PG_MAJOR"
+  apt_install ca-certificates make g++ libssl-dev libsodium-dev "postgresql-$PG_MAJOR" "postgresql-server-dev-$PG_MAJOR"
   # Debian starts a default cluster on port 5432 when the server package is installed; the scripts
   # never use it.
 }
