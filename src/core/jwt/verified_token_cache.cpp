@@ -3,6 +3,7 @@
 
 #include <stdexcept>
 
+#include <openssl/crypto.h>
 #include <sodium.h>
 
 #include "core/common/cpp_only.hpp"
@@ -29,7 +30,7 @@ const RememberedToken* VerifiedTokenCache::Find(std::string_view token) const no
   const std::uint64_t tag = Tag(token);
   for (const RememberedToken& entry : entries_) {
     if (entry.source == TokenKeySource::kNone || entry.tag != tag || entry.token.size() != token.size()) continue;
-    if (sodium_memcmp(entry.token.data(), token.data(), token.size()) == 0) return &entry;
+    if (CRYPTO_memcmp(entry.token.data(), token.data(), token.size()) == 0) return &entry;  // constant time
   }
   return nullptr;
 }
