@@ -50,7 +50,7 @@ ifeq ($(WERROR),1)
 WARNINGS += -Werror
 endif
 PG_CXXFLAGS = -std=c++17 -Isrc $(WARNINGS) $(PG_WARNINGS) -fvisibility=hidden
-SHLIB_LINK = -lcrypto -lstdc++
+SHLIB_LINK = -lcrypto -lsodium -lstdc++
 
 # Debian's PGXS builds LLVM bitcode for JIT inlining; C++ files gain nothing from it.
 override with_llvm = no
@@ -78,7 +78,7 @@ build/regress:
 UNIT_DIR = build/unit
 UNIT_SRCS := $(sort $(wildcard test/unit/*.cpp))
 UNIT_CXXFLAGS = -std=c++17 -Isrc -O2 -g $(WARNINGS)
-UNIT_LIBS = -lgtest -lgtest_main -pthread -lcrypto
+UNIT_LIBS = -lgtest -lgtest_main -pthread -lcrypto -lsodium
 
 $(UNIT_DIR)/auth_ext_unit_tests: $(CORE_SRCS) $(UNIT_SRCS) $(wildcard src/core/*/*.hpp)
 	@mkdir -p $(UNIT_DIR)
@@ -96,7 +96,7 @@ FUZZ_SECONDS ?= 30
 
 $(FUZZ_DIR)/%: test/fuzz/%.cpp $(CORE_SRCS)
 	@mkdir -p $(FUZZ_DIR)
-	$(FUZZ_CXX) -std=c++17 -Isrc -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $< $(CORE_SRCS) -lcrypto
+	$(FUZZ_CXX) -std=c++17 -Isrc -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $< $(CORE_SRCS) -lcrypto -lsodium
 
 fuzz: $(FUZZ_TARGETS)
 	@for f in $(FUZZ_TARGETS); do echo "== $$f ($(FUZZ_SECONDS)s)"; \
@@ -120,7 +120,7 @@ fuzz-long: $(FUZZ_LONG_TARGETS)
 BENCH_DIR = build/bench
 $(BENCH_DIR)/core_bench: $(wildcard bench/core/*.cpp) $(CORE_SRCS)
 	@mkdir -p $(BENCH_DIR)
-	$(CXX) -std=c++17 -Isrc -O2 -DNDEBUG -o $@ $(wildcard bench/core/*.cpp) $(CORE_SRCS) -lbenchmark -lbenchmark_main -pthread -lcrypto
+	$(CXX) -std=c++17 -Isrc -O2 -DNDEBUG -o $@ $(wildcard bench/core/*.cpp) $(CORE_SRCS) -lbenchmark -lbenchmark_main -pthread -lcrypto -lsodium
 
 bench-core: $(BENCH_DIR)/core_bench
 	$(BENCH_DIR)/core_bench

@@ -16,7 +16,7 @@ NODE_DIR="$AUTH_EXT_ROOT/build/node"
 # The compiler, OpenSSL, nlohmann/json, make, and the PostgreSQL server with its headers: enough to
 # build, install and demo. With PG_CONFIG set, the server is that one and is not installed here.
 install_build_deps() {
-  apt_install ca-certificates make g++ libssl-dev nlohmann-json3-dev
+  apt_install ca-certificates make g++ libssl-dev libsodium-dev nlohmann-json3-dev
   if [ -z "${PG_CONFIG:-}" ]; then
     # Debian starts a default cluster on port 5432 when the server package is installed; the
     # scripts never use it.

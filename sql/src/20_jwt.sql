@@ -10,7 +10,7 @@ AS 'MODULE_PATHNAME', 'auth_ext_verify_jwt'
 LANGUAGE C STABLE PARALLEL SAFE;
 
 COMMENT ON FUNCTION auth_ext.verify_jwt(text, jsonb) IS
-'Verifies a compact JWS JWT and returns its claims. keys: a JWK or JWKS ({"keys":[...]}); NULL: Better Auth''s jwks '
+'Verifies a compact JWS JWT and returns its claims. keys: a JWK or JWKS ({"keys":[...]}), the key chosen by kid, except that a single JWK without kid (Better Auth''s stored publicKey) is used whatever the token''s kid; NULL: Better Auth''s jwks '
 'table (matched by kid, the algorithm taken from the key row), except that an HS256 token is checked against the '
 'jwt_shared_secret setting whatever its kid (the kid is ignored for HS256). '
 'Checks exp (required by default), nbf, iat, and iss/aud when jwt_issuer/jwt_audience are set. '

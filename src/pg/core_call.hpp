@@ -12,6 +12,8 @@
 #include <new>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 
 #include "core/common/result.hpp"
 
@@ -69,6 +71,37 @@ CoreOutcome CallCore(Fn&& fn) noexcept {
   }
   return out;
 }
+
+// CallCore for a core operation that builds C++ state outliving the call (a parsed key, a cache
+// entry): fn returns core::Result<T> and only computes; on success the value is moved into slot
+// by a move that cannot throw, and on failure slot is left as it was. This is the one way such
+// state is written at the boundary (never from inside fn).
+template <typename T, typename Fn>
+CoreOutcome CallCoreInto(T& slot, Fn&& fn) noexcept {
+  static_assert(std::is_nothrow_move_assignable_v<T>, "the slot must be replaced without throwing");
+  return CallCore([&]() -> core::Status {
+    auto result = fn();
+    if (!result.ok()) return result.error();
+    slot = std::move(result.value());
+    return core::OkStatus();
+  });
+}
+
+// Per-backend C++ state held for the backend's life and never destroyed at exit: static
+// destructors would run after OpenSSL's own atexit cleanup. The backend's exit frees the memory.
+template <typename T>
+class Resident {
+ public:
+  Resident() : value_() {}
+  ~Resident() {}
+  T& operator*() noexcept { return value_; }
+  T* operator->() noexcept { return &value_; }
+
+ private:
+  union {
+    T value_;
+  };
+};
 
 // Returns the outcome's string as text, or raises its error.
 text* OutcomeToText(const CoreOutcome& outcome);

@@ -43,6 +43,26 @@ SELECT throws_ok(format('SELECT auth_ext.verify_jwt(%L, %L)', (SELECT token FROM
 SELECT throws_ok(format('SELECT auth_ext.verify_jwt(%L, %L)', (SELECT token FROM t WHERE alg = 'RS256'), :'ps256_public'::jsonb || '{"kid":"test-rs256"}'),
                  '28000', 'token algorithm does not match the key', 'an RS256 token against a PS256 key is refused');
 
+-- A single JWK without kid (exactly the publicKey Better Auth stores; the kid is the row's id) is
+-- used whatever kid the token carries; a JWK with a kid, and a key set, still match by kid.
+SELECT is(auth_ext.verify_jwt(auth_ext.sign_jwt('{"sub":"one","exp":4102444800}', :'ed25519_private'::jsonb || '{"kid":"row-id-7"}'),
+                              :'ed25519_public'::jsonb - 'kid')->>'sub',
+          'one', 'a single JWK without kid verifies a token whatever its kid');
+SELECT is(auth_ext.verify_jwt(auth_ext.sign_jwt('{"sub":"one","exp":4102444800}', :'ed25519_private'::jsonb || '{"kid":"row-id-7"}'),
+                              '{"crv":"Ed25519","x":"sATBxa5LrQDYZ5UBrA2gOLttf2Mz4jxIwt4YfX_qqbQ","kty":"OKP"}')->>'sub',
+          'one', 'Better Auth''s stored publicKey text verifies its tokens directly');
+SELECT throws_ok(format('SELECT auth_ext.verify_jwt(%L, %L)',
+                 auth_ext.sign_jwt('{"sub":"one","exp":4102444800}', '{"kty":"OKP","crv":"Ed25519","kid":"row-id-7","d":"Zjz6Xvt8Zz51e_83SoISKbUfDH0Duh0hTMDp7nFGNVk","x":"cfxXpOIJrpPeFz3ZufETWmfSxNF0a9caYywlGc0lZEU"}'),
+                 :'ed25519_public'::jsonb - 'kid'),
+                 '28000', 'token signature is invalid', 'a single JWK without kid still refuses another key''s signature');
+SELECT throws_ok(format('SELECT auth_ext.verify_jwt(%L, %L)',
+                 auth_ext.sign_jwt('{"sub":"one","exp":4102444800}', :'ed25519_private'::jsonb || '{"kid":"row-id-7"}'), :'ed25519_public'),
+                 '28000', 'no key matches the token''s kid', 'a single JWK with another kid is refused');
+SELECT throws_ok(format('SELECT auth_ext.verify_jwt(%L, %L)',
+                 auth_ext.sign_jwt('{"sub":"one","exp":4102444800}', :'ed25519_private'::jsonb || '{"kid":"row-id-7"}'),
+                 jsonb_build_object('keys', jsonb_build_array(:'ed25519_public'::jsonb - 'kid'))),
+                 '28000', 'no key matches the token''s kid', 'a key set still matches by kid');
+
 -- ---- HS256 with an explicit oct key, and algorithm confusion ----
 \set hs_key '{"kty":"oct","k":"c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldC0xMjM0"}'
 SELECT is(auth_ext.verify_jwt(auth_ext.sign_jwt('{"sub":"h","exp":4102444800}', :'hs_key'), :'hs_key')->>'sub', 'h',

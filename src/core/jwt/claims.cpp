@@ -26,30 +26,10 @@ Result<std::optional<double>> TimeClaim(const nlohmann::json& payload, const cha
 }
 
 Status CheckTimes(const nlohmann::json& payload, const ClaimPolicy& policy) {
-  // long double keeps every int64 "now" and leeway exact next to the claims' doubles.
-  const long double now = static_cast<long double>(policy.now);
-  const long double leeway = static_cast<long double>(policy.leeway_seconds);
-
-  Result<std::optional<double>> exp = TimeClaim(payload, "exp");
-  if (!exp.ok()) return exp.error();
-  if (!exp.value()) {
-    if (policy.require_exp) return InvalidToken("token has no exp claim");
-  } else if (now >= static_cast<long double>(*exp.value()) + leeway) {
-    return InvalidToken("token has expired");
-  }
-
-  Result<std::optional<double>> nbf = TimeClaim(payload, "nbf");
-  if (!nbf.ok()) return nbf.error();
-  if (nbf.value() && static_cast<long double>(*nbf.value()) > now + leeway) {
-    return InvalidToken("token is not yet valid");
-  }
-
-  Result<std::optional<double>> iat = TimeClaim(payload, "iat");
-  if (!iat.ok()) return iat.error();
-  if (iat.value() && static_cast<long double>(*iat.value()) > now + leeway) {
-    return InvalidToken("token was issued in the future");
-  }
-  return OkStatus();
+  Result<TimeClaims> times = ReadTimeClaims(payload);
+  if (!times.ok()) return times.error();
+  const char* refusal = TimeClaimsRefusal(times.value(), policy.now, policy.leeway_seconds, policy.require_exp);
+  return refusal == nullptr ? OkStatus() : Status(InvalidToken(refusal));
 }
 
 Status CheckIssuer(const nlohmann::json& payload, const std::string& issuer) {
@@ -87,6 +67,35 @@ Status CheckClaimsUnguarded(const nlohmann::json& payload, const ClaimPolicy& po
 }
 
 }  // namespace
+
+Result<TimeClaims> ReadTimeClaims(const nlohmann::json& payload) {
+  TimeClaims times;
+  Result<std::optional<double>> exp = TimeClaim(payload, "exp");
+  if (!exp.ok()) return exp.error();
+  Result<std::optional<double>> nbf = TimeClaim(payload, "nbf");
+  if (!nbf.ok()) return nbf.error();
+  Result<std::optional<double>> iat = TimeClaim(payload, "iat");
+  if (!iat.ok()) return iat.error();
+  times.exp = exp.value();
+  times.nbf = nbf.value();
+  times.iat = iat.value();
+  return times;
+}
+
+const char* TimeClaimsRefusal(const TimeClaims& times, std::int64_t now_seconds, std::int64_t leeway_seconds,
+                              bool require_exp) noexcept {
+  // long double keeps every int64 "now" and leeway exact next to the claims' doubles.
+  const long double now = static_cast<long double>(now_seconds);
+  const long double leeway = static_cast<long double>(leeway_seconds);
+  if (!times.exp) {
+    if (require_exp) return "token has no exp claim";
+  } else if (now >= static_cast<long double>(*times.exp) + leeway) {
+    return "token has expired";
+  }
+  if (times.nbf && static_cast<long double>(*times.nbf) > now + leeway) return "token is not yet valid";
+  if (times.iat && static_cast<long double>(*times.iat) > now + leeway) return "token was issued in the future";
+  return nullptr;
+}
 
 Status CheckClaims(const nlohmann::json& payload, const ClaimPolicy& policy) {
   try {

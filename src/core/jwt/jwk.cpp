@@ -2,6 +2,7 @@
 // public-key checks (EC points on the curve, RSA sizes) and private/public consistency checks.
 #include "core/jwt/jwk.hpp"
 
+#include <algorithm>
 #include <new>
 #include <utility>
 
@@ -127,6 +128,8 @@ Status ParseOkp(const json& jwk, KeyUse use, Key& key) {
 
   Result<SecureBytes> x = DecodedMember(jwk, "x", 32);
   if (!x.ok()) return x.error();
+  std::copy(x.value().begin(), x.value().end(), key.ed25519_public.begin());
+  key.has_ed25519_public = true;
   if (use == KeyUse::kVerify) {
     key.pkey.reset(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, x.value().data(), x.value().size()));
     if (!key.pkey) return CryptoError("could not import Ed25519 public key");

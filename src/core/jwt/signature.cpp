@@ -10,6 +10,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rsa.h>
+#include <sodium.h>
 
 #include "core/common/cpp_only.hpp"
 
@@ -133,6 +134,21 @@ Status VerifyHmac(const Key& key, std::string_view input, const std::uint8_t* si
   return equal ? OkStatus() : Status(BadSignature());
 }
 
+// libsodium's Ed25519 verify (about twice as fast as OpenSSL 3.0's EVP one on our machines; see
+// BENCHMARKS.md). It refuses what RFC 8032 §5.1.7 refuses (S >= L, a public key or R that is not
+// a point) and also small-order public keys and R, which OpenSSL accepts. false when libsodium
+// cannot start, so the caller falls back to OpenSSL.
+bool SodiumReady() {
+  static const bool ready = sodium_init() >= 0;
+  return ready;
+}
+
+Status VerifyEd25519(const Key& key, std::string_view input, const std::uint8_t* sig) {
+  const int rc = crypto_sign_verify_detached(sig, reinterpret_cast<const unsigned char*>(input.data()),
+                                             input.size(), key.ed25519_public.data());
+  return rc == 0 ? OkStatus() : Status(BadSignature());
+}
+
 Status VerifyUnguarded(Algorithm alg, const Key& key, std::string_view input, const std::uint8_t* sig,
                        std::size_t sig_len) {
   if (!HasKeyMaterial(key)) return MakeError(ErrorKind::kInvalidArgument, "key holds no key material");
@@ -141,6 +157,9 @@ Status VerifyUnguarded(Algorithm alg, const Key& key, std::string_view input, co
     return MakeError(ErrorKind::kInvalidToken, "token signature has the wrong length for its algorithm");
   }
   if (alg == Algorithm::kHS256) return VerifyHmac(key, input, sig, sig_len);
+  if ((alg == Algorithm::kEdDSA || alg == Algorithm::kEd25519) && key.has_ed25519_public && SodiumReady()) {
+    return VerifyEd25519(key, input, sig);  // sig_len is 64, checked above
+  }
 
   std::vector<std::uint8_t> der;
   if (IsEcdsa(alg)) {

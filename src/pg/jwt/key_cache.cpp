@@ -1,11 +1,12 @@
-// The jwks key cache: C++ containers holding OpenSSL keys, rebuilt inside CallCore-style guarded
-// scopes from rows that Postgres code read beforehand.
+// The jwks key cache: C++ containers holding OpenSSL keys, rebuilt inside CallCoreInto from rows
+// that Postgres code read beforehand.
 #include "pg/jwt/key_cache.hpp"
 
+#include <functional>
+#include <map>
 #include <memory>
-#include <new>
 #include <string>
-#include <unordered_map>
+#include <string_view>
 
 #include "core/jwt/algorithm.hpp"
 #include "core/jwt/jwk.hpp"
@@ -17,6 +18,7 @@ namespace {
 
 struct Entry {
   std::unique_ptr<core::jwt::Key> key;  // null when the row was unusable
+  uint64 serial = 0;                    // see CachedJwk::serial
   std::string problem;
   bool has_expires_at = false;
   int64 expires_at = 0;
@@ -32,10 +34,12 @@ struct Entry {
 struct Cache {
   Oid relid = InvalidOid;
   uint64 settings_generation = 0;
-  std::unordered_map<std::string, Entry> entries;
+  std::map<std::string, Entry, std::less<>> entries;  // by kid; looked up without allocating
 };
 
-Cache* cache = nullptr;  // owned; replaced whole on reload, so readers never see a half-built one
+// Replaced whole on reload, so readers never see a half-built one.
+Resident<std::unique_ptr<Cache>> cache;
+uint64 last_serial = 0;  // serials handed out so far in this backend
 
 // Parses one row; never throws.
 Entry BuildEntry(const JwksRow& row) {
@@ -67,34 +71,37 @@ Entry BuildEntry(const JwksRow& row) {
   return entry;
 }
 
-// Replaces the cache with one built from rows; returns false (cache dropped) on allocation failure.
-bool Rebuild(Oid relid, uint64 generation, const JwksRows& rows) noexcept {
-  try {
-    auto fresh = std::make_unique<Cache>();
-    fresh->relid = relid;
-    fresh->settings_generation = generation;
-    for (int i = 0; i < rows.count; ++i) {
-      fresh->entries.emplace(rows.rows[i].kid, BuildEntry(rows.rows[i]));
-    }
-    delete cache;  // frees every OpenSSL key of the old cache
-    cache = fresh.release();
-    return true;
-  } catch (...) {
-    delete cache;
-    cache = nullptr;
-    return false;
-  }
+// Whether entry was built from exactly row's content (then it keeps its serial).
+bool SameContent(const Entry& entry, const JwksRow& row) {
+  return entry.kid == row.kid && entry.public_key == row.public_key && entry.has_alg == (row.alg != nullptr) &&
+         (!entry.has_alg || entry.alg == row.alg) && entry.has_expires_at == row.has_expires_at &&
+         (!entry.has_expires_at || entry.expires_at_value == row.expires_at_value);
 }
 
-// Finds kid in the current cache; never throws.
-const Entry* Find(const char* kid) noexcept {
-  if (cache == nullptr) return nullptr;
-  try {
-    auto it = cache->entries.find(kid);
-    return it == cache->entries.end() ? nullptr : &it->second;
-  } catch (...) {
-    return nullptr;
+// A cache built from rows; an entry whose row content is unchanged since previous keeps its serial.
+core::Result<std::unique_ptr<Cache>> Build(Oid relid, uint64 generation, const JwksRows& rows, const Cache* previous) {
+  auto fresh = std::make_unique<Cache>();
+  fresh->relid = relid;
+  fresh->settings_generation = generation;
+  for (int i = 0; i < rows.count; ++i) {
+    Entry entry = BuildEntry(rows.rows[i]);
+    const Entry* before = nullptr;
+    if (previous != nullptr && previous->relid == relid) {
+      auto it = previous->entries.find(std::string_view(entry.kid));
+      if (it != previous->entries.end()) before = &it->second;
+    }
+    entry.serial = before != nullptr && SameContent(*before, rows.rows[i]) ? before->serial : ++last_serial;
+    fresh->entries.emplace(rows.rows[i].kid, std::move(entry));
   }
+  return fresh;
+}
+
+// Finds kid in the current cache; never throws (a heterogeneous find allocates nothing).
+const Entry* Find(const char* kid) noexcept {
+  const Cache* current = cache->get();
+  if (current == nullptr) return nullptr;
+  auto it = current->entries.find(std::string_view(kid));
+  return it == current->entries.end() ? nullptr : &it->second;
 }
 
 // The entry's source row as plain data; the pointers stay valid until the cache is rebuilt.
@@ -112,9 +119,10 @@ JwksRowContent ContentOf(const Entry* entry) noexcept {
   return content;
 }
 
-CachedJwk ToCached(const Entry* entry) {
+CachedJwk ToCached(const Entry* entry) noexcept {
   CachedJwk out{};
   out.key = entry->key.get();
+  out.serial = entry->serial;
   out.has_expires_at = entry->has_expires_at;
   out.expires_at = entry->expires_at;
   out.problem = entry->key ? nullptr : entry->problem.c_str();
@@ -124,14 +132,19 @@ CachedJwk ToCached(const Entry* entry) {
 void Reload(Oid relid) {
   uint64 generation = SettingsGeneration();
   JwksRows rows = ReadJwksRows(relid);
-  bool ok = Rebuild(relid, generation, rows);
-  if (!ok) ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory building the jwks key cache")));
+  const Cache* previous = cache->get();
+  CoreOutcome built = CallCoreInto(*cache, [&]() { return Build(relid, generation, rows, previous); });
+  if (!built.ok) {
+    cache->reset();  // never keep keys the table may no longer hold
+    RaiseCoreError(built);
+  }
 }
 
 }  // namespace
 
 CachedJwk LookupJwk(Oid relid, const char* kid, bool* found) {
-  bool stale = cache == nullptr || cache->relid != relid || cache->settings_generation != SettingsGeneration();
+  const Cache* current = cache->get();
+  bool stale = current == nullptr || current->relid != relid || current->settings_generation != SettingsGeneration();
   const Entry* entry = stale ? nullptr : Find(kid);
   if (entry != nullptr) {
     // Plain data pointing into the cache: the Postgres code below never touches the cache, and an

@@ -18,6 +18,8 @@ namespace auth_ext::pg {
 
 struct CachedJwk {
   const core::jwt::Key* key;  // owned by the cache; valid until the next reload
+  uint64 serial;              // names the row content the key was built from: equal serials mean
+                              // the same id, publicKey, alg and expiresAt (kept across reloads)
   bool has_expires_at;
   int64 expires_at;
   const char* problem;        // non-NULL when the row could not be used (why)

@@ -14,6 +14,7 @@
 #include "core/json/strict_json.hpp"
 #include "pg/core_call.hpp"
 #include "pg/jwt/key_cache.hpp"
+#include "pg/jwt/verified_token_cache.hpp"
 #include "pg/settings.hpp"
 
 extern "C" {
@@ -60,15 +61,26 @@ jwt::ClaimPolicy MakePolicy(const PolicyInput& in) {
   return policy;
 }
 
-// The payload text of a verified token, after the optional sub check.
-core::Result<std::string> PayloadOf(core::Result<jwt::VerifiedJws> verified, bool require_sub) {
+// What a verification learnt besides the payload text, as plain data for the verified-token cache.
+struct Verification {
+  jwt::TimeClaims times;
+  bool has_sub;
+  TokenProvenance provenance;
+};
+
+// The payload text of a verified token, after the optional sub check; fills facts when given.
+core::Result<std::string> PayloadOf(core::Result<jwt::VerifiedJws> verified, bool require_sub,
+                                    Verification* facts = nullptr) {
   if (!verified.ok()) return verified.error();
-  if (require_sub) {
-    const auto* sub = core::json::FindMember(verified.value().payload, "sub");
-    auto text = sub != nullptr ? core::json::AsString(*sub) : std::nullopt;
-    if (!text || text->empty()) {
-      return core::MakeError(core::ErrorKind::kInvalidToken, "token has no sub claim");
-    }
+  const auto* sub = core::json::FindMember(verified.value().payload, "sub");
+  auto text = sub != nullptr ? core::json::AsString(*sub) : std::nullopt;
+  const bool has_sub = text && !text->empty();
+  if (require_sub && !has_sub) return core::MakeError(core::ErrorKind::kInvalidToken, "token has no sub claim");
+  if (facts != nullptr) {
+    auto times = jwt::ReadTimeClaims(verified.value().payload);  // read before, by CheckClaims: cannot fail
+    if (!times.ok()) return times.error();
+    facts->times = times.value();
+    facts->has_sub = has_sub;
   }
   return std::move(verified.value().payload_text);
 }
@@ -93,11 +105,12 @@ struct SharedSecretKey {
   std::unique_ptr<jwt::Key> key;  // null until built, and after a settings change
   uint64 generation = 0;
 };
-SharedSecretKey shared_secret_key;
+Resident<SharedSecretKey> shared_secret_key;
 
 // Keys NULL, alg HS256: the configured shared secret, whatever kid the token carries (Better Auth
 // and other HS256 issuers may set one; it names nothing here, the secret is the only HS256 key).
-CoreOutcome VerifyWithSharedSecret(std::string_view token, const PolicyInput& in, bool require_sub) {
+CoreOutcome VerifyWithSharedSecret(std::string_view token, const PolicyInput& in, bool require_sub,
+                                   Verification* facts) {
   const char* configured = SettingValue(Setting::kJwtSharedSecret);
   if (configured == nullptr) {
     ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
@@ -105,35 +118,36 @@ CoreOutcome VerifyWithSharedSecret(std::string_view token, const PolicyInput& in
                     errhint("SELECT auth_ext.configure('jwt_shared_secret', <secret of at least 32 bytes>) as the database owner.")));
   }
   const uint64 generation = SettingsGeneration();
-  if (shared_secret_key.generation != generation) shared_secret_key.key.reset();
-  if (!shared_secret_key.key) {
+  if (shared_secret_key->generation != generation) shared_secret_key->key.reset();
+  if (!shared_secret_key->key) {
     size_t len = strlen(configured);
     char* secret = static_cast<char*>(palloc(len + 1));
     memcpy(secret, configured, len + 1);
-    CoreOutcome built = CallCore([&]() -> core::Status {
+    CoreOutcome built = CallCoreInto(shared_secret_key->key, [&]() -> core::Result<std::unique_ptr<jwt::Key>> {
       auto key = jwt::KeyFromSecret(reinterpret_cast<const std::uint8_t*>(secret), len);
       if (!key.ok()) {
         return core::MakeError(core::ErrorKind::kNotConfigured, "the jwt_shared_secret setting is unusable",
                                key.error().message);
       }
-      shared_secret_key.key = std::make_unique<jwt::Key>(std::move(key.value()));
-      shared_secret_key.generation = generation;
-      return core::OkStatus();
+      return std::make_unique<jwt::Key>(std::move(key.value()));
     });
     explicit_bzero(secret, len);
     pfree(secret);
     if (!built.ok) return built;
+    shared_secret_key->generation = generation;
   }
-  const jwt::Key* key = shared_secret_key.key.get();
+  const jwt::Key* key = shared_secret_key->key.get();
+  facts->provenance = TokenProvenance{jwt::TokenKeySource::kSharedSecret, InvalidOid, nullptr, 0};
   return CallCore([&]() -> core::Result<std::string> {
     jwt::VerifyOptions options;
     options.ignore_kid = true;
-    return PayloadOf(VerifyWithKey(token, *key, MakePolicy(in), options), require_sub);
+    return PayloadOf(VerifyWithKey(token, *key, MakePolicy(in), options), require_sub, facts);
   });
 }
 
 // Keys NULL, any other alg: the jwks table row with the token's kid.
-CoreOutcome VerifyWithJwksTable(std::string_view token, const char* kid, const PolicyInput& in, bool require_sub) {
+CoreOutcome VerifyWithJwksTable(std::string_view token, const char* kid, const PolicyInput& in, bool require_sub,
+                                Verification* facts) {
   Oid relid = JwksTableOid();
   if (!OidIsValid(relid)) {
     ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
@@ -152,19 +166,22 @@ CoreOutcome VerifyWithJwksTable(std::string_view token, const char* kid, const P
     RaiseTokenError("the token's signing key has expired", "Its expiresAt plus the grace period has passed.");
   }
   const jwt::Key* key = cached.key;
+  facts->provenance = TokenProvenance{jwt::TokenKeySource::kJwksRow, relid, kid, cached.serial};
   return CallCore([&]() -> core::Result<std::string> {
-    return PayloadOf(VerifyWithKey(token, *key, MakePolicy(in)), require_sub);
+    return PayloadOf(VerifyWithKey(token, *key, MakePolicy(in)), require_sub, facts);
   });
 }
 
-// Keys given: a JWK or a JWK Set.
+// Keys given: a JWK or a JWK Set. A single JWK without a kid (exactly the publicKey Better Auth
+// stores in its jwks row, whose kid is the row's id) is used whatever kid the token carries, as
+// jose does; a JWK with a kid, and every key of a set, is matched by kid.
 CoreOutcome VerifyWithGivenKeys(std::string_view token, const char* keys_text, const PolicyInput& in,
                                 bool require_sub) {
   return CallCore([&]() -> core::Result<std::string> {
     auto parsed = core::json::ParseStrictObject(keys_text);
     if (!parsed.ok()) return parsed.error();
-    auto keys = core::json::FindMember(parsed.value(), "keys") != nullptr
-                    ? jwt::ParseJwks(parsed.value(), jwt::KeyUse::kVerify)
+    const bool is_set = core::json::FindMember(parsed.value(), "keys") != nullptr;
+    auto keys = is_set ? jwt::ParseJwks(parsed.value(), jwt::KeyUse::kVerify)
                     : [&]() -> core::Result<std::vector<jwt::Key>> {
                         auto key = jwt::ParseJwk(parsed.value(), jwt::KeyUse::kVerify);
                         if (!key.ok()) return key.error();
@@ -173,7 +190,9 @@ CoreOutcome VerifyWithGivenKeys(std::string_view token, const char* keys_text, c
                         return one;
                       }();
     if (!keys.ok()) return keys.error();
-    return PayloadOf(jwt::VerifyJwt(token, keys.value(), jwt::VerifyOptions{}, MakePolicy(in)), require_sub);
+    jwt::VerifyOptions options;
+    options.ignore_kid = !is_set && keys.value().front().kid.empty();
+    return PayloadOf(jwt::VerifyJwt(token, keys.value(), options, MakePolicy(in)), require_sub);
   });
 }
 
@@ -182,24 +201,31 @@ CoreOutcome VerifyWithGivenKeys(std::string_view token, const char* keys_text, c
 Jsonb* VerifyTokenToJsonb(text* token_arg, Jsonb* keys, bool require_sub) {
   std::string_view token(VARDATA_ANY(token_arg), VARSIZE_ANY_EXHDR(token_arg));
   PolicyInput policy = ReadPolicy();
-  CoreOutcome out;
   if (keys != nullptr) {
     char* keys_text = JsonbToCString(nullptr, &keys->root, VARSIZE(keys));
-    out = VerifyWithGivenKeys(token, keys_text, policy, require_sub);
-  } else {
-    bool is_hs256 = false;
-    CoreOutcome header = CallCore([&]() -> core::Result<std::string> {
-      auto h = jwt::PeekTokenHeader(token, jwt::kDefaultMaxTokenBytes);
-      if (!h.ok()) return h.error();
-      is_hs256 = h.value().alg == "HS256";
-      return std::move(h.value().kid);
-    });
-    if (!header.ok) RaiseCoreError(header);
-    out = is_hs256 ? VerifyWithSharedSecret(token, policy, require_sub)
-                   : VerifyWithJwksTable(token, header.value, policy, require_sub);
+    CoreOutcome out = VerifyWithGivenKeys(token, keys_text, policy, require_sub);
+    if (!out.ok) RaiseCoreError(out);
+    return DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(out.value)));
   }
+  const uint64 generation = SettingsGeneration();
+  if (Jsonb* recalled = RecallVerifiedToken(token, policy.now, policy.leeway, policy.require_exp, require_sub)) {
+    return recalled;
+  }
+  bool is_hs256 = false;
+  CoreOutcome header = CallCore([&]() -> core::Result<std::string> {
+    auto h = jwt::PeekTokenHeader(token, jwt::kDefaultMaxTokenBytes);
+    if (!h.ok()) return h.error();
+    is_hs256 = h.value().alg == "HS256";
+    return std::move(h.value().kid);
+  });
+  if (!header.ok) RaiseCoreError(header);
+  Verification facts{};
+  CoreOutcome out = is_hs256 ? VerifyWithSharedSecret(token, policy, require_sub, &facts)
+                             : VerifyWithJwksTable(token, header.value, policy, require_sub, &facts);
   if (!out.ok) RaiseCoreError(out);
-  return DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(out.value)));
+  Jsonb* claims = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(out.value)));
+  RememberVerifiedToken(token, generation, facts.provenance, facts.times, facts.has_sub, claims);
+  return claims;
 }
 
 }  // namespace auth_ext::pg
