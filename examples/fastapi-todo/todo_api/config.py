@@ -73,7 +73,7 @@ class Settings:
     replica_database_url: str | None = None
     app_replica_database_url_override: str | None = None
     cors_origins: tuple[str, ...] = ()
-    rate_limit: bool = True
+    rate_limit: bool = False
     clear_secrets: bool = False
 
     @classmethod
@@ -102,7 +102,7 @@ class Settings:
             replica_database_url=env.get("REPLICA_DATABASE_URL") or None,
             app_replica_database_url_override=env.get("APP_REPLICA_DATABASE_URL") or None,
             cors_origins=tuple(o.strip() for o in env.get("CORS_ORIGINS", "").split(",") if o.strip()),
-            rate_limit=parse_switch("RATE_LIMIT", env.get("RATE_LIMIT", "on")),
+            rate_limit=parse_switch("RATE_LIMIT", env.get("RATE_LIMIT", "off")),
             clear_secrets=parse_switch("CLEAR_SECRETS", env.get("CLEAR_SECRETS", "off")),
         )
 
