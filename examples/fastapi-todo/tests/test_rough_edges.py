@@ -80,3 +80,16 @@ async def test_the_example_rate_limits_sign_in_in_the_database(settings: Setting
     with psycopg.connect(settings.database_url) as conn:
         row = conn.execute('SELECT count FROM "rateLimit" WHERE key = %s', ("198.51.100.23|/sign-in/email",)).fetchone()
     assert row == (3,)
+
+
+async def test_an_issuer_or_audience_mismatch_says_what_was_expected(client: httpx.AsyncClient) -> None:
+    from .conftest import hs256_token
+
+    cases = {
+        "iss": ('token issuer does not match: expected "http://localhost:3000", got "http://127.0.0.1:3000"'),
+        "aud": ('token audience does not match: expected "http://localhost:3000", got "http://127.0.0.1:3000"'),
+    }
+    for claim, message in cases.items():
+        token = hs256_token("someone", **{claim: "http://127.0.0.1:3000"})
+        r = await client.get("/todos", headers=bearer(token))
+        assert r.status_code == 401 and r.json() == {"code": "UNAUTHORIZED", "message": message}
