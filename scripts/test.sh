@@ -15,7 +15,7 @@ install_test_deps
 build_and_install
 cluster_start
 
-ALL_SUITES=(unit regress pgtap install hostile isolation fuzz interop plugin python topology packaging)
+ALL_SUITES=(unit regress pgtap install hostile isolation fuzz interop plugin python topology packaging browser)
 SUITES=("$@")
 [ ${#SUITES[@]} -eq 0 ] && SUITES=("${ALL_SUITES[@]}")
 

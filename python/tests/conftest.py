@@ -30,6 +30,7 @@ BETTER_AUTH_SECRET = "package-test-better-auth-secret-0123456789abcdef"
 JWT_SHARED_SECRET = "package-test-hs256-shared-secret-0123456789abcdef"
 ISSUER = AUDIENCE = "http://localhost:3000"
 BASE_URL = "http://testserver"
+PASSWORD_FOR_TESTS = "correct horse battery staple"
 
 
 def _url(database: str, user: str | None = None) -> str:

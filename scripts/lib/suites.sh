@@ -154,3 +154,21 @@ suite_packaging() {
 suite_topology() {
   TOPOLOGY_PRIMARY_DIR="$CLUSTER_DIR" bash test/topology/run.sh
 }
+
+# The full stack in a browser (examples/nextjs-fastapi): Next.js + Better Auth with the auth_ext
+# plugin, the FastAPI todo API, on this cluster; headless Chromium (Debian's package) driven by
+# playwright-core (tests/browser.test.mjs). npm packages and the Next.js build are cached under
+# node_modules and build/nextjs-fastapi (rebuilt when a source changes). JWTs live 8 s here, so
+# the silent refresh and the expiry of a signed-out user's JWT are seen within the test.
+suite_browser() {
+  apt_install chromium
+  # shellcheck source=../../examples/nextjs-fastapi/scripts/stack.sh
+  source examples/nextjs-fastapi/scripts/stack.sh
+  stack_prepare || return 1
+  local rc=0
+  JWT_EXPIRATION_TIME=8s stack_up auth_ext_browser || { stack_down; return 1; }
+  (cd examples/nextjs-fastapi && STACK_DB=auth_ext_browser PGDATABASE=auth_ext_browser JWT_EXPIRATION_TIME=8s \
+    CHROMIUM_PATH=/usr/bin/chromium npm test) || rc=1
+  stack_down
+  return $rc
+}

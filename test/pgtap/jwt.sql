@@ -121,11 +121,11 @@ SELECT is(auth_ext.verify_jwt(auth_ext.sign_jwt('{"sub":"h","exp":4102444800,"is
 SELECT is(auth_ext.verify_jwt(auth_ext.sign_jwt('{"sub":"h","exp":4102444800,"iss":"http://localhost:3000","aud":["other","http://localhost:3000"]}', :'hs_key'), :'hs_key')->>'sub',
           'h', 'an aud array containing the audience passes');
 SELECT throws_ok(format('SELECT auth_ext.verify_jwt(%L, %L)', auth_ext.sign_jwt('{"sub":"h","exp":4102444800,"iss":"https://evil.example","aud":"http://localhost:3000"}', :'hs_key'), :'hs_key'),
-                 '28000', 'token issuer does not match', 'a wrong iss is refused');
+                 '28000', 'token issuer does not match: expected "http://localhost:3000", got "https://evil.example"', 'a wrong iss is refused');
 SELECT throws_ok(format('SELECT auth_ext.verify_jwt(%L, %L)', auth_ext.sign_jwt('{"sub":"h","exp":4102444800,"iss":"http://localhost:3000","aud":"https://other.example"}', :'hs_key'), :'hs_key'),
-                 '28000', 'token audience does not match', 'a wrong aud is refused');
+                 '28000', 'token audience does not match: expected "http://localhost:3000", got "https://other.example"', 'a wrong aud is refused');
 SELECT throws_ok(format('SELECT auth_ext.verify_jwt(%L, %L)', auth_ext.sign_jwt('{"sub":"h","exp":4102444800,"iss":"http://localhost:3000"}', :'hs_key'), :'hs_key'),
-                 '28000', 'token audience does not match', 'a missing aud is refused when an audience is configured');
+                 '28000', 'token audience does not match: expected "http://localhost:3000", got none', 'a missing aud is refused when an audience is configured');
 SELECT auth_ext.configure('jwt_issuer', NULL);
 SELECT auth_ext.configure('jwt_audience', NULL);
 

@@ -83,8 +83,14 @@ TEST(Claims, Issuer) {
   EXPECT_EQ(Refusal(good, policy), "ok");
   nlohmann::json wrong = base;
   wrong["iss"] = "http://localhost:3001";
-  EXPECT_EQ(Refusal(wrong, policy), "token issuer does not match");
-  EXPECT_EQ(Refusal(base, policy), "token issuer does not match");
+  EXPECT_EQ(Refusal(wrong, policy),
+            R"(token issuer does not match: expected "http://localhost:3000", got "http://localhost:3001")");
+  EXPECT_EQ(Refusal(base, policy), R"(token issuer does not match: expected "http://localhost:3000", got none)");
+  nlohmann::json long_iss = base;
+  long_iss["iss"] = std::string(5000, 'x') + "\n";
+  const std::string shown = Refusal(long_iss, policy);
+  EXPECT_EQ(shown.rfind(R"(token issuer does not match: expected "http://localhost:3000", got "xxx)", 0), 0u);
+  EXPECT_LT(shown.size(), 300u);
   nlohmann::json typed = base;
   typed["iss"] = 5;
   EXPECT_EQ(Refusal(typed, policy), "claim iss must be a string");
@@ -101,10 +107,11 @@ TEST(Claims, Audience) {
   };
   EXPECT_EQ(Refusal(with_aud("api"), policy), "ok");
   EXPECT_EQ(Refusal(with_aud({"web", "api"}), policy), "ok");
-  EXPECT_EQ(Refusal(with_aud("web"), policy), "token audience does not match");
-  EXPECT_EQ(Refusal(with_aud({"web", "mobile"}), policy), "token audience does not match");
-  EXPECT_EQ(Refusal(with_aud(nlohmann::json::array()), policy), "token audience does not match");
-  EXPECT_EQ(Refusal(base, policy), "token audience does not match");
+  EXPECT_EQ(Refusal(with_aud("web"), policy), R"(token audience does not match: expected "api", got "web")");
+  EXPECT_EQ(Refusal(with_aud({"web", "mobile"}), policy),
+            R"(token audience does not match: expected "api", got ["web","mobile"])");
+  EXPECT_EQ(Refusal(with_aud(nlohmann::json::array()), policy), R"(token audience does not match: expected "api", got [])");
+  EXPECT_EQ(Refusal(base, policy), R"(token audience does not match: expected "api", got none)");
   EXPECT_EQ(Refusal(with_aud({"api", 7}), policy), "claim aud must be a string or an array of strings");
   EXPECT_EQ(Refusal(with_aud(7), policy), "claim aud must be a string or an array of strings");
 }

@@ -459,10 +459,12 @@ TEST_F(JwsVerifyTest, EndToEndClaimRefusals) {
   EXPECT_EQ(verify(R"({"exp":1799999999,"iss":"https://issuer","aud":"api"})"), "token has expired");
   EXPECT_EQ(verify(R"({"exp":1800000060,"nbf":1800000001,"iss":"https://issuer","aud":"api"})"),
             "token is not yet valid");
-  EXPECT_EQ(verify(R"({"exp":1800000060,"iss":"https://other","aud":"api"})"), "token issuer does not match");
-  EXPECT_EQ(verify(R"({"exp":1800000060,"iss":"https://issuer","aud":"web"})"), "token audience does not match");
+  EXPECT_EQ(verify(R"({"exp":1800000060,"iss":"https://other","aud":"api"})"),
+            R"(token issuer does not match: expected "https://issuer", got "https://other")");
+  EXPECT_EQ(verify(R"({"exp":1800000060,"iss":"https://issuer","aud":"web"})"),
+            R"(token audience does not match: expected "api", got "web")");
   EXPECT_EQ(verify(R"({"exp":1800000060,"iss":"https://issuer","aud":["web","mobile"]})"),
-            "token audience does not match");
+            R"(token audience does not match: expected "api", got ["web","mobile"])");
   EXPECT_EQ(verify(R"({"exp":1800000060,"iss":"https://issuer","aud":["web","api"]})"), "ok");
 }
 

@@ -37,6 +37,16 @@ def parse_pooled(value: str) -> bool | None:
     raise ValueError(f"DB_POOLED must be auto, true or false, not {value!r}")
 
 
+def parse_switch(name: str, value: str) -> bool:
+    """``on`` / ``off`` (or true/false, 1/0, yes/no)."""
+    lowered = value.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"{name} must be on or off, not {value!r}")
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the app and its setup read from the environment.
@@ -62,14 +72,18 @@ class Settings:
     pooled: bool | None = None
     replica_database_url: str | None = None
     app_replica_database_url_override: str | None = None
+    cors_origins: tuple[str, ...] = ()
+    rate_limit: bool = False
+    clear_secrets: bool = False
 
     @classmethod
     def from_env(cls) -> Settings:
         """Reads ``DATABASE_URL``, ``APP_DATABASE_URL``, ``TODO_APP_ROLE``, ``TODO_APP_PASSWORD``,
         ``BETTER_AUTH_URL``, ``JWT_ISSUER``, ``JWT_AUDIENCE``, ``JWT_SHARED_SECRET``,
         ``BETTER_AUTH_SECRET``, ``TRUSTED_ORIGINS`` (comma-separated), ``DB_POOL_SIZE``,
-        ``DB_POOL_TIMEOUT``, ``DB_POOLED`` (``auto``, ``true``, ``false``), ``REPLICA_DATABASE_URL``
-        and ``APP_REPLICA_DATABASE_URL``."""
+        ``DB_POOL_TIMEOUT``, ``DB_POOLED`` (``auto``, ``true``, ``false``), ``REPLICA_DATABASE_URL``,
+        ``APP_REPLICA_DATABASE_URL``, ``CORS_ORIGINS`` (comma-separated), ``RATE_LIMIT`` (``on``,
+        ``off``) and ``CLEAR_SECRETS`` (setup only)."""
         env = os.environ
         return cls(
             database_url=env.get("DATABASE_URL", DEFAULT_DATABASE_URL),
@@ -87,6 +101,9 @@ class Settings:
             pooled=parse_pooled(env.get("DB_POOLED", "auto")),
             replica_database_url=env.get("REPLICA_DATABASE_URL") or None,
             app_replica_database_url_override=env.get("APP_REPLICA_DATABASE_URL") or None,
+            cors_origins=tuple(o.strip() for o in env.get("CORS_ORIGINS", "").split(",") if o.strip()),
+            rate_limit=parse_switch("RATE_LIMIT", env.get("RATE_LIMIT", "off")),
+            clear_secrets=parse_switch("CLEAR_SECRETS", env.get("CLEAR_SECRETS", "off")),
         )
 
     @property

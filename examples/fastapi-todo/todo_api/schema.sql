@@ -34,3 +34,17 @@ CREATE POLICY todo_owner ON public.todo
 GRANT USAGE ON SCHEMA public TO {app_role};
 GRANT SELECT, INSERT, UPDATE, DELETE ON public.todo TO {app_role};
 SELECT auth_ext.grant_app_role({app_role_literal});
+
+-- A deleted user's JWT stays valid until it expires; the API checks that its user still exists
+-- (auth_ext_fastapi's user_table option), which needs only the id column.
+GRANT SELECT (id) ON public."user" TO {app_role};
+
+-- Better Auth's rate-limit table, as its migrator creates it for rateLimit.storage = "database":
+-- the API's /auth/sign-in and /auth/sign-up count in the same rows as Better Auth.
+CREATE TABLE IF NOT EXISTS public."rateLimit" (
+  id text NOT NULL PRIMARY KEY,
+  key text NOT NULL UNIQUE,
+  count integer NOT NULL,
+  "lastRequest" bigint NOT NULL
+);
+GRANT SELECT, INSERT, UPDATE, DELETE ON public."rateLimit" TO {app_role};

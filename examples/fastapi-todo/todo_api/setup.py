@@ -1,8 +1,10 @@
 """Prepares a database for the todo API, as its owner: ``python -m todo_api.setup``.
 
 Installs auth_ext and Better Auth's tables (a no-op when Better Auth's migrator made them),
-creates the API's login role and the ``todo`` table with its row-level security policy, and
-stores the JWT and session settings with ``auth_ext.configure``.
+creates the API's login role, the ``todo`` table with its row-level security policy and Better
+Auth's ``rateLimit`` table, and stores the JWT and session settings with ``auth_ext.configure``.
+Secrets (``BETTER_AUTH_SECRET``, ``JWT_SHARED_SECRET``) not in the environment keep their stored
+values; ``CLEAR_SECRETS=on`` removes them.
 """
 
 from __future__ import annotations
@@ -31,12 +33,15 @@ def setup_database(settings: Settings) -> None:
                     sql.Identifier(settings.app_role), sql.Literal(settings.app_password)
                 )
             )
-        configured = {
-            "jwt_issuer": settings.issuer,
-            "jwt_audience": settings.audience,
-            "jwt_shared_secret": settings.jwt_shared_secret,
-            "better_auth_secret": settings.better_auth_secret,
-        }
+        configured: dict[str, str | None] = {"jwt_issuer": settings.issuer, "jwt_audience": settings.audience}
+        # A secret left out of the environment is kept, never blanked: re-running setup without
+        # BETTER_AUTH_SECRET must not break cookie authentication. CLEAR_SECRETS=on removes them.
+        for name, value in (
+            ("jwt_shared_secret", settings.jwt_shared_secret),
+            ("better_auth_secret", settings.better_auth_secret),
+        ):
+            if value is not None or settings.clear_secrets:
+                configured[name] = value
         with conn.transaction():
             for name, value in configured.items():
                 conn.execute("SELECT auth_ext.configure(%s, %s)", (name, value))

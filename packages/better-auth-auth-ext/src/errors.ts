@@ -90,3 +90,27 @@ export function withoutRowDetail(error: unknown): Error {
   if (typeof code === "string") reduced.code = code;
   return reduced;
 }
+
+/** SQLSTATE 42501 on auth_ext's schema or functions: the role lacks auth_ext.grant_app_role. */
+export function isMissingGrant(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  return code === "42501" && typeof message === "string" && /auth_ext|sign_up_email|sign_in_email|hash_password|verify_password/.test(message);
+}
+
+/** What to run, naming the role when it is known. */
+export function grantAdvice(role: string | undefined): string {
+  const name = role ? role.replace(/'/g, "''") : "<the role Better Auth connects as>";
+  return `run SELECT auth_ext.grant_app_role('${name}') as the database owner`;
+}
+
+/**
+ * A 500 whose body says what is wrong and how to fix it, instead of an empty one: the database
+ * role may not call auth_ext (no USAGE on schema auth_ext, or no EXECUTE on its functions).
+ */
+export function missingGrantError(role: string | undefined): APIError {
+  return new APIError("INTERNAL_SERVER_ERROR", {
+    code: "AUTH_EXT_NOT_GRANTED",
+    message: `The database role${role ? ` "${role}"` : ""} may not call auth_ext: ${grantAdvice(role)}`,
+  });
+}

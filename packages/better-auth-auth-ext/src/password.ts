@@ -1,12 +1,13 @@
 // Better Auth's password hashing delegated to auth_ext (same scrypt format), for
 // `emailAndPassword.password` so every route that hashes or checks a password uses the database.
-import { unavailableError, withoutRowDetail } from "./errors.js";
+import { isMissingGrant, missingGrantError, unavailableError, withoutRowDetail } from "./errors.js";
 import { firstRow, resolveQuery, type AuthExtConnection, type AuthExtQuery } from "./query.js";
 
 async function oneRow(query: AuthExtQuery, text: string, params: unknown[]) {
   try {
     return await firstRow(query, text, params);
   } catch (error) {
+    if (isMissingGrant(error)) throw missingGrantError(undefined);
     throw unavailableError(error) ?? withoutRowDetail(error);
   }
 }

@@ -21,8 +21,8 @@ import {
 import { createAuthEndpoint, createEmailVerificationToken, getIP, signInEmail, signUpEmail } from "better-auth/api";
 import { setSessionCookie } from "better-auth/cookies";
 import { parseUserOutput } from "better-auth/db";
-import { toAPIError, unavailableError, withoutRowDetail } from "./errors.js";
-import { queryJson, resolveQuery, type AuthExtConnection, type AuthExtQuery } from "./query.js";
+import { grantAdvice, isMissingGrant, missingGrantError, toAPIError, unavailableError, withoutRowDetail } from "./errors.js";
+import { firstRow, queryJson, resolveQuery, type AuthExtConnection, type AuthExtQuery } from "./query.js";
 
 /** What auth_ext.sign_up_email / sign_in_email return; timestamps are ISO strings. */
 interface SignResult {
@@ -115,10 +115,43 @@ function assertPasswordLength(ctx: GenericEndpointContext, password: string, che
   }
 }
 
-async function callAccountFunction(query: AuthExtQuery, text: string, params: unknown[]): Promise<SignResult> {
+/** The role and what it lacks of grant_app_role: USAGE on the schema, EXECUTE on the functions it calls. */
+const PRIVILEGES_SQL = `SELECT current_user AS role, has_schema_privilege('auth_ext', 'USAGE') AS usage,
+  CASE WHEN has_schema_privilege('auth_ext', 'USAGE') THEN
+    ARRAY(SELECT f FROM unnest($1::text[]) f WHERE NOT has_function_privilege(f, 'EXECUTE')) END AS missing`;
+const REQUIRED_FUNCTIONS = [
+  "auth_ext.sign_up_email(text,text,text,text,text,text,boolean)",
+  "auth_ext.sign_in_email(text,text,text,text,boolean)",
+  "auth_ext.hash_password(text)",
+  "auth_ext.verify_password(text,text)",
+];
+
+/**
+ * Checks once, at Better Auth's initialisation, that the role may call auth_ext; logs an error
+ * naming the missing grant and the fix (the first sign-up would otherwise be the first to know).
+ * Returns the role's name. A database that cannot be reached now is left for the calls to report.
+ */
+async function checkGrants(query: AuthExtQuery, logger: AuthContext["logger"]): Promise<string | undefined> {
+  let row;
+  try {
+    row = await firstRow(query, PRIVILEGES_SQL, [REQUIRED_FUNCTIONS]);
+  } catch {
+    return undefined;
+  }
+  const role = typeof row?.role === "string" ? row.role : undefined;
+  if (row && row.usage !== true) {
+    logger.error(`auth_ext: role "${role}" has no USAGE on schema auth_ext; ${grantAdvice(role)}`);
+  } else if (Array.isArray(row?.missing) && row.missing.length > 0) {
+    logger.error(`auth_ext: role "${role}" may not EXECUTE ${row.missing.join(", ")}; ${grantAdvice(role)}`);
+  }
+  return role;
+}
+
+async function callAccountFunction(query: AuthExtQuery, text: string, params: unknown[], role: () => string | undefined): Promise<SignResult> {
   try {
     return await queryJson<SignResult>(query, text, params);
   } catch (error) {
+    if (isMissingGrant(error)) throw missingGrantError(role());
     throw toAPIError(error) ?? unavailableError(error) ?? withoutRowDetail(error);
   }
 }
@@ -137,6 +170,8 @@ export type AuthExtPluginOptions = AuthExtConnection;
 export function authExt(pluginOptions: AuthExtPluginOptions) {
   const query = resolveQuery(pluginOptions);
   let lifetimeChecked = false;
+  let role: string | undefined;
+  const roleName = () => role;
 
   /** The cookie, the session/user after hooks, and a one-time check that the lifetimes agree. */
   async function startSession(ctx: GenericEndpointContext, rows: { user: User; session: Session }, rememberMe?: boolean) {
@@ -160,11 +195,12 @@ export function authExt(pluginOptions: AuthExtPluginOptions) {
 
   return {
     id: "auth-ext",
-    init(context) {
+    async init(context) {
       const problems = unsupportedOptions(context);
       if (problems.length > 0) {
         throw new BetterAuthError(`The auth_ext plugin cannot honour these Better Auth options: ${problems.join("; ")}`);
       }
+      role = await checkGrants(query, context.logger);
     },
     endpoints: {
       signUpEmail: createAuthEndpoint("/sign-up/email", coreSignUp.options, async (ctx) => {
@@ -182,6 +218,7 @@ export function authExt(pluginOptions: AuthExtPluginOptions) {
           query,
           "SELECT auth_ext.sign_up_email($1, $2, $3, $4, $5, $6, $7) AS result",
           [email, password, name, image ?? null, ipAddress, userAgent, rememberMe !== false],
+          roleName,
         ));
         await options.databaseHooks?.user?.create?.after?.(rows.user, ctx);
         const emailVerification = options.emailVerification;
@@ -217,6 +254,7 @@ export function authExt(pluginOptions: AuthExtPluginOptions) {
           query,
           "SELECT auth_ext.sign_in_email($1, $2, $3, $4, $5) AS result",
           [email, password, ipAddress, userAgent, rememberMe !== false],
+          roleName,
         ));
         await startSession(ctx, rows, rememberMe);
         if (callbackURL) ctx.setHeader("Location", callbackURL);

@@ -38,6 +38,7 @@ describe("sign-up over a statement-level driver", () => {
 
   test("sign-up and sign-in are one auth_ext statement each", async () => {
     const email = uniqueEmail("statement");
+    await auth.auth.$context; // Better Auth's initialisation: the plugin's one-time grant check runs there
     statements.length = 0;
     const signUp = await auth.request("POST", "/sign-up/email", { body: { email, password: PASSWORD, name: "S" } });
     assert.equal(signUp.status, 200, signUp.text);

@@ -61,3 +61,45 @@ describe("the documented grants for Better Auth's server role", () => {
     assert.deepEqual(await countRows(db.pool, email), { users: 1, accounts: 1, sessions: 1 });
   });
 });
+
+describe("a role without auth_ext.grant_app_role", () => {
+  const role = `auth_ext_plugin_ungranted_${process.pid}`;
+  let db;
+  let rolePool;
+
+  before(async () => {
+    db = await createTestDatabase("plugin_ungranted");
+    const quoted = pg.escapeIdentifier(role);
+    await db.pool.query(`DROP ROLE IF EXISTS ${quoted}`);
+    await db.pool.query(`CREATE ROLE ${quoted} LOGIN`);
+    await db.pool.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON "user", session, account, verification, jwks TO ${quoted}`);
+    rolePool = new pg.Pool({ ...asRole(db.config, role), max: 2 });
+  });
+  after(async () => {
+    await rolePool?.end();
+    await db?.pool.query(`DROP OWNED BY ${pg.escapeIdentifier(role)}`);
+    await db?.pool.query(`DROP ROLE IF EXISTS ${pg.escapeIdentifier(role)}`);
+    await db?.drop();
+  });
+
+  test("is named, with the fix, in the log at startup and in the body of sign-up and sign-in (never an empty 500)", async () => {
+    const logged = [];
+    const { request } = createAuth({
+      pool: rolePool,
+      plugin: true,
+      options: { logger: { level: "error", log: (level, message) => logged.push(`${level}: ${message}`) } },
+    });
+    const fix = `SELECT auth_ext.grant_app_role('${role}')`;
+    const email = uniqueEmail("ungranted");
+    for (const [path, body] of [
+      ["/sign-up/email", { email, password: PASSWORD, name: "U" }],
+      ["/sign-in/email", { email, password: PASSWORD }],
+    ]) {
+      const r = await request("POST", path, { body });
+      assert.equal(r.status, 500, r.text);
+      assert.equal(r.json?.code, "AUTH_EXT_NOT_GRANTED", r.text);
+      assert.ok(r.json.message.includes(fix), r.json.message);
+    }
+    assert.ok(logged.some((line) => line.includes(fix) && line.includes("USAGE on schema auth_ext")), logged.join("\n"));
+  });
+});

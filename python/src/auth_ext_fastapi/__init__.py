@@ -1,6 +1,6 @@
 """FastAPI integration for auth_ext: Better Auth credentials verified in PostgreSQL, identity set for RLS."""
 
-from .client import AsyncAuthExt, AuthContext, AuthExt
+from .client import AsyncAuthExt, AuthContext, AuthExt, AuthExtSetupError
 from .connection import connect_kwargs, is_pooled_url
 from .credentials import (
     SECURE_SESSION_COOKIE,
@@ -17,7 +17,8 @@ from .errors import (
     install_exception_handlers,
     unauthorized,
 )
-from .identity import Identity, authenticate, authenticate_async
+from .identity import Identity, UserTable, authenticate, authenticate_async
+from .rate_limit import RateLimit, rate_limit_key
 from .router import auth_router, sign_session_token
 
 __all__ = [
@@ -27,10 +28,13 @@ __all__ = [
     "AuthContext",
     "AuthExt",
     "AuthExtError",
+    "AuthExtSetupError",
     "Credential",
     "CredentialKind",
     "CredentialSource",
     "Identity",
+    "RateLimit",
+    "UserTable",
     "auth_router",
     "authenticate",
     "authenticate_async",
@@ -39,6 +43,7 @@ __all__ = [
     "from_database_error",
     "install_exception_handlers",
     "is_pooled_url",
+    "rate_limit_key",
     "read_credential",
     "sign_session_token",
     "unauthorized",

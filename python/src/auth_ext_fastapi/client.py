@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
+import secrets
 from dataclasses import dataclass
 from typing import Any, Generic, Self, TypeVar
 from urllib.parse import urlsplit
@@ -33,7 +34,8 @@ from .credentials import (
     read_credential,
 )
 from .errors import AuthExtError, unauthorized
-from .identity import Identity, authenticate, authenticate_async
+from .identity import Identity, UserTable, authenticate, authenticate_async
+from .rate_limit import RateLimit
 
 ConnT = TypeVar("ConnT", psycopg.Connection[TupleRow], psycopg.AsyncConnection[TupleRow])
 
@@ -42,6 +44,44 @@ _SIGN_IN_SQL = "SELECT auth_ext.sign_in_email(%s, %s, %s, %s, %s)"
 _GET_SESSION_SQL = "SELECT auth_ext.get_session(%s)"
 _SIGN_OUT_SQL = "SELECT auth_ext.sign_out(%s)"
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+# What grant_app_role gives and this package calls: checked when a pool opens, so a role without
+# the grant fails at startup with the fix in the message, not with 500s on the first sign-up.
+_REQUIRED_FUNCTIONS = (
+    "auth_ext.sign_up_email(text,text,text,text,text,text,boolean)",
+    "auth_ext.sign_in_email(text,text,text,text,boolean)",
+    "auth_ext.get_session(text)",
+    "auth_ext.sign_out(text)",
+    "auth_ext.authenticate(text)",
+    "auth_ext.authenticate_session(text)",
+)
+_PRIVILEGES_SQL = """
+SELECT current_user, has_schema_privilege('auth_ext', 'USAGE'),
+       CASE WHEN has_schema_privilege('auth_ext', 'USAGE') THEN
+         ARRAY(SELECT f FROM unnest(%s::text[]) f WHERE NOT has_function_privilege(f, 'EXECUTE'))
+       END
+"""
+
+
+class AuthExtSetupError(RuntimeError):
+    """The database role cannot use auth_ext as this package needs (raised when a pool opens)."""
+
+
+def _check_privileges(row: tuple[Any, ...] | None) -> None:
+    if row is None:
+        return
+    role, usage, missing = row
+    fix = f"run SELECT auth_ext.grant_app_role('{role}') as the database owner"
+    if not usage:
+        raise AuthExtSetupError(f"role {role!r} has no USAGE on schema auth_ext: {fix}")
+    if missing:
+        raise AuthExtSetupError(f"role {role!r} may not EXECUTE {', '.join(missing)}: {fix}")
+
+
+def _new_id() -> str:
+    """A Better Auth style id (for rateLimit rows)."""
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+    return "".join(secrets.choice(alphabet) for _ in range(32))
 
 #: Seconds a request waits for a pooled connection before it fails (503 DATABASE_UNAVAILABLE).
 DEFAULT_POOL_TIMEOUT = 10.0
@@ -145,8 +185,12 @@ class AuthExt(_AuthExtBase):
         timeout: float = DEFAULT_POOL_TIMEOUT,
         check_connections: bool = True,
         pool_kwargs: dict[str, Any] | None = None,
+        user_table: UserTable | None = None,
+        check_privileges: bool = True,
     ) -> None:
         super().__init__(cookie_names=cookie_names, trusted_origins=trusted_origins)
+        self.user_table = user_table
+        self.check_privileges = check_privileges
         check = ConnectionPool.check_connection if check_connections else None
         self.pool: ConnectionPool[psycopg.Connection[TupleRow]] = ConnectionPool(
             conninfo, min_size=min_size, max_size=max_size, open=False,
@@ -160,10 +204,19 @@ class AuthExt(_AuthExtBase):
             )
 
     def open(self) -> None:
-        """Opens the pools and waits for their first connections."""
+        """Opens the pools and waits for their first connections; checks the role's grants
+        (:class:`AuthExtSetupError` names the missing one)."""
         self.pool.open(wait=True)
         if self.replica_pool is not None:
             self.replica_pool.open(wait=True)
+        if self.check_privileges:
+            with self.pool.connection() as conn:
+                _check_privileges(conn.execute(_PRIVILEGES_SQL, (list(_REQUIRED_FUNCTIONS),)).fetchone())
+
+    def rate_limit(self, limit: RateLimit, key: str) -> None:
+        """Counts a request against Better Auth's rate limit; raises 429 over it."""
+        with self.pool.connection() as conn:
+            limit.consume(conn, key, _new_id())
 
     def close(self) -> None:
         """Closes the pools."""
@@ -224,7 +277,7 @@ class AuthExt(_AuthExtBase):
     ) -> Iterator[AuthContext[psycopg.Connection[TupleRow]]]:
         """A pooled connection in a transaction whose identity is ``credential``'s verified user."""
         with (pool or self.pool).connection() as conn, conn.transaction():
-            yield AuthContext(authenticate(conn, credential), conn)
+            yield AuthContext(authenticate(conn, credential, self.user_table), conn)
 
     @contextmanager
     def read_transaction(self, credential: Credential) -> Iterator[AuthContext[psycopg.Connection[TupleRow]]]:
@@ -282,8 +335,12 @@ class AsyncAuthExt(_AuthExtBase):
         timeout: float = DEFAULT_POOL_TIMEOUT,
         check_connections: bool = True,
         pool_kwargs: dict[str, Any] | None = None,
+        user_table: UserTable | None = None,
+        check_privileges: bool = True,
     ) -> None:
         super().__init__(cookie_names=cookie_names, trusted_origins=trusted_origins)
+        self.user_table = user_table
+        self.check_privileges = check_privileges
         check = AsyncConnectionPool.check_connection if check_connections else None
         self.pool: AsyncConnectionPool[psycopg.AsyncConnection[TupleRow]] = AsyncConnectionPool(
             conninfo, min_size=min_size, max_size=max_size, open=False,
@@ -297,10 +354,20 @@ class AsyncAuthExt(_AuthExtBase):
             )
 
     async def open(self) -> None:
-        """Opens the pools and waits for their first connections."""
+        """Opens the pools and waits for their first connections; checks the role's grants
+        (:class:`AuthExtSetupError` names the missing one)."""
         await self.pool.open(wait=True)
         if self.replica_pool is not None:
             await self.replica_pool.open(wait=True)
+        if self.check_privileges:
+            async with self.pool.connection() as conn:
+                cur = await conn.execute(_PRIVILEGES_SQL, (list(_REQUIRED_FUNCTIONS),))
+                _check_privileges(await cur.fetchone())
+
+    async def rate_limit(self, limit: RateLimit, key: str) -> None:
+        """Counts a request against Better Auth's rate limit; raises 429 over it."""
+        async with self.pool.connection() as conn:
+            await limit.consume_async(conn, key, _new_id())
 
     async def close(self) -> None:
         """Closes the pools."""
@@ -363,7 +430,7 @@ class AsyncAuthExt(_AuthExtBase):
     ) -> AsyncIterator[AuthContext[psycopg.AsyncConnection[TupleRow]]]:
         """A pooled connection in a transaction whose identity is ``credential``'s verified user."""
         async with (pool or self.pool).connection() as conn, conn.transaction():
-            yield AuthContext(await authenticate_async(conn, credential), conn)
+            yield AuthContext(await authenticate_async(conn, credential, self.user_table), conn)
 
     @asynccontextmanager
     async def read_transaction(

@@ -55,12 +55,12 @@ class AuthExtError(Exception):
     """An error answered as ``{"code", "message"}`` with an HTTP status (Better Auth's shape)."""
 
     status_code: int
-    code: str
+    code: str | None  # None: Better Auth's few answers without a code (e.g. 429)
     message: str
     headers: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        super().__init__(f"{self.code}: {self.message}")
+        super().__init__(f"{self.code}: {self.message}" if self.code else self.message)
         if self.status_code == 401:
             self.headers.setdefault("WWW-Authenticate", BEARER_CHALLENGE)
         if self.code == "DATABASE_UNAVAILABLE":
@@ -68,8 +68,9 @@ class AuthExtError(Exception):
 
     def to_response(self) -> JSONResponse:
         """The JSON response for this error."""
+        body = {"message": self.message} if self.code is None else {"code": self.code, "message": self.message}
         return JSONResponse(
-            {"code": self.code, "message": self.message},
+            body,
             status_code=self.status_code,
             headers=self.headers or None,
         )

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import psycopg
+from psycopg import sql
 
 from .credentials import Credential, CredentialKind
 from .errors import from_database_error, unauthorized
@@ -80,8 +81,27 @@ def _as_http_error(exc: psycopg.Error) -> Exception:
     return mapped if mapped is not None and mapped.status_code < 500 else exc
 
 
-def authenticate(conn: psycopg.Connection[Any], credential: Credential) -> Identity:
+#: A table named ``(schema, table)``: Better Auth's ``user`` table, e.g. ``("public", "user")``.
+UserTable = tuple[str, str]
+
+
+def _user_exists_sql(user_table: UserTable) -> sql.Composed:
+    return sql.SQL("SELECT EXISTS (SELECT 1 FROM {} WHERE id = %s)").format(sql.Identifier(*user_table))
+
+
+def _deleted_user() -> Exception:
+    # What a revoked session answers: the identity is gone, whatever the token still says.
+    return unauthorized("The token's user no longer exists")
+
+
+def authenticate(
+    conn: psycopg.Connection[Any], credential: Credential, user_table: UserTable | None = None
+) -> Identity:
     """Verifies ``credential`` in ``conn``'s current transaction and makes it the identity.
+
+    A JWT stays valid after its user is deleted; with ``user_table`` (Better Auth's ``user``
+    table, on which the role needs ``SELECT (id)``) such a token is refused like a revoked
+    session. Sessions need no such check: deleting a user deletes its sessions.
 
     Raises :class:`AuthExtError` (401) when the credential does not verify; the transaction is
     then aborted and must be rolled back.
@@ -89,16 +109,30 @@ def authenticate(conn: psycopg.Connection[Any], credential: Credential) -> Ident
     try:
         with conn.cursor() as cur:
             cur.execute(_AUTHENTICATE_SQL[credential.kind], (credential.value,))
-            return _identity(credential, cur.fetchone())
+            identity = _identity(credential, cur.fetchone())
+            if user_table is not None and credential.kind is CredentialKind.JWT:
+                cur.execute(_user_exists_sql(user_table), (identity.user_id,))
+                row = cur.fetchone()
+                if not (row and row[0]):
+                    raise _deleted_user()
+            return identity
     except psycopg.Error as exc:
         raise _as_http_error(exc) from None
 
 
-async def authenticate_async(conn: psycopg.AsyncConnection[Any], credential: Credential) -> Identity:
+async def authenticate_async(
+    conn: psycopg.AsyncConnection[Any], credential: Credential, user_table: UserTable | None = None
+) -> Identity:
     """The async form of :func:`authenticate`."""
     try:
         async with conn.cursor() as cur:
             await cur.execute(_AUTHENTICATE_SQL[credential.kind], (credential.value,))
-            return _identity(credential, await cur.fetchone())
+            identity = _identity(credential, await cur.fetchone())
+            if user_table is not None and credential.kind is CredentialKind.JWT:
+                await cur.execute(_user_exists_sql(user_table), (identity.user_id,))
+                row = await cur.fetchone()
+                if not (row and row[0]):
+                    raise _deleted_user()
+            return identity
     except psycopg.Error as exc:
         raise _as_http_error(exc) from None

@@ -21,16 +21,17 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 from starlette.concurrency import run_in_threadpool
 
 from .client import AsyncAuthExt, AuthExt
 from .credentials import SECURE_SESSION_COOKIE, SESSION_COOKIE, CredentialKind, CredentialSource, read_credential
-from .errors import AuthExtError
+from .rate_limit import RateLimit, rate_limit_key
+from .validation import parse_sign_in, parse_sign_up
 
 
 class SignUpBody(BaseModel):
-    """Better Auth's ``/sign-up/email`` body (unknown fields such as ``callbackURL`` are ignored)."""
+    """Better Auth's ``/sign-up/email`` body, for the OpenAPI schema (validation: :mod:`.validation`)."""
 
     model_config = ConfigDict(extra="ignore")
     email: str
@@ -41,7 +42,7 @@ class SignUpBody(BaseModel):
 
 
 class SignInBody(BaseModel):
-    """Better Auth's ``/sign-in/email`` body."""
+    """Better Auth's ``/sign-in/email`` body, for the OpenAPI schema."""
 
     model_config = ConfigDict(extra="ignore")
     email: str
@@ -51,17 +52,6 @@ class SignInBody(BaseModel):
 
 def _openapi_body(model: type[BaseModel]) -> dict[str, Any]:
     return {"requestBody": {"required": True, "content": {"application/json": {"schema": model.model_json_schema()}}}}
-
-
-async def _parse_body(request: Request, model: type[BaseModel]) -> Any:
-    """The body as ``model``; 400 ``VALIDATION_ERROR`` worded like Better Auth's otherwise."""
-    try:
-        return model.model_validate_json(await request.body())
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        message = f"[body.{where}] {first['msg']}" if where else f"[body] {first['msg']}"
-        raise AuthExtError(400, "VALIDATION_ERROR", message) from None
 
 
 def _client_ip(request: Request) -> str:
@@ -92,12 +82,15 @@ def auth_router(
     better_auth_secret: str | None = None,
     secure_cookies: bool = False,
     prefix: str = "/auth",
+    rate_limit: RateLimit | None = None,
 ) -> APIRouter:
     """Routes mirroring Better Auth's email/password API under ``prefix``.
 
     ``better_auth_secret`` (the same value as Better Auth's ``BETTER_AUTH_SECRET``) enables the
     signed session cookie; ``secure_cookies`` adds ``Secure`` and the ``__Secure-`` name prefix,
-    as Better Auth does for an https base URL.
+    as Better Auth does for an https base URL. Bodies are validated and refused exactly as Better
+    Auth refuses them (:mod:`.validation`). ``rate_limit`` limits sign-in and sign-up as Better
+    Auth does, on its ``rateLimit`` table, sharing the counters with it (:mod:`.rate_limit`).
     """
     router = APIRouter(prefix=prefix, tags=["auth"])
     cookie_name = SECURE_SESSION_COOKIE if secure_cookies else SESSION_COOKIE
@@ -120,26 +113,33 @@ def auth_router(
         response.headers["access-control-expose-headers"] = "set-auth-token"
         return response
 
+    async def limit(request: Request, path: str) -> None:
+        """Better Auth's rate limit, checked before the body is read (as Better Auth does)."""
+        if rate_limit is not None:
+            await _call(auth.rate_limit, rate_limit, rate_limit_key(request.headers.get("x-forwarded-for"), path))
+
     @router.post("/sign-up/email", openapi_extra=_openapi_body(SignUpBody))
     async def sign_up_email(request: Request) -> JSONResponse:
         """Creates a user with a credential account and a session: ``{token, user}``."""
-        body: SignUpBody = await _parse_body(request, SignUpBody)
+        await limit(request, "/sign-up/email")
+        body = await parse_sign_up(await request.body(), request.headers.get("content-type", ""))
         result = await _call(
             auth.sign_up_email, body.email, body.password, body.name, body.image,
-            _client_ip(request), request.headers.get("user-agent", ""), body.rememberMe,
+            _client_ip(request), request.headers.get("user-agent", ""), body.remember_me,
         )
-        return session_response(result, {"token": result["token"], "user": result["user"]}, body.rememberMe)
+        return session_response(result, {"token": result["token"], "user": result["user"]}, body.remember_me)
 
     @router.post("/sign-in/email", openapi_extra=_openapi_body(SignInBody))
     async def sign_in_email(request: Request) -> JSONResponse:
         """Checks the password and creates a session: ``{redirect, token, user}``."""
-        body: SignInBody = await _parse_body(request, SignInBody)
+        await limit(request, "/sign-in/email")
+        body = await parse_sign_in(await request.body(), request.headers.get("content-type", ""))
         result = await _call(
             auth.sign_in_email, body.email, body.password, _client_ip(request),
-            request.headers.get("user-agent", ""), body.rememberMe,
+            request.headers.get("user-agent", ""), body.remember_me,
         )
         return session_response(
-            result, {"redirect": False, "token": result["token"], "user": result["user"]}, body.rememberMe
+            result, {"redirect": False, "token": result["token"], "user": result["user"]}, body.remember_me
         )
 
     @router.post("/sign-out")

@@ -32,20 +32,36 @@ Status CheckTimes(const nlohmann::json& payload, const ClaimPolicy& policy) {
   return refusal == nullptr ? OkStatus() : Status(InvalidToken(refusal));
 }
 
+// A claim's value for a refusal message: JSON text (quoted, escaped), cut to a bounded length.
+// Only iss/aud are ever shown, so an operator can see e.g. a localhost vs 127.0.0.1 mismatch.
+std::string Shown(const nlohmann::json* value) {
+  if (value == nullptr) return "none";
+  std::string text = value->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  constexpr std::size_t kMax = 200;
+  if (text.size() > kMax) text = text.substr(0, kMax) + "...";
+  return text;
+}
+
+Error Mismatch(const char* what, const std::string& expected, const nlohmann::json* got) {
+  return InvalidToken(std::string("token ") + what + " does not match: expected " +
+                      nlohmann::json(expected).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
+                      ", got " + Shown(got));
+}
+
 Status CheckIssuer(const nlohmann::json& payload, const std::string& issuer) {
   const nlohmann::json* iss = strict::FindMember(payload, "iss");
-  if (iss == nullptr) return InvalidToken("token issuer does not match");
+  if (iss == nullptr) return Mismatch("issuer", issuer, iss);
   std::optional<std::string_view> text = strict::AsString(*iss);
   if (!text) return InvalidToken("claim iss must be a string");
-  if (*text != issuer) return InvalidToken("token issuer does not match");
+  if (*text != issuer) return Mismatch("issuer", issuer, iss);
   return OkStatus();
 }
 
 Status CheckAudience(const nlohmann::json& payload, const std::string& audience) {
   const nlohmann::json* aud = strict::FindMember(payload, "aud");
-  if (aud == nullptr) return InvalidToken("token audience does not match");
+  if (aud == nullptr) return Mismatch("audience", audience, aud);
   if (std::optional<std::string_view> single = strict::AsString(*aud)) {
-    return *single == audience ? OkStatus() : Status(InvalidToken("token audience does not match"));
+    return *single == audience ? OkStatus() : Status(Mismatch("audience", audience, aud));
   }
   if (!aud->is_array()) return InvalidToken("claim aud must be a string or an array of strings");
   bool found = false;
@@ -54,7 +70,7 @@ Status CheckAudience(const nlohmann::json& payload, const std::string& audience)
     if (!text) return InvalidToken("claim aud must be a string or an array of strings");
     if (*text == audience) found = true;
   }
-  return found ? OkStatus() : Status(InvalidToken("token audience does not match"));
+  return found ? OkStatus() : Status(Mismatch("audience", audience, aud));
 }
 
 Status CheckClaimsUnguarded(const nlohmann::json& payload, const ClaimPolicy& policy) {

@@ -1,0 +1,16 @@
+// The todo page: only for a signed-in user (Better Auth's session, checked on the server); the
+// todos themselves come from the FastAPI API, called from the browser with Better Auth's JWT.
+import { headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { auth } from "@/lib/auth";
+import { Todos } from "./todos";
+
+export const dynamic = "force-dynamic";
+
+export default async function TodosPage() {
+  const session = await auth.api.getSession({ headers: await headers() });
+  if (!session) redirect("/sign-in");
+  // Read at request time, so one build serves any API address.
+  const apiUrl = process.env.TODO_API_URL ?? "http://127.0.0.1:8000";
+  return <Todos apiUrl={apiUrl} user={{ name: session.user.name, email: session.user.email }} />;
+}

@@ -1,0 +1,25 @@
+// Better Auth on the Next.js server: email/password through the auth_ext plugin (sign-up and
+// sign-in are one SQL statement each, passwords hashed in the database), JWTs for the FastAPI
+// todo API (jwt plugin: EdDSA keys in the jwks table, which the API verifies inside Postgres),
+// and the bearer plugin.
+import { betterAuth } from "better-auth";
+import { bearer, jwt } from "better-auth/plugins";
+import { authExt, authExtPassword } from "better-auth-auth-ext";
+import { Pool } from "pg";
+
+// The better_auth role: Better Auth's tables and auth_ext.grant_app_role, not the owner.
+const pool = new Pool({ connectionString: process.env.DATABASE_URL });
+
+export const auth = betterAuth({
+  database: pool,
+  baseURL: process.env.BETTER_AUTH_URL, // its origin is the JWT's iss and aud
+  secret: process.env.BETTER_AUTH_SECRET,
+  emailAndPassword: { enabled: true, password: authExtPassword({ pool }) },
+  plugins: [
+    jwt({ jwt: { expirationTime: process.env.JWT_EXPIRATION_TIME ?? "15m" } }),
+    bearer(),
+    authExt({ pool }),
+  ],
+  // Counters in Better Auth's rateLimit table, shared with the FastAPI /auth routes.
+  rateLimit: { storage: "database" },
+});
