@@ -80,28 +80,32 @@ void SetIdentity(Jsonb* claims, text* sub) {
   identity.set = true;
 }
 
-// The member key of a jsonb object as jsonb, or NULL.
-Jsonb* JsonbMember(Jsonb* object, const char* key) {
+// Calls jsonb_object_field or jsonb_object_field_text (object -> key / object ->> key); NULL: no
+// such member.
+Datum CallJsonbField(PGFunction field, Jsonb* object, const char* key, bool* isnull) {
   LOCAL_FCINFO(call, 2);
   InitFunctionCallInfoData(*call, nullptr, 2, InvalidOid, nullptr, nullptr);
   call->args[0].value = JsonbPGetDatum(object);
   call->args[0].isnull = false;
   call->args[1].value = CStringGetTextDatum(key);
   call->args[1].isnull = false;
-  Datum result = jsonb_object_field(call);
-  return call->isnull ? nullptr : DatumGetJsonbP(result);
+  Datum result = field(call);
+  *isnull = call->isnull;
+  return result;
+}
+
+// The member key of a jsonb object as jsonb, or NULL.
+Jsonb* JsonbMember(Jsonb* object, const char* key) {
+  bool isnull;
+  Datum result = CallJsonbField(jsonb_object_field, object, key, &isnull);
+  return isnull ? nullptr : DatumGetJsonbP(result);
 }
 
 // The member key of a jsonb object as text, or NULL.
 text* JsonbMemberText(Jsonb* object, const char* key) {
-  LOCAL_FCINFO(call, 2);
-  InitFunctionCallInfoData(*call, nullptr, 2, InvalidOid, nullptr, nullptr);
-  call->args[0].value = JsonbPGetDatum(object);
-  call->args[0].isnull = false;
-  call->args[1].value = CStringGetTextDatum(key);
-  call->args[1].isnull = false;
-  Datum result = jsonb_object_field_text(call);
-  return call->isnull ? nullptr : DatumGetTextPP(result);
+  bool isnull;
+  Datum result = CallJsonbField(jsonb_object_field_text, object, key, &isnull);
+  return isnull ? nullptr : DatumGetTextPP(result);
 }
 
 Jsonb* JsonbFromText(const char* json) { return DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(json))); }
