@@ -336,6 +336,8 @@ SELECT hostile_kit.run_path('verify_password', :'app',
 SELECT hostile_kit.run_path('generate_id', :'app', $$SELECT auth_ext.generate_id(32)$$);
 SELECT hostile_kit.run_path('grant_app_role', :'owner', pg_catalog.format('SELECT auth_ext.grant_app_role(%L)', :'app'));
 SELECT hostile_kit.run_path('function_privileges', :'owner', $$SELECT pg_catalog.jsonb_agg(f) FROM auth_ext.function_privileges() f$$);
+SELECT hostile_kit.run_path('error_codes', :'app', $$SELECT pg_catalog.jsonb_agg(e) FROM auth_ext.error_codes() e$$);
+SELECT hostile_kit.run_path('_raise', :'app', $$SELECT auth_ext._raise('USER_NOT_FOUND')$$, 'P0002');
 SELECT hostile_kit.collect('(after the paths)');
 RESET client_min_messages;
 
