@@ -60,8 +60,7 @@ DECLARE
   s text := auth_ext._setting_value('better_auth_schema');
 BEGIN
   IF pg_catalog.current_setting('transaction_read_only') OPERATOR(pg_catalog.=) 'on' THEN
-    RAISE EXCEPTION 'READ_ONLY: cannot change accounts in a read-only transaction'
-      USING ERRCODE = '25006', HINT = 'Send account writes to the primary, not a replica.';
+    PERFORM auth_ext._raise('READ_ONLY', hint => 'Send account writes to the primary, not a replica.');
   END IF;
   PERFORM auth_ext._require_tables(s);
   RETURN s;
@@ -107,14 +106,14 @@ DECLARE
   len integer;
 BEGIN
   IF password IS NULL OR password OPERATOR(pg_catalog.=) '' THEN
-    RAISE EXCEPTION 'VALIDATION_ERROR: Password is required' USING ERRCODE = '22023';
+    PERFORM auth_ext._raise('VALIDATION_ERROR', 'Password is required');
   END IF;
   len := auth_ext._utf16_length(password);
   IF check_min AND len OPERATOR(pg_catalog.<) CAST(auth_ext._setting_value('min_password_length') AS pg_catalog.int4) THEN
-    RAISE EXCEPTION 'PASSWORD_TOO_SHORT: Password too short' USING ERRCODE = '22023';
+    PERFORM auth_ext._raise('PASSWORD_TOO_SHORT');
   END IF;
   IF len OPERATOR(pg_catalog.>) CAST(auth_ext._setting_value('max_password_length') AS pg_catalog.int4) THEN
-    RAISE EXCEPTION 'PASSWORD_TOO_LONG: Password too long' USING ERRCODE = '22023';
+    PERFORM auth_ext._raise('PASSWORD_TOO_LONG');
   END IF;
 END
 $$;
@@ -144,7 +143,7 @@ BEGIN
   EXECUTE pg_catalog.format('SELECT true FROM %I.%I u WHERE u.id OPERATOR(pg_catalog.=) $1 FOR KEY SHARE', schema, 'user')
     INTO user_exists USING user_id;
   IF user_exists IS NULL THEN
-    RAISE EXCEPTION 'USER_NOT_FOUND: User not found' USING ERRCODE = 'P0002';
+    PERFORM auth_ext._raise('USER_NOT_FOUND');
   END IF;
   EXECUTE pg_catalog.format('SELECT a.id, a.password FROM %I.%I a WHERE a."userId" OPERATOR(pg_catalog.=) $1 '
                             'AND a."providerId" OPERATOR(pg_catalog.=) ''credential'' AND a."accountId" OPERATOR(pg_catalog.=) $1 '

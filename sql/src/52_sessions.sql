@@ -23,7 +23,7 @@ BEGIN
           COALESCE(ip_address, ''), COALESCE(user_agent, ''), user_id;
   RETURN result;
 EXCEPTION WHEN foreign_key_violation THEN  -- the user was deleted meanwhile: a coded error, no ids or constraint names
-  RAISE EXCEPTION 'USER_NOT_FOUND: User not found' USING ERRCODE = 'P0002';
+  PERFORM auth_ext._raise('USER_NOT_FOUND');
 END
 $$;
 COMMENT ON FUNCTION auth_ext._create_session(text, text, text, text, boolean) IS

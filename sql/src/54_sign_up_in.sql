@@ -20,17 +20,17 @@ DECLARE
   new_session jsonb;
 BEGIN
   IF sign_up_email.email IS NULL OR NOT auth_ext._is_valid_email(sign_up_email.email) THEN
-    RAISE EXCEPTION 'INVALID_EMAIL: Invalid email' USING ERRCODE = '22023';
+    PERFORM auth_ext._raise('INVALID_EMAIL');
   END IF;
   IF sign_up_email.name IS NULL THEN
-    RAISE EXCEPTION 'VALIDATION_ERROR: Name is required' USING ERRCODE = '22023';
+    PERFORM auth_ext._raise('VALIDATION_ERROR', 'Name is required');
   END IF;
   PERFORM auth_ext._check_password_length(sign_up_email.password, true);
   normalized_email := pg_catalog.lower(sign_up_email.email);
   EXECUTE pg_catalog.format('SELECT true FROM %I.%I x WHERE x.email OPERATOR(pg_catalog.=) $1', s, 'user')
     INTO taken USING normalized_email;
   IF taken THEN
-    RAISE EXCEPTION 'USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL: User already exists. Use another email.' USING ERRCODE = '23505';
+    PERFORM auth_ext._raise('USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL');
   END IF;
   new_user_id := auth_ext._new_id();
   BEGIN
@@ -38,7 +38,7 @@ BEGIN
                               'VALUES ($1, $2, $3, false, $4, $5, $5) RETURNING auth_ext._row_json(u)', s, 'user')
       INTO new_user USING new_user_id, sign_up_email.name, normalized_email, sign_up_email.image, now_ms;
   EXCEPTION WHEN unique_violation THEN  -- a concurrent sign-up with the same email won the race
-    RAISE EXCEPTION 'USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL: User already exists. Use another email.' USING ERRCODE = '23505';
+    PERFORM auth_ext._raise('USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL');
   END;
   EXECUTE pg_catalog.format('INSERT INTO %I.%I (id, "accountId", "providerId", "userId", password, "createdAt", "updatedAt") '
                             'VALUES ($1, $2, ''credential'', $2, $3, $4, $4)', s, 'account')
@@ -74,14 +74,14 @@ DECLARE
   new_session jsonb;
 BEGIN
   IF sign_in_email.email IS NULL OR NOT auth_ext._is_valid_email(sign_in_email.email) THEN
-    RAISE EXCEPTION 'INVALID_EMAIL: Invalid email' USING ERRCODE = '22023';
+    PERFORM auth_ext._raise('INVALID_EMAIL');
   END IF;
   IF sign_in_email.password IS NULL THEN  -- Better Auth's body validation: password must be a string
-    RAISE EXCEPTION 'VALIDATION_ERROR: Password is required' USING ERRCODE = '22023';
+    PERFORM auth_ext._raise('VALIDATION_ERROR', 'Password is required');
   END IF;
   IF auth_ext._utf16_length(sign_in_email.password)
      OPERATOR(pg_catalog.>) CAST(auth_ext._setting_value('max_password_length') AS pg_catalog.int4) THEN
-    RAISE EXCEPTION 'PASSWORD_TOO_LONG: Password too long' USING ERRCODE = '22023';
+    PERFORM auth_ext._raise('PASSWORD_TOO_LONG');
   END IF;
   EXECUTE pg_catalog.format(
       'SELECT auth_ext._row_json(u), u.id, a.password FROM %1$I.%2$I u LEFT JOIN %1$I.%3$I a '
@@ -108,7 +108,7 @@ BEGIN
   -- One RAISE for every refusal, so the whole error (context included) is the same for an
   -- unknown email, a wrong password and a password changed meanwhile.
   IF NOT valid THEN
-    RAISE EXCEPTION 'INVALID_EMAIL_OR_PASSWORD: Invalid email or password' USING ERRCODE = '28P01';
+    PERFORM auth_ext._raise('INVALID_EMAIL_OR_PASSWORD');
   END IF;
   new_session := auth_ext._create_session(s, found_user_id, ip_address, user_agent, remember_me);
   RETURN pg_catalog.jsonb_build_object('token', new_session OPERATOR(pg_catalog.->>) 'token', 'user', found_user,

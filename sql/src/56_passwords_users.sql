@@ -16,11 +16,11 @@ DECLARE
 BEGIN
   account := auth_ext._credential_account(s, change_password.user_id);  -- locks user, then account
   IF account.account_id IS NULL OR account.stored_hash IS NULL THEN
-    RAISE EXCEPTION 'CREDENTIAL_ACCOUNT_NOT_FOUND: Credential account not found' USING ERRCODE = 'P0002';
+    PERFORM auth_ext._raise('CREDENTIAL_ACCOUNT_NOT_FOUND');
   END IF;
   PERFORM auth_ext._check_password_length(new_password, true);
   IF current_password IS NULL OR NOT auth_ext.verify_password(current_password, account.stored_hash) THEN
-    RAISE EXCEPTION 'INVALID_PASSWORD: Invalid password' USING ERRCODE = '28P01';
+    PERFORM auth_ext._raise('INVALID_PASSWORD');
   END IF;
   EXECUTE pg_catalog.format('UPDATE %I.%I SET password = $2, "updatedAt" = $3 WHERE id OPERATOR(pg_catalog.=) $1', s, 'account')
     USING account.account_id, auth_ext.hash_password(new_password), pg_catalog.date_trunc('milliseconds', pg_catalog.now());

@@ -4,8 +4,9 @@
 -- applies it, grant_app_role() grants from it, and the tests check the catalog against it.
 --   owner: the extension owner's alone (secrets, schema changes, administration);
 --   app:   the application role's account functions (grant_app_role grants them);
---   any:   any role with USAGE on schema auth_ext (pure functions, identity functions, and
---          internals that need the caller's own rights on Better Auth's tables).
+--   any:   any role with USAGE on schema auth_ext (pure functions such as error_codes(), identity
+--          functions, and internals that need the caller's own rights on Better Auth's tables or
+--          hold no secret, such as _raise()). A function named in no list below is 'any'.
 -- No role but the owner has USAGE on schema auth_ext until it is granted.
 -- ---------------------------------------------------------------------------------------------
 

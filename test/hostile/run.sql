@@ -336,6 +336,8 @@ SELECT hostile_kit.run_path('verify_password', :'app',
 SELECT hostile_kit.run_path('generate_id', :'app', $$SELECT auth_ext.generate_id(32)$$);
 SELECT hostile_kit.run_path('grant_app_role', :'owner', pg_catalog.format('SELECT auth_ext.grant_app_role(%L)', :'app'));
 SELECT hostile_kit.run_path('function_privileges', :'owner', $$SELECT pg_catalog.jsonb_agg(f) FROM auth_ext.function_privileges() f$$);
+SELECT hostile_kit.run_path('error_codes', :'app', $$SELECT pg_catalog.jsonb_agg(e) FROM auth_ext.error_codes() e$$);
+SELECT hostile_kit.run_path('_raise', :'app', $$SELECT auth_ext._raise('USER_NOT_FOUND')$$, 'P0002');
 SELECT hostile_kit.collect('(after the paths)');
 RESET client_min_messages;
 
@@ -377,6 +379,9 @@ SELECT is_empty($$SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_langua
                      AND NOT (l.lanname = 'sql' AND p.proconfig IS NULL)  -- inlined into their callers
                      -- called from C through fmgr, which the statistics do not count
                      AND NOT EXISTS (SELECT FROM hostile_kit.source s WHERE s.kind = 'c++' AND s.body LIKE '%"' || p.proname || '"%')
+                     -- raises on every call, and the statistics count only calls that return; the
+                     -- paths ending in a coded error (and its own path, '_raise') run it
+                     AND p.oid <> 'auth_ext._raise(text,text,text)'::regprocedure
                      AND COALESCE((SELECT calls FROM pg_stat_xact_user_functions s WHERE s.funcid = p.oid), 0) = 0
                    ORDER BY 1$$,
                 'every auth_ext function was called by some path (add a path for a new one)');

@@ -1,46 +1,68 @@
-// auth_ext raises '<CODE>: <message>' with a SQLSTATE; this turns those into the APIErrors Better
-// Auth itself throws for the same condition (same HTTP status, code and message).
-import { APIError, BASE_ERROR_CODES } from "better-auth";
+// auth_ext raises '<CODE>: <message>' with a SQLSTATE and the bare code in the error's CONSTRAINT
+// field; this turns those into the APIErrors Better Auth itself throws for the same condition (same
+// HTTP status, code and message). Codes, SQLSTATEs and statuses come from the extension's one table,
+// auth_ext.error_codes(), generated into errorCodes.ts (scripts/gen-error-codes.sh).
+import { APIError } from "better-auth";
+import { ERROR_CODES, type ErrorCode } from "./errorCodes.js";
 
-type Status = "BAD_REQUEST" | "UNAUTHORIZED" | "NOT_FOUND" | "UNPROCESSABLE_ENTITY";
+type Status = "BAD_REQUEST" | "UNAUTHORIZED" | "UNPROCESSABLE_ENTITY" | "SERVICE_UNAVAILABLE";
 
-/** Better Auth's status for each error code auth_ext raises, keyed by SQLSTATE then code. */
-const STATUS_BY_SQLSTATE: Record<string, Record<string, Status>> = {
-  "23505": { USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL: "UNPROCESSABLE_ENTITY", USER_ALREADY_EXISTS: "UNPROCESSABLE_ENTITY" },
-  "22023": {
-    INVALID_EMAIL: "BAD_REQUEST",
-    PASSWORD_TOO_SHORT: "BAD_REQUEST",
-    PASSWORD_TOO_LONG: "BAD_REQUEST",
-    VALIDATION_ERROR: "BAD_REQUEST",
-  },
-  "28P01": { INVALID_EMAIL_OR_PASSWORD: "UNAUTHORIZED", INVALID_PASSWORD: "BAD_REQUEST" },
-  P0002: { USER_NOT_FOUND: "NOT_FOUND", CREDENTIAL_ACCOUNT_NOT_FOUND: "BAD_REQUEST" },
+/** Better Auth's status name for each HTTP status the table uses. */
+export const STATUS_NAMES: Readonly<Record<number, Status>> = {
+  400: "BAD_REQUEST",
+  401: "UNAUTHORIZED",
+  422: "UNPROCESSABLE_ENTITY",
+  503: "SERVICE_UNAVAILABLE",
 };
 
+/** Each code auth_ext raises (rows with a five-character SQLSTATE). */
+const BY_CODE: ReadonlyMap<string, ErrorCode> = new Map(
+  ERROR_CODES.filter((row) => row.sqlstate.length === 5).map((row) => [row.code, row]),
+);
+/** The SQLSTATE classes of the table (DATABASE_UNAVAILABLE), which auth_ext never raises. */
+const CLASS_ROWS: readonly ErrorCode[] = ERROR_CODES.filter((row) => row.sqlstate.length === 2);
+
+/** auth_ext 0.1.0 sets no CONSTRAINT field: its code is read from the message then. */
 const MESSAGE_PATTERN = /^([A-Z][A-Z0-9_]*): (.*)$/s;
 
 /**
- * The Better Auth APIError for an auth_ext error, or undefined when the error is anything else
- * (connection failure, missing tables, read-only replica…), which the caller should rethrow.
+ * The table's row for an auth_ext error: its code from the CONSTRAINT field (node-postgres:
+ * `constraint`), or from the message's `CODE:` prefix for an older server, and only with the code's
+ * own SQLSTATE, so an application's constraint or message that looks like a code is not taken for
+ * one. `detail` is the message after `CODE: `.
  */
-export function toAPIError(error: unknown): APIError | undefined {
+export function errorCodeOf(error: unknown): { row: ErrorCode; detail: string | undefined } | undefined {
   if (typeof error !== "object" || error === null) return undefined;
-  const { code: sqlstate, message } = error as { code?: unknown; message?: unknown };
+  const { code: sqlstate, message, constraint } = error as { code?: unknown; message?: unknown; constraint?: unknown };
   if (typeof sqlstate !== "string" || typeof message !== "string") return undefined;
   const match = MESSAGE_PATTERN.exec(message);
-  if (!match) return undefined;
-  const [, code, detail] = match as unknown as [string, string, string];
-  const status = STATUS_BY_SQLSTATE[sqlstate]?.[code];
-  if (!status) return undefined;
-  // Better Auth words VALIDATION_ERROR per failing field, so auth_ext's own detail is kept for it.
-  const known = code === "VALIDATION_ERROR"
-    ? undefined
-    : (BASE_ERROR_CODES as Record<string, { code: string; message: string } | undefined>)[code];
-  return APIError.from(status, { code, message: known?.message ?? detail });
+  const code = typeof constraint === "string" ? constraint : match?.[1];
+  const row = code === undefined ? undefined : BY_CODE.get(code);
+  if (!row || row.sqlstate !== sqlstate) return undefined;
+  return { row, detail: match && match[1] === code ? match[2] : undefined };
 }
 
-/** SQLSTATE classes of a server that is going away, restarting or refusing connections. */
-const UNAVAILABLE_SQLSTATE = /^(08|57|53)/;
+function apiError(row: ErrorCode, message: string): APIError {
+  const status = STATUS_NAMES[row.httpStatus];
+  if (!status) throw new Error(`auth_ext: no status name for HTTP ${row.httpStatus} (${row.code})`);
+  return row.code === "DATABASE_UNAVAILABLE"
+    ? new APIError(status, { code: row.code, message }, { "Retry-After": RETRY_AFTER_SECONDS })
+    : new APIError(status, { code: row.code, message });
+}
+
+/**
+ * The Better Auth APIError for an auth_ext error, or undefined when the error is anything else
+ * (connection failure, missing tables…), which the caller should pass on (unavailableError, rethrow).
+ */
+export function toAPIError(error: unknown): APIError | undefined {
+  const found = errorCodeOf(error);
+  if (!found) return undefined;
+  // Better Auth words VALIDATION_ERROR per failing field, so auth_ext's own detail is kept for it;
+  // every other code answers with the table's message, Better Auth's.
+  const message = found.row.code === "VALIDATION_ERROR" && found.detail ? found.detail : found.row.message;
+  return apiError(found.row, message);
+}
+
 /** Node's socket errors when the server cannot be reached (ENOENT: no Unix socket, the server is down). */
 const UNAVAILABLE_SOCKET_CODES = new Set([
   "ECONNREFUSED", "ENOENT", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN", "ENOTFOUND",
@@ -54,28 +76,25 @@ export const RETRY_AFTER_SECONDS = "1";
 
 /**
  * A 503 APIError when the database cannot serve the call right now: the connection broke or was
- * refused (a restart, a failover, too many connections, SQLSTATE classes 08, 53 and 57) — code
- * `DATABASE_UNAVAILABLE`, with `Retry-After` — or the server is a read-only replica (25006,
- * `READ_ONLY`). Undefined for anything else.
+ * refused (a restart, a failover, too many connections: the SQLSTATE classes of
+ * auth_ext.error_codes(), 08, 53 and 57, and Node's socket errors) — code `DATABASE_UNAVAILABLE`,
+ * with `Retry-After` — or auth_ext refused a write on a read-only server (its 25006 `READ_ONLY`).
+ * Undefined for anything else.
  */
 export function unavailableError(error: unknown): APIError | undefined {
   if (typeof error !== "object" || error === null) return undefined;
+  const coded = errorCodeOf(error);
+  if (coded?.row.code === "READ_ONLY") return apiError(coded.row, coded.row.message);
   const { code, message } = error as { code?: unknown; message?: unknown };
-  if (code === "25006") {
-    return new APIError("SERVICE_UNAVAILABLE", {
-      code: "READ_ONLY",
-      message: "The database is read-only; account writes need the primary",
-    });
-  }
+  const classRow = typeof code === "string" ? CLASS_ROWS.find((row) => code.startsWith(row.sqlstate)) : undefined;
   const unavailable =
-    (typeof code === "string" && (UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_SOCKET_CODES.has(code))) ||
+    classRow !== undefined ||
+    (typeof code === "string" && UNAVAILABLE_SOCKET_CODES.has(code)) ||
     (typeof message === "string" && (code === undefined || code === null) && UNAVAILABLE_MESSAGE.test(message));
   if (!unavailable) return undefined;
-  return new APIError(
-    "SERVICE_UNAVAILABLE",
-    { code: "DATABASE_UNAVAILABLE", message: "The database is unavailable; try again" },
-    { "Retry-After": RETRY_AFTER_SECONDS },
-  );
+  const row = classRow ?? CLASS_ROWS.find((r) => r.code === "DATABASE_UNAVAILABLE");
+  if (!row) throw new Error("auth_ext: DATABASE_UNAVAILABLE is missing from errorCodes.ts");
+  return apiError(row, row.message);
 }
 
 /**
