@@ -15,6 +15,8 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 import psycopg
 import pytest
+from fastapi import Depends, FastAPI
+
 from auth_ext_fastapi import (
     AsyncAuthExt,
     AuthContext,
@@ -22,7 +24,6 @@ from auth_ext_fastapi import (
     auth_router,
     install_exception_handlers,
 )
-from fastapi import Depends, FastAPI
 
 DATABASE = "auth_ext_fastapi_pkg_test"
 APP_ROLE = "auth_ext_fastapi_test_app"

@@ -5,12 +5,13 @@ from typing import Annotated, Any
 
 import httpx
 import pytest
-from auth_ext_fastapi import AsyncAuthExt
-from auth_ext_fastapi.orm import OrmAuth, UserSession, create_engine, install_orm_exception_handlers, sqlalchemy_url
 from fastapi import Depends, FastAPI
 from sqlalchemy import text
 
-from .conftest import PASSWORD_FOR_TESTS, _url
+from auth_ext_fastapi import AsyncAuthExt
+from auth_ext_fastapi.orm import OrmAuth, UserSession, create_engine, install_orm_exception_handlers, sqlalchemy_url
+
+from .conftest import PASSWORD_FOR_TESTS
 
 
 def test_sqlalchemy_url_uses_psycopg3() -> None:

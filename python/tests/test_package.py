@@ -4,6 +4,9 @@ statuses, and the identity set in the route's own transaction (real Postgres, re
 from __future__ import annotations
 
 import asyncio
+import base64
+import hashlib
+import hmac
 import time
 import uuid
 from typing import Any
@@ -13,11 +16,19 @@ import httpx
 import jwt
 import psycopg
 import pytest
-from auth_ext_fastapi import AsyncAuthExt, connect_kwargs, from_database_error, is_pooled_url, sign_session_token
+
+from auth_ext_fastapi import AsyncAuthExt, connect_kwargs, from_database_error, is_pooled_url
 
 from .conftest import AUDIENCE, BETTER_AUTH_SECRET, ISSUER, JWT_SHARED_SECRET
 
 PASSWORD = "correct horse battery staple"
+
+
+def sign_session_token(token: str, secret: str) -> str:
+    """Better Auth's signed cookie value, ``token.base64(HMAC-SHA256(secret, token))``, computed here
+    independently of the extension (which signs the router's cookies: auth_ext.sign_session_cookie)."""
+    digest = hmac.new(secret.encode(), token.encode(), hashlib.sha256).digest()
+    return f"{token}.{base64.b64encode(digest).decode()}"
 
 
 def new_email() -> str:

@@ -17,8 +17,9 @@ from typing import Any
 import httpx
 import psycopg
 import pytest
-from auth_ext_fastapi import AsyncAuthExt, RateLimit, auth_router, install_exception_handlers
 from fastapi import FastAPI
+
+from auth_ext_fastapi import AsyncAuthExt, RateLimit, auth_router, install_exception_handlers
 
 from .conftest import _url
 

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# The Python suites: the auth_ext_fastapi package (python/tests) and the FastAPI + SQLModel todo
-# example (examples/fastapi-todo/tests), with pytest against real PostgreSQL and, for the example,
-# JWTs issued by the real Better Auth pinned in test/interop.
+# The Python suites: the auth_ext_fastapi package's static checks (mypy --strict, ruff) and tests
+# (python/tests), and the FastAPI + SQLModel todo example (examples/fastapi-todo/tests), with pytest
+# against real PostgreSQL and, for the example, JWTs issued by the real Better Auth pinned in
+# test/interop.
 #
 # Uses the cluster in the environment (DATABASE_URL, PG*: scripts/test.sh python), or starts a
 # throwaway one when none is set (the extension must be installed: make install).
-# The venv is build/venv (PYTHON picks the interpreter, 3.11+). Exit code: pytest's, non-zero when
-# either suite fails or runs no test.
+# The venv is build/venv (PYTHON picks the interpreter, 3.11+). Exit code: non-zero when a check
+# fails, or pytest's when either suite fails or runs no test.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=common.sh
@@ -24,7 +25,12 @@ if [ ! -x "$VENV/bin/python" ]; then
   log "python venv in build/venv"
   "${PYTHON:-python3}" -m venv "$VENV"
 fi
-"$VENV/bin/python" -m pip install -q --disable-pip-version-check -e "python[test]" -e "examples/fastapi-todo[test]"
+"$VENV/bin/python" -m pip install -q --disable-pip-version-check -e "python[test,lint]" -e "examples/fastapi-todo[test]"
+
+# The package's static checks (python/pyproject.toml): mypy --strict on the package, ruff on the
+# package and its tests. A type or lint error fails the suite before any test runs.
+log "mypy --strict and ruff in python"
+(cd python && "$VENV/bin/python" -m mypy && "$VENV/bin/python" -m ruff check --no-cache .)
 
 if [ ! -d test/interop/node_modules/better-auth ]; then
   log "npm ci in test/interop (the real Better Auth issues the example's JWTs)"

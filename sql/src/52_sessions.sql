@@ -83,3 +83,15 @@ END
 $$;
 COMMENT ON FUNCTION auth_ext.revoke_sessions(text, text) IS
 'Deletes every session of a user, except the one except_token names; returns how many were deleted.';
+
+CREATE OR REPLACE FUNCTION auth_ext.sign_session_cookie(token text)
+RETURNS text
+AS 'MODULE_PATHNAME', 'auth_ext_sign_session_cookie'
+LANGUAGE C STRICT VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION auth_ext.sign_session_cookie(text) IS
+'Better Auth''s signed session cookie value for a session token: token.base64(HMAC-SHA256(better_auth_secret, token)), '
+'not URL-encoded (the cookie holds encodeURIComponent of it; the bearer plugin''s set-auth-token header holds it as is). '
+'Signs only the token of an unexpired session (NULL otherwise), so the application never needs the secret and can sign '
+'nothing else with it; a session created earlier in the same statement counts (SELECT r, '
+'auth_ext.sign_session_cookie(r->>''token'') FROM auth_ext.sign_in_email(...) r). 55000 when better_auth_secret is not set.';

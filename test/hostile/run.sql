@@ -154,6 +154,8 @@ SELECT 'betterAuthCookie0000000000000001', now() + interval '7 days', 'G1kNA9QMI
        hostile_kit.json('sign_up_email: ok')->'user'->>'id';
 SELECT hostile_kit.run_path('get_session: signed cookie without better_auth_secret', :'app',
   $$SELECT auth_ext.get_session('G1kNA9QMICNACjGhPDKGzyq7BUKdPInG.zMZPmTrsUaiEY7Tw39tLfa1G3iKzPUK%2B2GlT09B7ECo%3D')$$, '55000');
+SELECT hostile_kit.run_path('sign_session_cookie: without better_auth_secret', :'app',
+  $$SELECT auth_ext.sign_session_cookie('G1kNA9QMICNACjGhPDKGzyq7BUKdPInG')$$, '55000');
 SELECT hostile_kit.run_path('configure: better_auth_secret', :'owner',
   $$SELECT auth_ext.configure('better_auth_secret', 'interop-harness-secret-5f8a1c2e9b7d4036a1e2c3b4d5e6f708')$$);
 SELECT hostile_kit.run_path('get_session: signed cookie value', :'app',
@@ -162,6 +164,12 @@ SELECT hostile_kit.run_path('get_session: Bearer form', :'app',
   $$SELECT auth_ext.get_session('Bearer G1kNA9QMICNACjGhPDKGzyq7BUKdPInG.zMZPmTrsUaiEY7Tw39tLfa1G3iKzPUK+2GlT09B7ECo=')$$);
 SELECT hostile_kit.run_path('get_session: bad signature', :'app',
   $$SELECT auth_ext.get_session('G1kNA9QMICNACjGhPDKGzyq7BUKdPInG.AMZPmTrsUaiEY7Tw39tLfa1G3iKzPUK+2GlT09B7ECo=')$$);
+SELECT hostile_kit.run_path('sign_session_cookie: a live session', :'app',
+  $$SELECT auth_ext.sign_session_cookie('G1kNA9QMICNACjGhPDKGzyq7BUKdPInG')$$);
+SELECT hostile_kit.run_path('sign_session_cookie: unknown session', :'app',
+  $$SELECT auth_ext.sign_session_cookie('no-such-session-token-0000000000')$$);
+SELECT hostile_kit.run_path('sign_session_cookie: in the sign-in statement', :'app',
+  $$SELECT auth_ext.sign_session_cookie(r->>'token') FROM auth_ext.sign_in_email('alice@example.com', 'password123') r$$);
 
 -- authenticate_session
 SELECT hostile_kit.run_path('authenticate_session: valid', :'app',

@@ -43,6 +43,12 @@ ok "an EdDSA token signed before the upgrade verifies against the jwks table" q 
 ok "an HS256 token verifies with the kept shared secret" q "${db[@]}" -c "SELECT auth_ext.authenticate((SELECT value FROM keep WHERE name = 'hs256_token'))->>'sub' = 'hs-user'"
 ok "the application role keeps its grants" q "${db[@]}" -U auth_ext_upgrade_app -c "SELECT auth_ext.get_session((SELECT value FROM keep WHERE name = 'session_token')) IS NOT NULL AND auth_ext.authenticate((SELECT value FROM keep WHERE name = 'eddsa_token')) IS NOT NULL"
 ok "new sign-ups work after the upgrade" q "${db[@]}" -c "SELECT auth_ext.sign_up_email('new@example.com', 'new-password-1', 'New User') ? 'token'"
+# 0.2.0's new application functions (sign_session_cookie) are granted by running grant_app_role
+# again, the documented upgrade step: an upgrade never grants (it would make them initial privileges).
+ok "grant_app_role again grants the new application functions" q "${db[@]}" \
+  -c "DO \$\$ BEGIN IF has_function_privilege('auth_ext_upgrade_app', 'auth_ext.sign_session_cookie(text)', 'EXECUTE') THEN RAISE 'granted by the update'; END IF; END \$\$" \
+  -c "SELECT auth_ext.grant_app_role('auth_ext_upgrade_app')" \
+  -c "SELECT has_function_privilege('auth_ext_upgrade_app', 'auth_ext.sign_session_cookie(text)', 'EXECUTE')"
 
 # The upgraded extension equals a fresh install, fact for fact.
 q -d auth_ext_fresh -c "CREATE EXTENSION auth_ext" -c "SELECT auth_ext.grant_app_role('auth_ext_upgrade_app')"

@@ -66,12 +66,30 @@ FROM "user" WHERE email = 'alice.smith@example.com';
 SELECT is(auth_ext.get_session('G1kNA9QMICNACjGhPDKGzyq7BUKdPInG')->'user'->>'email', 'alice.smith@example.com', 'the bare token');
 SELECT throws_ok($$SELECT auth_ext.get_session('G1kNA9QMICNACjGhPDKGzyq7BUKdPInG.zMZPmTrsUaiEY7Tw39tLfa1G3iKzPUK%2B2GlT09B7ECo%3D')$$,
                  '55000', 'signed session cookies need the better_auth_secret setting', 'a signed value without the secret configured: 55000');
+SELECT throws_ok($$SELECT auth_ext.sign_session_cookie('G1kNA9QMICNACjGhPDKGzyq7BUKdPInG')$$,
+                 '55000', 'signed session cookies need the better_auth_secret setting', 'sign_session_cookie without the secret configured: 55000');
 SELECT auth_ext.configure('better_auth_secret', 'interop-harness-secret-5f8a1c2e9b7d4036a1e2c3b4d5e6f708');
 SELECT is(auth_ext.get_session('G1kNA9QMICNACjGhPDKGzyq7BUKdPInG.zMZPmTrsUaiEY7Tw39tLfa1G3iKzPUK%2B2GlT09B7ECo%3D')->'session'->>'id',
           'betterAuthCookie0000000000000001', 'the real Better Auth cookie value (docs/better-auth-compatibility.md §3), URL-encoded');
 SELECT is(auth_ext.get_session('Bearer G1kNA9QMICNACjGhPDKGzyq7BUKdPInG.zMZPmTrsUaiEY7Tw39tLfa1G3iKzPUK+2GlT09B7ECo=')->'session'->>'id',
           'betterAuthCookie0000000000000001', 'the bearer form with a decoded signature');
 SELECT is(auth_ext.get_session('G1kNA9QMICNACjGhPDKGzyq7BUKdPInG.AMZPmTrsUaiEY7Tw39tLfa1G3iKzPUK+2GlT09B7ECo='), NULL, 'a bad signature finds nothing');
+-- sign_session_cookie: the same signature, made by the extension for the application
+SELECT is(auth_ext.sign_session_cookie('G1kNA9QMICNACjGhPDKGzyq7BUKdPInG'),
+          'G1kNA9QMICNACjGhPDKGzyq7BUKdPInG.zMZPmTrsUaiEY7Tw39tLfa1G3iKzPUK+2GlT09B7ECo=',
+          'sign_session_cookie gives the real Better Auth cookie value (docs/better-auth-compatibility.md §3), not URL-encoded');
+SELECT is(auth_ext.get_session(auth_ext.sign_session_cookie('G1kNA9QMICNACjGhPDKGzyq7BUKdPInG'))->'session'->>'id',
+          'betterAuthCookie0000000000000001', 'get_session accepts what sign_session_cookie signs');
+SELECT is(auth_ext.sign_session_cookie('no-such-session-token-0000000000'), NULL, 'sign_session_cookie signs only a session''s token');
+SELECT is(auth_ext.sign_session_cookie('{"session":{"token":"G1kNA9QMICNACjGhPDKGzyq7BUKdPInG"}}'), NULL,
+          'and nothing else (the secret signs Better Auth''s other cookies too)');
+CREATE TEMP TABLE signed_in AS
+  SELECT r AS j, auth_ext.sign_session_cookie(r->>'token') AS cookie
+  FROM auth_ext.sign_up_email('cookie.signer@example.com', 'password123', 'Cookie') r;
+SELECT matches((SELECT cookie FROM signed_in), '^' || (SELECT j->>'token' FROM signed_in) || '\.[A-Za-z0-9+/]{43}=$',
+               'a session created in the same statement is signed');
+SELECT is(auth_ext.authenticate_session((SELECT cookie FROM signed_in))->>'sub', (SELECT j->'user'->>'id' FROM signed_in),
+          'authenticate_session accepts it');
 -- The result is built in C from the two rows; it must equal the SQL form (to_jsonb with
 -- JavaScript dates), and extra columns (Better Auth's additionalFields) keep their JSON types.
 SELECT is(auth_ext.get_session('G1kNA9QMICNACjGhPDKGzyq7BUKdPInG'),
@@ -128,6 +146,7 @@ UPDATE session SET "expiresAt" = now() + interval '5 days' WHERE token = 'G1kNA9
 SELECT is((auth_ext.get_session('G1kNA9QMICNACjGhPDKGzyq7BUKdPInG')->'session'->>'expiresAt')::timestamptz,
           date_trunc('milliseconds', now()) + interval '7 days', 'older than updateAge: the session is extended to now + expiresIn');
 UPDATE session SET "expiresAt" = now() - interval '1 second' WHERE token = 'G1kNA9QMICNACjGhPDKGzyq7BUKdPInG';
+SELECT is(auth_ext.sign_session_cookie('G1kNA9QMICNACjGhPDKGzyq7BUKdPInG'), NULL, 'sign_session_cookie: an expired session is not signed');
 SELECT is(auth_ext.get_session('G1kNA9QMICNACjGhPDKGzyq7BUKdPInG'), NULL, 'an expired session is not returned');
 SELECT is((SELECT count(*)::int FROM session WHERE token = 'G1kNA9QMICNACjGhPDKGzyq7BUKdPInG'), 0, 'and its row is deleted');
 SELECT ok(auth_ext.sign_out((SELECT j->>'token' FROM r)), 'sign_out deletes the session');

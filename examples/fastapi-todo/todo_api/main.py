@@ -58,7 +58,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
     app.include_router(
         auth_router(
-            auth, better_auth_secret=settings.better_auth_secret, secure_cookies=settings.secure_cookies,
+            # The extension signs the cookie with the secret setup.py configured; the API only asks for it.
+            auth, session_cookie=settings.better_auth_secret is not None, secure_cookies=settings.secure_cookies,
             rate_limit=RateLimit() if settings.rate_limit else None,
         )
     )

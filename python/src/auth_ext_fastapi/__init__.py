@@ -18,8 +18,10 @@ from .errors import (
     unauthorized,
 )
 from .identity import Identity, UserTable, authenticate, authenticate_async
+from .operations import Operation
 from .rate_limit import RateLimit, rate_limit_key
-from .router import auth_router, sign_session_token
+from .results import ChangePasswordResult, GetSessionResult, Session, SignInResult, SignUpResult, User
+from .router import auth_router
 
 __all__ = [
     "SECURE_SESSION_COOKIE",
@@ -29,11 +31,18 @@ __all__ = [
     "AuthExt",
     "AuthExtError",
     "AuthExtSetupError",
+    "ChangePasswordResult",
     "Credential",
     "CredentialKind",
     "CredentialSource",
+    "GetSessionResult",
     "Identity",
+    "Operation",
     "RateLimit",
+    "Session",
+    "SignInResult",
+    "SignUpResult",
+    "User",
     "UserTable",
     "auth_router",
     "authenticate",
@@ -45,6 +54,5 @@ __all__ = [
     "is_pooled_url",
     "rate_limit_key",
     "read_credential",
-    "sign_session_token",
     "unauthorized",
 ]

@@ -13,11 +13,12 @@ sign-in and sign-out go to the primary.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator, Sequence
-from contextlib import asynccontextmanager, contextmanager
+import functools
 import secrets
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
-from typing import Any, Generic, Self, TypeVar
+from typing import Any, Generic, ParamSpec, Self, TypeVar, overload
 from urllib.parse import urlsplit
 
 import psycopg
@@ -25,6 +26,7 @@ from psycopg.rows import TupleRow
 from psycopg_pool import AsyncConnectionPool, ConnectionPool
 from starlette.requests import HTTPConnection
 
+from . import operations
 from .connection import connect_kwargs
 from .credentials import (
     SECURE_SESSION_COOKIE,
@@ -35,14 +37,16 @@ from .credentials import (
 )
 from .errors import AuthExtError, unauthorized
 from .identity import Identity, UserTable, authenticate, authenticate_async
+from .operations import Operation
 from .rate_limit import RateLimit
 
 ConnT = TypeVar("ConnT", psycopg.Connection[TupleRow], psycopg.AsyncConnection[TupleRow])
+PoolT = TypeVar(
+    "PoolT", ConnectionPool[psycopg.Connection[TupleRow]], AsyncConnectionPool[psycopg.AsyncConnection[TupleRow]]
+)
+P = ParamSpec("P")
+T = TypeVar("T")
 
-_SIGN_UP_SQL = "SELECT auth_ext.sign_up_email(%s, %s, %s, %s, %s, %s, %s)"
-_SIGN_IN_SQL = "SELECT auth_ext.sign_in_email(%s, %s, %s, %s, %s)"
-_GET_SESSION_SQL = "SELECT auth_ext.get_session(%s)"
-_SIGN_OUT_SQL = "SELECT auth_ext.sign_out(%s)"
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 # What grant_app_role gives and this package calls: checked when a pool opens, so a role without
@@ -52,6 +56,8 @@ _REQUIRED_FUNCTIONS = (
     "auth_ext.sign_in_email(text,text,text,text,boolean)",
     "auth_ext.get_session(text)",
     "auth_ext.sign_out(text)",
+    "auth_ext.change_password(text,text,text,boolean)",
+    "auth_ext.sign_session_cookie(text)",
     "auth_ext.authenticate(text)",
     "auth_ext.authenticate_session(text)",
 )
@@ -83,17 +89,29 @@ def _new_id() -> str:
     alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
     return "".join(secrets.choice(alphabet) for _ in range(32))
 
+
 #: Seconds a request waits for a pooled connection before it fails (503 DATABASE_UNAVAILABLE).
 DEFAULT_POOL_TIMEOUT = 10.0
 
 
-def _pool_options(
-    conninfo: str, pooled: bool | None, timeout: float, check: Any, pool_kwargs: dict[str, Any] | None
-) -> dict[str, Any]:
-    """Options for a psycopg pool on ``conninfo``; ``pool_kwargs`` wins over every default."""
-    options: dict[str, Any] = {"timeout": timeout, "check": check, **(pool_kwargs or {})}
-    options["kwargs"] = {**connect_kwargs(conninfo, pooled), **options.get("kwargs", {})}
-    return options
+@dataclass(frozen=True)
+class _PoolSettings:
+    """The pool options both clients take (their constructor's arguments)."""
+
+    min_size: int
+    max_size: int
+    timeout: float
+    check_connections: bool
+    pool_kwargs: dict[str, Any] | None
+
+    def options(self, conninfo: str, pooled: bool | None, check: Any) -> dict[str, Any]:
+        """Options for a psycopg pool on ``conninfo``; ``pool_kwargs`` wins over every default."""
+        options: dict[str, Any] = {
+            "min_size": self.min_size, "max_size": self.max_size, "open": False, "timeout": self.timeout,
+            "check": check if self.check_connections else None, **(self.pool_kwargs or {}),
+        }
+        options["kwargs"] = {**connect_kwargs(conninfo, pooled), **options.get("kwargs", {})}
+        return options
 
 
 def _is_replica_lag(exc: AuthExtError) -> bool:
@@ -123,17 +141,38 @@ class AuthContext(Generic[ConnT]):
         return self.identity.user
 
 
-class _AuthExtBase:
-    """Request handling shared by the sync and async clients."""
+class _AuthExtBase(Generic[PoolT]):
+    """What the sync and async clients share: options, pools, and request handling."""
 
     def __init__(
         self,
+        conninfo: str,
         *,
+        min_size: int = 1,
+        max_size: int = 10,
         cookie_names: tuple[str, ...] = (SECURE_SESSION_COOKIE, SESSION_COOKIE),
         trusted_origins: Sequence[str] | None = None,
+        pooled: bool | None = None,
+        replica_conninfo: str | None = None,
+        replica_pooled: bool | None = None,
+        timeout: float = DEFAULT_POOL_TIMEOUT,
+        check_connections: bool = True,
+        pool_kwargs: dict[str, Any] | None = None,
+        user_table: UserTable | None = None,
+        check_privileges: bool = True,
     ) -> None:
         self.cookie_names = cookie_names
         self.trusted_origins = frozenset(o.rstrip("/") for o in trusted_origins or ())
+        self.user_table = user_table
+        self.check_privileges = check_privileges
+        settings = _PoolSettings(min_size, max_size, timeout, check_connections, pool_kwargs)
+        self.pool: PoolT = self._new_pool(settings, conninfo, pooled)
+        self.replica_pool: PoolT | None = None
+        if replica_conninfo is not None:
+            self.replica_pool = self._new_pool(settings, replica_conninfo, replica_pooled)
+
+    def _new_pool(self, settings: _PoolSettings, conninfo: str, pooled: bool | None) -> PoolT:
+        raise NotImplementedError
 
     def require_credential(self, connection: HTTPConnection) -> Credential:
         """The request's credential; 401 without one, 403 for a cookie sent by a foreign site."""
@@ -158,8 +197,50 @@ class _AuthExtBase:
             raise AuthExtError(403, "INVALID_ORIGIN", "Invalid origin")
 
 
+class _Method(Generic[P, T]):
+    """A client method defined by its operation's builder (:mod:`.operations`): called with the
+    builder's arguments, it runs the operation with the client's ``run``."""
 
-class AuthExt(_AuthExtBase):
+    def __init__(self, build: Callable[P, Operation[T]]) -> None:
+        self.build = build
+        self.__doc__ = build.__doc__
+
+
+class _SyncMethod(_Method[P, T]):
+    @overload
+    def __get__(self, client: None, owner: type[Any]) -> Self: ...
+    @overload
+    def __get__(self, client: AuthExt, owner: type[Any]) -> Callable[P, T]: ...
+    def __get__(self, client: AuthExt | None, owner: type[Any]) -> Self | Callable[P, T]:
+        if client is None:
+            return self
+        build = self.build
+
+        @functools.wraps(build)
+        def method(*args: P.args, **kwargs: P.kwargs) -> T:
+            return client.run(build(*args, **kwargs))
+
+        return method
+
+
+class _AsyncMethod(_Method[P, T]):
+    @overload
+    def __get__(self, client: None, owner: type[Any]) -> Self: ...
+    @overload
+    def __get__(self, client: AsyncAuthExt, owner: type[Any]) -> Callable[P, Coroutine[Any, Any, T]]: ...
+    def __get__(self, client: AsyncAuthExt | None, owner: type[Any]) -> Self | Callable[P, Coroutine[Any, Any, T]]:
+        if client is None:
+            return self
+        build = self.build
+
+        @functools.wraps(build)
+        async def method(*args: P.args, **kwargs: P.kwargs) -> T:
+            return await client.run(build(*args, **kwargs))
+
+        return method
+
+
+class AuthExt(_AuthExtBase[ConnectionPool[psycopg.Connection[TupleRow]]]):
     """auth_ext over a synchronous psycopg pool (for ``def`` routes).
 
     Use it as a context manager, or call :meth:`open` / :meth:`close` (e.g. in a FastAPI lifespan).
@@ -169,39 +250,21 @@ class AuthExt(_AuthExtBase):
     :meth:`get_session` and :meth:`authenticated_read` (its own ``replica_pooled``).
     ``timeout``: seconds a request waits for a connection. ``check_connections``: check each
     connection before handing it out (replaces those a server restart closed).
+
+    The account methods (``sign_up_email``, ``sign_in_email``, ``get_session``, ``sign_out``,
+    ``change_password``) take the arguments of their builders in :mod:`.operations`.
     """
 
-    def __init__(
-        self,
-        conninfo: str,
-        *,
-        min_size: int = 1,
-        max_size: int = 10,
-        cookie_names: tuple[str, ...] = (SECURE_SESSION_COOKIE, SESSION_COOKIE),
-        trusted_origins: Sequence[str] | None = None,
-        pooled: bool | None = None,
-        replica_conninfo: str | None = None,
-        replica_pooled: bool | None = None,
-        timeout: float = DEFAULT_POOL_TIMEOUT,
-        check_connections: bool = True,
-        pool_kwargs: dict[str, Any] | None = None,
-        user_table: UserTable | None = None,
-        check_privileges: bool = True,
-    ) -> None:
-        super().__init__(cookie_names=cookie_names, trusted_origins=trusted_origins)
-        self.user_table = user_table
-        self.check_privileges = check_privileges
-        check = ConnectionPool.check_connection if check_connections else None
-        self.pool: ConnectionPool[psycopg.Connection[TupleRow]] = ConnectionPool(
-            conninfo, min_size=min_size, max_size=max_size, open=False,
-            **_pool_options(conninfo, pooled, timeout, check, pool_kwargs),
-        )
-        self.replica_pool: ConnectionPool[psycopg.Connection[TupleRow]] | None = None
-        if replica_conninfo is not None:
-            self.replica_pool = ConnectionPool(
-                replica_conninfo, min_size=min_size, max_size=max_size, open=False,
-                **_pool_options(replica_conninfo, replica_pooled, timeout, check, pool_kwargs),
-            )
+    sign_up_email = _SyncMethod(operations.sign_up_email)
+    sign_in_email = _SyncMethod(operations.sign_in_email)
+    get_session = _SyncMethod(operations.get_session)
+    sign_out = _SyncMethod(operations.sign_out)
+    change_password = _SyncMethod(operations.change_password)
+
+    def _new_pool(
+        self, settings: _PoolSettings, conninfo: str, pooled: bool | None
+    ) -> ConnectionPool[psycopg.Connection[TupleRow]]:
+        return ConnectionPool(conninfo, **settings.options(conninfo, pooled, ConnectionPool.check_connection))
 
     def open(self) -> None:
         """Opens the pools and waits for their first connections; checks the role's grants
@@ -231,45 +294,18 @@ class AuthExt(_AuthExtBase):
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def _call(self, sql: str, params: tuple[Any, ...], pool: ConnectionPool[Any] | None = None) -> Any:
-        with (pool or self.pool).connection() as conn, conn.transaction():
-            row = conn.execute(sql, params).fetchone()
-            return row[0] if row else None
+    def run(self, operation: Operation[T]) -> T:
+        """Runs an operation in its own transaction (a read on the replica first, see :class:`Operation`)."""
+        if operation.read and self.replica_pool is not None:
+            result = self._execute(self.replica_pool, operation)
+            if result is not None:
+                return result
+        return self._execute(self.pool, operation)
 
-    def sign_up_email(
-        self, email: str, password: str, name: str, image: str | None = None,
-        ip_address: str | None = None, user_agent: str | None = None, remember_me: bool = True,
-    ) -> dict[str, Any]:
-        """``auth_ext.sign_up_email``: ``{"token", "user", "session"}``."""
-        result: dict[str, Any] = self._call(
-            _SIGN_UP_SQL, (email, password, name, image, ip_address, user_agent, remember_me)
-        )
-        return result
-
-    def sign_in_email(
-        self, email: str, password: str, ip_address: str | None = None,
-        user_agent: str | None = None, remember_me: bool = True,
-    ) -> dict[str, Any]:
-        """``auth_ext.sign_in_email``: ``{"token", "user", "session"}``."""
-        result: dict[str, Any] = self._call(_SIGN_IN_SQL, (email, password, ip_address, user_agent, remember_me))
-        return result
-
-    def get_session(self, credential: str) -> dict[str, Any] | None:
-        """``auth_ext.get_session``: ``{"session", "user"}``, or None when there is no valid session.
-
-        With a replica, asked there first (no sliding refresh on a replica), then on the primary
-        when the replica has no such session (yet).
-        """
-        result: dict[str, Any] | None = None
-        if self.replica_pool is not None:
-            result = self._call(_GET_SESSION_SQL, (credential,), self.replica_pool)
-        if result is None:
-            result = self._call(_GET_SESSION_SQL, (credential,))
-        return result
-
-    def sign_out(self, credential: str) -> bool:
-        """``auth_ext.sign_out``: deletes the session; True when there was one."""
-        return bool(self._call(_SIGN_OUT_SQL, (credential,)))
+    @staticmethod
+    def _execute(pool: ConnectionPool[psycopg.Connection[TupleRow]], operation: Operation[T]) -> T:
+        with pool.connection() as conn, conn.transaction():
+            return operation.convert(conn.execute(operation.sql, operation.params).fetchone())
 
     @contextmanager
     def transaction(
@@ -314,44 +350,25 @@ class AuthExt(_AuthExtBase):
             yield context
 
 
-class AsyncAuthExt(_AuthExtBase):
+class AsyncAuthExt(_AuthExtBase[AsyncConnectionPool[psycopg.AsyncConnection[TupleRow]]]):
     """auth_ext over an asyncio psycopg pool (for ``async def`` routes).
 
     Use it as an async context manager, or await :meth:`open` / :meth:`close` in a FastAPI lifespan.
-    The options are :class:`AuthExt`'s.
+    The options and account methods are :class:`AuthExt`'s (coroutines here).
     """
 
-    def __init__(
-        self,
-        conninfo: str,
-        *,
-        min_size: int = 1,
-        max_size: int = 10,
-        cookie_names: tuple[str, ...] = (SECURE_SESSION_COOKIE, SESSION_COOKIE),
-        trusted_origins: Sequence[str] | None = None,
-        pooled: bool | None = None,
-        replica_conninfo: str | None = None,
-        replica_pooled: bool | None = None,
-        timeout: float = DEFAULT_POOL_TIMEOUT,
-        check_connections: bool = True,
-        pool_kwargs: dict[str, Any] | None = None,
-        user_table: UserTable | None = None,
-        check_privileges: bool = True,
-    ) -> None:
-        super().__init__(cookie_names=cookie_names, trusted_origins=trusted_origins)
-        self.user_table = user_table
-        self.check_privileges = check_privileges
-        check = AsyncConnectionPool.check_connection if check_connections else None
-        self.pool: AsyncConnectionPool[psycopg.AsyncConnection[TupleRow]] = AsyncConnectionPool(
-            conninfo, min_size=min_size, max_size=max_size, open=False,
-            **_pool_options(conninfo, pooled, timeout, check, pool_kwargs),
+    sign_up_email = _AsyncMethod(operations.sign_up_email)
+    sign_in_email = _AsyncMethod(operations.sign_in_email)
+    get_session = _AsyncMethod(operations.get_session)
+    sign_out = _AsyncMethod(operations.sign_out)
+    change_password = _AsyncMethod(operations.change_password)
+
+    def _new_pool(
+        self, settings: _PoolSettings, conninfo: str, pooled: bool | None
+    ) -> AsyncConnectionPool[psycopg.AsyncConnection[TupleRow]]:
+        return AsyncConnectionPool(
+            conninfo, **settings.options(conninfo, pooled, AsyncConnectionPool.check_connection)
         )
-        self.replica_pool: AsyncConnectionPool[psycopg.AsyncConnection[TupleRow]] | None = None
-        if replica_conninfo is not None:
-            self.replica_pool = AsyncConnectionPool(
-                replica_conninfo, min_size=min_size, max_size=max_size, open=False,
-                **_pool_options(replica_conninfo, replica_pooled, timeout, check, pool_kwargs),
-            )
 
     async def open(self) -> None:
         """Opens the pools and waits for their first connections; checks the role's grants
@@ -382,47 +399,19 @@ class AsyncAuthExt(_AuthExtBase):
     async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
 
-    async def _call(self, sql: str, params: tuple[Any, ...], pool: AsyncConnectionPool[Any] | None = None) -> Any:
-        async with (pool or self.pool).connection() as conn, conn.transaction():
-            row = await (await conn.execute(sql, params)).fetchone()
-            return row[0] if row else None
+    async def run(self, operation: Operation[T]) -> T:
+        """Runs an operation in its own transaction (a read on the replica first, see :class:`Operation`)."""
+        if operation.read and self.replica_pool is not None:
+            result = await self._execute(self.replica_pool, operation)
+            if result is not None:
+                return result
+        return await self._execute(self.pool, operation)
 
-    async def sign_up_email(
-        self, email: str, password: str, name: str, image: str | None = None,
-        ip_address: str | None = None, user_agent: str | None = None, remember_me: bool = True,
-    ) -> dict[str, Any]:
-        """``auth_ext.sign_up_email``: ``{"token", "user", "session"}``."""
-        result: dict[str, Any] = await self._call(
-            _SIGN_UP_SQL, (email, password, name, image, ip_address, user_agent, remember_me)
-        )
-        return result
-
-    async def sign_in_email(
-        self, email: str, password: str, ip_address: str | None = None,
-        user_agent: str | None = None, remember_me: bool = True,
-    ) -> dict[str, Any]:
-        """``auth_ext.sign_in_email``: ``{"token", "user", "session"}``."""
-        result: dict[str, Any] = await self._call(
-            _SIGN_IN_SQL, (email, password, ip_address, user_agent, remember_me)
-        )
-        return result
-
-    async def get_session(self, credential: str) -> dict[str, Any] | None:
-        """``auth_ext.get_session``: ``{"session", "user"}``, or None when there is no valid session.
-
-        With a replica, asked there first (no sliding refresh on a replica), then on the primary
-        when the replica has no such session (yet).
-        """
-        result: dict[str, Any] | None = None
-        if self.replica_pool is not None:
-            result = await self._call(_GET_SESSION_SQL, (credential,), self.replica_pool)
-        if result is None:
-            result = await self._call(_GET_SESSION_SQL, (credential,))
-        return result
-
-    async def sign_out(self, credential: str) -> bool:
-        """``auth_ext.sign_out``: deletes the session; True when there was one."""
-        return bool(await self._call(_SIGN_OUT_SQL, (credential,)))
+    @staticmethod
+    async def _execute(pool: AsyncConnectionPool[psycopg.AsyncConnection[TupleRow]], operation: Operation[T]) -> T:
+        async with pool.connection() as conn, conn.transaction():
+            cursor = await conn.execute(operation.sql, operation.params)
+            return operation.convert(await cursor.fetchone())
 
     @asynccontextmanager
     async def transaction(

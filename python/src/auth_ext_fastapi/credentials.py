@@ -7,7 +7,8 @@ from enum import Enum
 
 from starlette.requests import HTTPConnection
 
-#: Better Auth's session cookie names: plain, and with the prefix it uses over https (docs/better-auth-compatibility.md §3).
+#: Better Auth's session cookie names: plain, and with the prefix it uses over https
+#: (docs/better-auth-compatibility.md §3).
 SESSION_COOKIE = "better-auth.session_token"
 SECURE_SESSION_COOKIE = "__Secure-better-auth.session_token"
 

@@ -2,21 +2,19 @@
 
 ``/sign-up/email``, ``/sign-in/email``, ``/sign-out`` and ``/get-session`` take and return what
 Better Auth's own handler does (docs/better-auth-compatibility.md §4), so a Better Auth client can talk to either. The
-session cookie is set only when the app knows Better Auth's secret (it must be signed like Better
-Auth signs it, or Better Auth would reject it); the token is always in the body and, as with the
-bearer plugin, in the ``set-auth-token`` header.
+session cookie, when enabled, is signed by the extension with its ``better_auth_secret`` setting
+(``auth_ext.sign_session_cookie``, in the sign-up / sign-in statement itself): the app never holds
+the secret. The token is always in the body and, as with the bearer plugin, in the
+``set-auth-token`` header.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import inspect
 import ipaddress
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request, Response
@@ -24,9 +22,12 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 from starlette.concurrency import run_in_threadpool
 
+from . import operations
 from .client import AsyncAuthExt, AuthExt
 from .credentials import SECURE_SESSION_COOKIE, SESSION_COOKIE, CredentialKind, CredentialSource, read_credential
+from .operations import Operation
 from .rate_limit import RateLimit, rate_limit_key
+from .results import GetSessionResult, SignUpResult
 from .validation import parse_sign_in, parse_sign_up
 
 
@@ -63,6 +64,9 @@ def _client_ip(request: Request) -> str:
         return ""
 
 
+T = TypeVar("T")
+
+
 async def _call(method: Callable[..., Any], *args: Any) -> Any:
     """Awaits an AsyncAuthExt method, or runs an AuthExt one in the thread pool."""
     if inspect.iscoroutinefunction(method):
@@ -70,15 +74,17 @@ async def _call(method: Callable[..., Any], *args: Any) -> Any:
     return await run_in_threadpool(method, *args)
 
 
-def sign_session_token(token: str, secret: str) -> str:
-    """The signed cookie value Better Auth writes: ``token.base64(HMAC-SHA256(secret, token))``, unencoded."""
-    digest = hmac.new(secret.encode(), token.encode(), hashlib.sha256).digest()
-    return f"{token}.{base64.b64encode(digest).decode()}"
+async def _run(auth: AuthExt | AsyncAuthExt, operation: Operation[T]) -> T:
+    """Runs an operation on either client (a sync one in the thread pool)."""
+    if isinstance(auth, AsyncAuthExt):
+        return await auth.run(operation)
+    return await run_in_threadpool(auth.run, operation)
 
 
 def auth_router(
     auth: AuthExt | AsyncAuthExt,
     *,
+    session_cookie: bool | None = None,
     better_auth_secret: str | None = None,
     secure_cookies: bool = False,
     prefix: str = "/auth",
@@ -86,23 +92,34 @@ def auth_router(
 ) -> APIRouter:
     """Routes mirroring Better Auth's email/password API under ``prefix``.
 
-    ``better_auth_secret`` (the same value as Better Auth's ``BETTER_AUTH_SECRET``) enables the
-    signed session cookie; ``secure_cookies`` adds ``Secure`` and the ``__Secure-`` name prefix,
-    as Better Auth does for an https base URL. Bodies are validated and refused exactly as Better
-    Auth refuses them (:mod:`.validation`). ``rate_limit`` limits sign-in and sign-up as Better
-    Auth does, on its ``rateLimit`` table, sharing the counters with it (:mod:`.rate_limit`).
+    ``session_cookie`` sets Better Auth's signed session cookie on sign-up and sign-in, signed by
+    the extension with its ``better_auth_secret`` setting (``auth_ext.configure``; 503
+    ``AUTH_NOT_CONFIGURED`` when it is not set). ``better_auth_secret`` is the older way to ask for
+    it: any value enables the cookie (the extension's setting signs it; the value is not used).
+    ``secure_cookies`` adds ``Secure`` and the ``__Secure-`` name prefix, as Better Auth does for an
+    https base URL. Bodies are validated and refused exactly as Better Auth refuses them
+    (:mod:`.validation`). ``rate_limit`` limits sign-in and sign-up as Better Auth does, on its
+    ``rateLimit`` table, sharing the counters with it (:mod:`.rate_limit`).
     """
     router = APIRouter(prefix=prefix, tags=["auth"])
     cookie_name = SECURE_SESSION_COOKIE if secure_cookies else SESSION_COOKIE
+    with_cookie = better_auth_secret is not None if session_cookie is None else session_cookie
 
-    def session_response(result: dict[str, Any], body: dict[str, Any], remember_me: bool) -> JSONResponse:
+    async def create_session(operation: Operation[SignUpResult]) -> tuple[SignUpResult, str | None]:
+        """Runs a sign-up or sign-in; with the cookie, its signed value comes from the same statement."""
+        if not with_cookie:
+            return await _run(auth, operation), None
+        result, signed = await _run(auth, operations.with_signed_cookie(operation))
+        return result, signed
+
+    def session_response(
+        result: SignUpResult, signed: str | None, body: dict[str, Any], remember_me: bool
+    ) -> JSONResponse:
         """The JSON body plus Better Auth's session cookie and bearer header for a new session."""
         response = JSONResponse(body)
-        token: str = result["token"]
-        if better_auth_secret is None:
-            response.headers["set-auth-token"] = token
+        if signed is None:
+            response.headers["set-auth-token"] = result["token"]
         else:
-            signed = sign_session_token(token, better_auth_secret)
             response.headers["set-auth-token"] = signed
             expires = datetime.fromisoformat(result["session"]["expiresAt"])  # Python 3.11 reads the "Z"
             max_age = int((expires - datetime.now(UTC)).total_seconds()) if remember_me else None
@@ -123,23 +140,22 @@ def auth_router(
         """Creates a user with a credential account and a session: ``{token, user}``."""
         await limit(request, "/sign-up/email")
         body = await parse_sign_up(await request.body(), request.headers.get("content-type", ""))
-        result = await _call(
-            auth.sign_up_email, body.email, body.password, body.name, body.image,
+        result, signed = await create_session(operations.sign_up_email(
+            body.email, body.password, body.name, body.image,
             _client_ip(request), request.headers.get("user-agent", ""), body.remember_me,
-        )
-        return session_response(result, {"token": result["token"], "user": result["user"]}, body.remember_me)
+        ))
+        return session_response(result, signed, {"token": result["token"], "user": result["user"]}, body.remember_me)
 
     @router.post("/sign-in/email", openapi_extra=_openapi_body(SignInBody))
     async def sign_in_email(request: Request) -> JSONResponse:
         """Checks the password and creates a session: ``{redirect, token, user}``."""
         await limit(request, "/sign-in/email")
         body = await parse_sign_in(await request.body(), request.headers.get("content-type", ""))
-        result = await _call(
-            auth.sign_in_email, body.email, body.password, _client_ip(request),
-            request.headers.get("user-agent", ""), body.remember_me,
-        )
+        result, signed = await create_session(operations.sign_in_email(
+            body.email, body.password, _client_ip(request), request.headers.get("user-agent", ""), body.remember_me,
+        ))
         return session_response(
-            result, {"redirect": False, "token": result["token"], "user": result["user"]}, body.remember_me
+            result, signed, {"redirect": False, "token": result["token"], "user": result["user"]}, body.remember_me
         )
 
     @router.post("/sign-out")
@@ -149,17 +165,16 @@ def auth_router(
         if credential is not None and credential.kind is CredentialKind.SESSION:
             if credential.source is CredentialSource.COOKIE:
                 auth.check_origin(request)
-            await _call(auth.sign_out, credential.value)
+            await _run(auth, operations.sign_out(credential.value))
         response.delete_cookie(cookie_name, path="/", secure=secure_cookies, httponly=True, samesite="lax")
         return {"success": True}
 
-    @router.get("/get-session")
-    async def get_session(request: Request) -> dict[str, Any] | None:
+    @router.get("/get-session", response_model=None)  # the JSON as the extension wrote it, extra fields too
+    async def get_session(request: Request) -> GetSessionResult | None:
         """The request's session and user, ``{session, user}``, or ``null``."""
         credential = read_credential(request, auth.cookie_names)
         if credential is None or credential.kind is not CredentialKind.SESSION:
             return None
-        session: dict[str, Any] | None = await _call(auth.get_session, credential.value)
-        return session
+        return await _run(auth, operations.get_session(credential.value))
 
     return router

@@ -41,6 +41,10 @@ KeptPlan lookup_plan = {
     " WHERE se.token OPERATOR(pg_catalog.=) $1",
     1, {TEXTOID}, nullptr, ""};
 
+// Whether a session with this token exists, and until when.
+KeptPlan expiry_plan = {"SELECT se.\"expiresAt\" FROM %1$s.session se WHERE se.token OPERATOR(pg_catalog.=) $1",
+                        1, {TEXTOID}, nullptr, ""};
+
 // Better Auth deletes an expired session when it meets it.
 KeptPlan delete_plan = {"DELETE FROM %1$s.session WHERE token OPERATOR(pg_catalog.=) $1", 1, {TEXTOID}, nullptr, ""};
 
@@ -148,6 +152,21 @@ Jsonb* GetSession(text* credential) {
   Jsonb* result = CopyOut(BuildSessionJson(session_row, user_row));
   SPI_finish();
   return result;
+}
+
+bool SessionIsLive(text* token) {
+  char* schema = pstrdup(SettingValue(Setting::kBetterAuthSchema));
+  RequireSessionTables(schema);
+  Datum args[1] = {PointerGetDatum(cstring_to_text_with_len(VARDATA_ANY(token), VARSIZE_ANY_EXHDR(token)))};
+  if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "auth_ext: SPI_connect failed");
+  bool live = false;
+  if (Run(expiry_plan, schema, args, SPI_OK_SELECT) > 0) {
+    bool isnull = false;
+    const Datum expires_at = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+    live = !isnull && DatumGetTimestampTz(expires_at) >= GetCurrentTransactionStartTimestamp();
+  }
+  SPI_finish();
+  return live;
 }
 
 }  // namespace auth_ext::pg

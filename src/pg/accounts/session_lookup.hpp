@@ -18,4 +18,9 @@ namespace auth_ext::pg {
 // Raises 42P01 when Better Auth's tables are missing, 55000 for a signed value without the secret.
 Jsonb* GetSession(text* credential);
 
+// Whether a session with exactly this token exists and has not expired (as GetSession decides,
+// without deleting or refreshing it). Sees this transaction's writes, so a session created earlier
+// in the same statement counts. Same rights and errors as GetSession.
+bool SessionIsLive(text* token);
+
 }  // namespace auth_ext::pg

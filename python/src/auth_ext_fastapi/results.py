@@ -1,0 +1,63 @@
+"""The results of the extension's account functions, typed as Better Auth shapes them.
+
+They are the JSON the SQL functions return, decoded by psycopg: plain dicts (``TypedDict`` only
+names their keys). Timestamps are JavaScript date strings (``"2026-01-02T03:04:05.678Z"``), as
+Better Auth's JSON has them. Columns an application added to Better Auth's tables
+(``additionalFields``) are present as well, with their JSON values, but not typed here.
+"""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+
+class User(TypedDict):
+    """A row of Better Auth's ``user`` table."""
+
+    id: str
+    name: str
+    email: str
+    emailVerified: bool
+    image: str | None
+    createdAt: str
+    updatedAt: str
+
+
+class Session(TypedDict):
+    """A row of Better Auth's ``session`` table (``ipAddress`` / ``userAgent``: ``""`` when unknown)."""
+
+    id: str
+    expiresAt: str
+    token: str
+    createdAt: str
+    updatedAt: str
+    ipAddress: str | None
+    userAgent: str | None
+    userId: str
+
+
+class SignUpResult(TypedDict):
+    """``auth_ext.sign_up_email`` and ``auth_ext.sign_in_email``: the new session, its token and its user."""
+
+    token: str
+    user: User
+    session: Session
+
+
+#: ``auth_ext.sign_in_email``'s result: the same shape as sign-up's.
+SignInResult = SignUpResult
+
+
+class GetSessionResult(TypedDict):
+    """``auth_ext.get_session``: a valid session and its user (``None`` when there is none)."""
+
+    session: Session
+    user: User
+
+
+class ChangePasswordResult(TypedDict):
+    """``auth_ext.change_password``: with ``revoke_other_sessions`` (the default) every session of the
+    user is gone and this is the new one; otherwise both are ``None``."""
+
+    token: str | None
+    session: Session | None
