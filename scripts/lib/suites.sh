@@ -49,7 +49,8 @@ suite_pgtap() {
 
 # Installation: the documented flow as a non-superuser database owner, the upgrade from every
 # released version (data kept, catalog equal to a fresh install), and install/upgrade scripts
-# that a hostile database owner cannot subvert (test/install/*.sh).
+# that a hostile database owner cannot subvert, and the throwaway cluster kept on request
+# (test/install/*.sh).
 suite_install() {
   local t rc=0
   for t in test/install/*.sh; do
