@@ -7,6 +7,7 @@ same table, and the real Better Auth's answers for each code
 
 import psycopg
 import pytest
+
 from auth_ext_fastapi import from_database_error
 from auth_ext_fastapi._error_codes import ERROR_CODES
 
