@@ -28,7 +28,9 @@ OBJS = $(CORE_SRCS:.cpp=.o) $(PG_SRCS:.cpp=.o)
 #   install = the parts in order;
 #   upgrade = sql/upgrade/<previous>--<current>.sql (drops what the new version removes or
 #             re-signs) followed by the parts, which are written to be re-run (CREATE OR REPLACE,
-#             IF NOT EXISTS), so an upgraded install equals a fresh one (suite 'upgrade' checks it).
+#             IF NOT EXISTS), so an upgraded install equals a fresh one (suite 'upgrade' checks it),
+#             then sql/upgrade/<previous>--<current>.after.sql when it exists (what needs the new
+#             objects: privileges carried from a re-signed function to its new signature).
 # To release: commit the two built scripts, add the next version's upgrade prologue, bump
 # default_version in auth_ext.control and PREVIOUS_VERSION here.
 PREVIOUS_VERSION = 0.1.0
@@ -36,6 +38,7 @@ SQL_PARTS := $(sort $(wildcard sql/src/*.sql))
 CURRENT_SQL = sql/$(EXTENSION)--$(EXTVERSION).sql
 CURRENT_UPGRADE = sql/$(EXTENSION)--$(PREVIOUS_VERSION)--$(EXTVERSION).sql
 UPGRADE_PROLOGUE = sql/upgrade/$(PREVIOUS_VERSION)--$(EXTVERSION).sql
+UPGRADE_EPILOGUE := $(wildcard sql/upgrade/$(PREVIOUS_VERSION)--$(EXTVERSION).after.sql)
 RELEASED_SQL := $(filter-out $(CURRENT_SQL) $(CURRENT_UPGRADE),$(wildcard sql/$(EXTENSION)--*.sql))
 DATA = $(RELEASED_SQL) $(wildcard sql/$(EXTENSION)--*.control)
 DATA_built = $(CURRENT_SQL) $(CURRENT_UPGRADE)
@@ -64,8 +67,8 @@ include $(PGXS)
 $(CURRENT_SQL): $(SQL_PARTS) FORCE
 	@cat $(SQL_PARTS) > $@.tmp && (cmp -s $@.tmp $@ || cp $@.tmp $@) && rm -f $@.tmp
 
-$(CURRENT_UPGRADE): $(UPGRADE_PROLOGUE) $(SQL_PARTS) FORCE
-	@cat $(UPGRADE_PROLOGUE) $(filter-out sql/src/00_header.sql,$(SQL_PARTS)) > $@.tmp \
+$(CURRENT_UPGRADE): $(UPGRADE_PROLOGUE) $(SQL_PARTS) $(UPGRADE_EPILOGUE) FORCE
+	@cat $(UPGRADE_PROLOGUE) $(filter-out sql/src/00_header.sql,$(SQL_PARTS)) $(UPGRADE_EPILOGUE) > $@.tmp \
 	  && (cmp -s $@.tmp $@ || cp $@.tmp $@) && rm -f $@.tmp
 
 FORCE:

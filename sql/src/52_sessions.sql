@@ -4,16 +4,20 @@
 -- implementation, in C), sign-out and revocation.
 -- ---------------------------------------------------------------------------------------------
 
-CREATE OR REPLACE FUNCTION auth_ext._create_session(schema text, user_id text, ip_address text, user_agent text, remember_me boolean)
+CREATE OR REPLACE FUNCTION auth_ext._create_session(schema text, user_id text, ip_address text, user_agent text, remember_me boolean,
+                                                         session_expires_in integer DEFAULT NULL)
 RETURNS jsonb
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   now_ms timestamptz := pg_catalog.date_trunc('milliseconds', pg_catalog.now());
-  -- Better Auth: expiresIn, or one day for a "don't remember me" session (never refreshed).
-  lifetime interval := pg_catalog.make_interval(secs => CAST(CASE WHEN COALESCE(remember_me, true)
-                         THEN auth_ext._setting_value('session_expires_in_seconds') ELSE '86400' END AS pg_catalog.float8));
+  -- Better Auth: session.expiresIn (the caller's, else the setting), or one day for a "don't
+  -- remember me" session whatever expiresIn is (never refreshed).
+  lifetime interval := pg_catalog.make_interval(secs => CASE
+                         WHEN NOT COALESCE(remember_me, true) THEN 86400
+                         WHEN _create_session.session_expires_in IS NOT NULL THEN _create_session.session_expires_in
+                         ELSE CAST(auth_ext._setting_value('session_expires_in_seconds') AS pg_catalog.float8) END);
   result jsonb;
 BEGIN
   EXECUTE pg_catalog.format('INSERT INTO %I.%I AS se (id, "expiresAt", token, "createdAt", "updatedAt", "ipAddress", "userAgent", "userId") '
@@ -26,9 +30,10 @@ EXCEPTION WHEN foreign_key_violation THEN  -- the user was deleted meanwhile: a 
   PERFORM auth_ext._raise('USER_NOT_FOUND');
 END
 $$;
-COMMENT ON FUNCTION auth_ext._create_session(text, text, text, text, boolean) IS
-'Internal: a session row as Better Auth''s createSession writes it (32-character token, expiry, '''' for unknown ip/agent); '
-'P0002 USER_NOT_FOUND when the user is gone.';
+COMMENT ON FUNCTION auth_ext._create_session(text, text, text, text, boolean, integer) IS
+'Internal: a session row as Better Auth''s createSession writes it (32-character token, '''' for unknown ip/agent; '
+'expires after session_expires_in seconds, NULL: the session_expires_in_seconds setting, or after one day when '
+'remember_me is false); P0002 USER_NOT_FOUND when the user is gone.';
 
 CREATE OR REPLACE FUNCTION auth_ext.get_session(credential text)
 RETURNS jsonb

@@ -5,7 +5,7 @@
 
 CREATE OR REPLACE FUNCTION auth_ext.sign_up_email(
   email text, password text, name text, image text DEFAULT NULL, ip_address text DEFAULT NULL,
-  user_agent text DEFAULT NULL, remember_me boolean DEFAULT true)
+  user_agent text DEFAULT NULL, remember_me boolean DEFAULT true, session_expires_in integer DEFAULT NULL)
 RETURNS jsonb
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -26,6 +26,9 @@ BEGIN
     PERFORM auth_ext._raise('VALIDATION_ERROR', 'Name is required');
   END IF;
   PERFORM auth_ext._check_password_length(sign_up_email.password, true);
+  IF sign_up_email.session_expires_in OPERATOR(pg_catalog.<) 1 OR sign_up_email.session_expires_in OPERATOR(pg_catalog.>) 315360000 THEN
+    PERFORM auth_ext._raise('VALIDATION_ERROR', 'session_expires_in must be from 1 to 315360000 seconds');
+  END IF;
   normalized_email := pg_catalog.lower(sign_up_email.email);
   EXECUTE pg_catalog.format('SELECT true FROM %I.%I x WHERE x.email OPERATOR(pg_catalog.=) $1', s, 'user')
     INTO taken USING normalized_email;
@@ -43,20 +46,23 @@ BEGIN
   EXECUTE pg_catalog.format('INSERT INTO %I.%I (id, "accountId", "providerId", "userId", password, "createdAt", "updatedAt") '
                             'VALUES ($1, $2, ''credential'', $2, $3, $4, $4)', s, 'account')
     USING auth_ext._new_id(), new_user_id, auth_ext.hash_password(sign_up_email.password), now_ms;
-  new_session := auth_ext._create_session(s, new_user_id, ip_address, user_agent, remember_me);
+  new_session := auth_ext._create_session(s, new_user_id, ip_address, user_agent, remember_me,
+                                          sign_up_email.session_expires_in);
   RETURN pg_catalog.jsonb_build_object('token', new_session OPERATOR(pg_catalog.->>) 'token', 'user', new_user,
                                        'session', new_session);
 END
 $$;
-COMMENT ON FUNCTION auth_ext.sign_up_email(text, text, text, text, text, text, boolean) IS
+COMMENT ON FUNCTION auth_ext.sign_up_email(text, text, text, text, text, text, boolean, integer) IS
 'Better Auth''s email sign-up in one statement: validates like Better Auth (email rule, password length in UTF-16 units, '
-'name required), then writes user + credential account + session exactly as Better Auth does. Returns '
-'{"token","user","session"}. Errors: 23505 USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL, 22023 INVALID_EMAIL / '
-'PASSWORD_TOO_SHORT / PASSWORD_TOO_LONG / VALIDATION_ERROR, 42P01 missing tables, 25006 read-only.';
+'name required), then writes user + credential account + session exactly as Better Auth does. The session lasts '
+'session_expires_in seconds (Better Auth''s session.expiresIn; NULL: the session_expires_in_seconds setting), or one '
+'day when remember_me is false. Returns {"token","user","session"}. Errors: 23505 USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL, '
+'22023 INVALID_EMAIL / PASSWORD_TOO_SHORT / PASSWORD_TOO_LONG / VALIDATION_ERROR (also session_expires_in outside 1 to '
+'315360000), 42P01 missing tables, 25006 read-only.';
 
 CREATE OR REPLACE FUNCTION auth_ext.sign_in_email(
   email text, password text, ip_address text DEFAULT NULL, user_agent text DEFAULT NULL,
-  remember_me boolean DEFAULT true)
+  remember_me boolean DEFAULT true, session_expires_in integer DEFAULT NULL)
 RETURNS jsonb
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -71,6 +77,7 @@ DECLARE
   valid boolean := false;
   -- Verified against when there is no hash, so an unknown email costs the same scrypt.
   dummy_hash constant text := '0123456789abcdef0123456789abcdef:e8b256b6f9f4b1641136a66d4a26ba41a47b6c8c9bad6aa4145559ffda45ece1f0f16dec8482a3e5545feada0ba62f2b05eeb943b750c9396874e1762c78d27d';
+  matches boolean;
   new_session jsonb;
 BEGIN
   IF sign_in_email.email IS NULL OR NOT auth_ext._is_valid_email(sign_in_email.email) THEN
@@ -83,6 +90,9 @@ BEGIN
      OPERATOR(pg_catalog.>) CAST(auth_ext._setting_value('max_password_length') AS pg_catalog.int4) THEN
     PERFORM auth_ext._raise('PASSWORD_TOO_LONG');
   END IF;
+  IF sign_in_email.session_expires_in OPERATOR(pg_catalog.<) 1 OR sign_in_email.session_expires_in OPERATOR(pg_catalog.>) 315360000 THEN
+    PERFORM auth_ext._raise('VALIDATION_ERROR', 'session_expires_in must be from 1 to 315360000 seconds');
+  END IF;
   EXECUTE pg_catalog.format(
       'SELECT auth_ext._row_json(u), u.id, a.password FROM %1$I.%2$I u LEFT JOIN %1$I.%3$I a '
       'ON a."userId" OPERATOR(pg_catalog.=) u.id AND a."providerId" OPERATOR(pg_catalog.=) ''credential'' '
@@ -91,7 +101,17 @@ BEGIN
     INTO found_user, found_user_id, stored_hash USING pg_catalog.lower(sign_in_email.email);
   IF stored_hash IS NULL THEN
     PERFORM auth_ext.verify_password(sign_in_email.password, dummy_hash);
-  ELSIF auth_ext.verify_password(sign_in_email.password, stored_hash) THEN
+  ELSE
+    BEGIN
+      matches := auth_ext.verify_password(sign_in_email.password, stored_hash);
+    EXCEPTION WHEN invalid_text_representation THEN
+      -- A hash that is not Better Auth's scrypt format (another hasher's, or damaged): a wrong
+      -- password, at the cost of one, never an internal error. check_schema() reports such rows.
+      PERFORM auth_ext.verify_password(sign_in_email.password, dummy_hash);
+      matches := false;
+    END;
+  END IF;
+  IF matches THEN
     -- scrypt ran unlocked. Lock the user row, then the credential account (delete_user's order),
     -- and check the hash again: a password change or a deletion that committed meanwhile wins, and
     -- none can commit before this transaction ends.
@@ -110,14 +130,16 @@ BEGIN
   IF NOT valid THEN
     PERFORM auth_ext._raise('INVALID_EMAIL_OR_PASSWORD');
   END IF;
-  new_session := auth_ext._create_session(s, found_user_id, ip_address, user_agent, remember_me);
+  new_session := auth_ext._create_session(s, found_user_id, ip_address, user_agent, remember_me,
+                                          sign_in_email.session_expires_in);
   RETURN pg_catalog.jsonb_build_object('token', new_session OPERATOR(pg_catalog.->>) 'token', 'user', found_user,
                                        'session', new_session);
 END
 $$;
-COMMENT ON FUNCTION auth_ext.sign_in_email(text, text, text, text, boolean) IS
-'Better Auth''s email sign-in in one statement: checks the credential account''s hash and creates a session; returns '
-'{"token","user","session"}. An unknown email costs the same scrypt as a wrong password and raises the identical '
-'error. A password change or user deletion that commits during the check wins (the rows are locked and the hash '
-'checked again). Errors: 28P01 INVALID_EMAIL_OR_PASSWORD, 22023 INVALID_EMAIL / PASSWORD_TOO_LONG / '
-'VALIDATION_ERROR (no password), 22P02 for a malformed stored hash.';
+COMMENT ON FUNCTION auth_ext.sign_in_email(text, text, text, text, boolean, integer) IS
+'Better Auth''s email sign-in in one statement: checks the credential account''s hash and creates a session lasting '
+'session_expires_in seconds (NULL: the session_expires_in_seconds setting; one day when remember_me is false); returns '
+'{"token","user","session"}. An unknown email, and a stored hash that is not Better Auth''s format, cost the same '
+'scrypt as a wrong password and raise the identical error. A password change or user deletion that commits during the '
+'check wins (the rows are locked and the hash checked again). Errors: 28P01 INVALID_EMAIL_OR_PASSWORD, 22023 '
+'INVALID_EMAIL / PASSWORD_TOO_LONG / VALIDATION_ERROR (no password; session_expires_in outside 1 to 315360000).';

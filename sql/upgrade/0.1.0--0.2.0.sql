@@ -1,7 +1,8 @@
 -- auth_ext 0.1.0 -> 0.2.0. Built by the Makefile: this prologue, then every part of sql/src/ but
 -- the header. The parts re-create (CREATE OR REPLACE) every object of 0.2.0; this prologue drops
--- the 0.1.0 objects that 0.2.0 no longer has or whose signature changed. Public functions keep
--- their signatures, so the privileges granted on them (grant_app_role) survive the upgrade.
+-- the 0.1.0 objects that 0.2.0 no longer has or whose signature changed. Public functions whose
+-- signature changed are dropped at the end instead (0.1.0--0.2.0.after.sql), once the privileges
+-- granted on them since the install (grant_app_role) are carried to the new signature.
 
 \echo Use "ALTER EXTENSION auth_ext UPDATE TO '0.2.0'" to load this file. \quit
 
@@ -9,3 +10,5 @@
 -- every column type (its to_jsonb fallback is gone).
 DROP FUNCTION IF EXISTS auth_ext._get_session_slow(text);
 DROP FUNCTION IF EXISTS auth_ext._js_dates(jsonb);
+-- _create_session takes the session's lifetime (session.expiresIn from Better Auth's options).
+DROP FUNCTION IF EXISTS auth_ext._create_session(text, text, text, text, boolean);

@@ -94,6 +94,10 @@ SELECT hostile_kit.run_path('sign_up_email: no name', :'app',
   $$SELECT auth_ext.sign_up_email('noname@example.com', 'password123', NULL)$$, '22023');
 SELECT hostile_kit.run_path('sign_up_email: remember_me false', :'app',
   $$SELECT auth_ext.sign_up_email('bob@example.com', 'password123', 'Bob', remember_me => false)$$);
+SELECT hostile_kit.run_path('sign_up_email: session_expires_in', :'app',
+  $$SELECT auth_ext.sign_up_email('frank@example.com', 'password123', 'Frank', session_expires_in => 120)$$);
+SELECT hostile_kit.run_path('sign_up_email: session_expires_in out of bounds', :'app',
+  $$SELECT auth_ext.sign_up_email('frank2@example.com', 'password123', 'Frank', session_expires_in => 0)$$, '22023');
 SELECT hostile_kit.run_path('sign_up_email: read-only transaction', :'app',
   $$SELECT auth_ext.sign_up_email('ro@example.com', 'password123', 'RO')$$, '25006', true);
 SELECT hostile_kit.run_path('configure: id_format uuid', :'owner', $$SELECT auth_ext.configure('id_format', 'uuid')$$);
@@ -108,6 +112,10 @@ SELECT hostile_kit.run_path('sign_in_email: wrong password', :'app',
 SELECT hostile_kit.run_path('sign_in_email: unknown email', :'app',
   $$SELECT auth_ext.sign_in_email('nobody@example.com', 'password123')$$, '28P01');
 SELECT hostile_kit.run_path('sign_in_email: invalid email', :'app', $$SELECT auth_ext.sign_in_email('bad', 'password123')$$, '22023');
+SELECT hostile_kit.run_path('sign_in_email: session_expires_in', :'app',
+  $$SELECT auth_ext.sign_in_email('alice@example.com', 'password123', session_expires_in => 120)$$);
+SELECT hostile_kit.run_path('sign_in_email: session_expires_in out of bounds', :'app',
+  $$SELECT auth_ext.sign_in_email('alice@example.com', 'password123', session_expires_in => 315360001)$$, '22023');
 SELECT hostile_kit.run_path('sign_in_email: remember_me false', :'app',
   $$SELECT auth_ext.sign_in_email('alice@example.com', 'password123', '198.51.100.7', 'hostile-test', false)$$);
 SELECT hostile_kit.run_path('sign_in_email: a session to refresh', :'app', $$SELECT auth_ext.sign_in_email('alice@example.com', 'password123')$$);
@@ -266,6 +274,10 @@ SELECT hostile_kit.run_path('check_schema: no such schema', :'owner',
   $$SELECT pg_catalog.jsonb_agg(c) FROM auth_ext.check_schema('no_such_schema') c$$);
 SELECT hostile_kit.run_path('sign_in_email: malformed stored hash', :'app',
   $$SELECT auth_ext.sign_in_email('Upper@Example.com', 'password123')$$, '28P01');
+UPDATE :"ba".account SET password = 'not-a-better-auth-hash'
+ WHERE "userId" = (SELECT u.id FROM :"ba"."user" u WHERE u.email = 'frank@example.com');
+SELECT hostile_kit.run_path('sign_in_email: a stored hash not in Better Auth''s format', :'app',
+  $$SELECT auth_ext.sign_in_email('frank@example.com', 'password123')$$, '28P01');
 SELECT hostile_kit.run_path('create_better_auth_schema: existing schema', :'owner',
   pg_catalog.format('SELECT auth_ext.create_better_auth_schema(%L)', :'ba'));
 SELECT hostile_kit.run_path('create_better_auth_schema: new schema', :'owner',

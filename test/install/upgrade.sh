@@ -42,6 +42,8 @@ ok "a wrong password is still refused" q "${db[@]}" -c "DO \$\$ BEGIN PERFORM au
 ok "an EdDSA token signed before the upgrade verifies against the jwks table" q "${db[@]}" -c "SELECT auth_ext.verify_jwt((SELECT value FROM keep WHERE name = 'eddsa_token'))->>'sub' = (SELECT id FROM \"user\" WHERE email = 'old@example.com')"
 ok "an HS256 token verifies with the kept shared secret" q "${db[@]}" -c "SELECT auth_ext.authenticate((SELECT value FROM keep WHERE name = 'hs256_token'))->>'sub' = 'hs-user'"
 ok "the application role keeps its grants" q "${db[@]}" -U auth_ext_upgrade_app -c "SELECT auth_ext.get_session((SELECT value FROM keep WHERE name = 'session_token')) IS NOT NULL AND auth_ext.authenticate((SELECT value FROM keep WHERE name = 'eddsa_token')) IS NOT NULL"
+ok "the application role may call the re-signed sign-up and sign-in (session_expires_in added)" q "${db[@]}" -U auth_ext_upgrade_app -c "SELECT (auth_ext.sign_in_email('old@example.com', 'old-password-1', session_expires_in => 120)->'session'->>'expiresAt')::timestamptz - now() BETWEEN interval '119 seconds' AND interval '120 seconds' AND auth_ext.sign_up_email('app@example.com', 'app-password-1', 'App') ? 'token'"
+ok "the 0.1.0 signatures are gone" q "${db[@]}" -c "SELECT to_regprocedure('auth_ext.sign_up_email(text,text,text,text,text,text,boolean)') IS NULL AND to_regprocedure('auth_ext.sign_in_email(text,text,text,text,boolean)') IS NULL"
 ok "new sign-ups work after the upgrade" q "${db[@]}" -c "SELECT auth_ext.sign_up_email('new@example.com', 'new-password-1', 'New User') ? 'token'"
 # 0.2.0's new application functions (sign_session_cookie) are granted by running grant_app_role
 # again, the documented upgrade step: an upgrade never grants (it would make them initial privileges).

@@ -27,6 +27,33 @@ SELECT is((SELECT "expiresAt" - "createdAt" FROM session), interval '7 days', 't
 SELECT is((SELECT ("j"->'session'->>'expiresAt')::timestamptz - ("j"->'session'->>'createdAt')::timestamptz FROM
            (SELECT auth_ext.sign_up_email('nobody.remembers@example.com', 'password123', 'N', NULL, NULL, NULL, false) AS j) x),
           interval '1 day', 'remember_me = false: one day');
+SELECT is((SELECT ("j"->'session'->>'expiresAt')::timestamptz - ("j"->'session'->>'createdAt')::timestamptz FROM
+           (SELECT auth_ext.sign_up_email('short.lived@example.com', 'password123', 'S', session_expires_in => 120) AS j) x),
+          interval '120 seconds', 'session_expires_in (Better Auth''s session.expiresIn) overrides the setting');
+SELECT is((SELECT ("j"->'session'->>'expiresAt')::timestamptz - ("j"->'session'->>'createdAt')::timestamptz FROM
+           (SELECT auth_ext.sign_up_email('short.forgotten@example.com', 'password123', 'S', remember_me => false,
+                                          session_expires_in => 120) AS j) x),
+          interval '1 day', 'remember_me = false: one day whatever session_expires_in is (as Better Auth)');
+SELECT is((SELECT ("j"->'session'->>'expiresAt')::timestamptz - ("j"->'session'->>'createdAt')::timestamptz FROM
+           (SELECT auth_ext.sign_in_email('short.lived@example.com', 'password123', session_expires_in => 3600) AS j) x),
+          interval '1 hour', 'sign-in: session_expires_in sets the lifetime');
+SELECT is((SELECT ("j"->'session'->>'expiresAt')::timestamptz - ("j"->'session'->>'createdAt')::timestamptz FROM
+           (SELECT auth_ext.sign_in_email('short.lived@example.com', 'password123', NULL, NULL, true, NULL) AS j) x),
+          interval '7 days', 'sign-in: a NULL session_expires_in is the setting');
+SELECT throws_ok($$SELECT auth_ext.sign_up_email('bounds@example.com', 'password123', 'B', session_expires_in => 0)$$, '22023',
+                 'VALIDATION_ERROR: session_expires_in must be from 1 to 315360000 seconds', 'sign-up: session_expires_in 0 is 22023');
+SELECT throws_ok($$SELECT auth_ext.sign_up_email('bounds@example.com', 'password123', 'B', session_expires_in => 315360001)$$, '22023',
+                 'VALIDATION_ERROR: session_expires_in must be from 1 to 315360000 seconds', 'sign-up: over ten years is 22023');
+SELECT is((SELECT count(*)::int FROM "user" WHERE email = 'bounds@example.com'), 0, 'and writes nothing');
+SELECT throws_ok($$SELECT auth_ext.sign_in_email('short.lived@example.com', 'password123', session_expires_in => -5)$$, '22023',
+                 'VALIDATION_ERROR: session_expires_in must be from 1 to 315360000 seconds', 'sign-in: a negative session_expires_in is 22023');
+SELECT throws_ok($$SELECT auth_ext.sign_in_email('short.lived@example.com', 'password123', session_expires_in => 315360001)$$, '22023',
+                 'VALIDATION_ERROR: session_expires_in must be from 1 to 315360000 seconds', 'sign-in: over ten years is 22023');
+SELECT lives_ok($$SELECT auth_ext.sign_in_email('short.lived@example.com', 'password123', session_expires_in => 1)$$,
+                'sign-in: one second is accepted');
+SELECT is((SELECT ("j"->'session'->>'expiresAt')::timestamptz - ("j"->'session'->>'createdAt')::timestamptz FROM
+           (SELECT auth_ext.sign_in_email('short.lived@example.com', 'password123', session_expires_in => 315360000) AS j) x),
+          interval '315360000 seconds', 'sign-in: ten years is accepted');
 SELECT is((SELECT "ipAddress" || '|' || "userAgent" FROM session s JOIN "user" u ON u.id = s."userId" WHERE u.email = 'nobody.remembers@example.com'),
           '|', 'unknown ip and user agent are empty strings, not NULL');
 
@@ -55,8 +82,17 @@ SELECT throws_ok($$SELECT auth_ext.sign_in_email('alice.smith@example.com', 'p')
                  'sign-in checks only the maximum length (a 1-character password is 401, not 400)');
 SELECT throws_ok($$SELECT auth_ext.sign_in_email('bad', 'password123')$$, '22023', 'INVALID_EMAIL: Invalid email', 'sign-in with an invalid email');
 UPDATE account SET password = 'garbage' WHERE "userId" = (SELECT id FROM "user" WHERE email = 'emoji@example.com');
-SELECT throws_ok($$SELECT auth_ext.sign_in_email('emoji@example.com', 'whatever-password')$$, '22P02', 'stored password hash is malformed',
-                 'a malformed stored hash is a coded error, not a crash (Better Auth answers 500)');
+SELECT throws_ok($$SELECT auth_ext.sign_in_email('emoji@example.com', 'whatever-password')$$, '28P01',
+                 'INVALID_EMAIL_OR_PASSWORD: Invalid email or password',
+                 'a stored hash that is not Better Auth''s format is a wrong password, not an internal error');
+UPDATE account SET password = '$2b$10$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy'
+ WHERE "userId" = (SELECT id FROM "user" WHERE email = 'emoji@example.com');
+SELECT throws_ok($$SELECT auth_ext.sign_in_email('emoji@example.com', 'whatever-password')$$, '28P01',
+                 'INVALID_EMAIL_OR_PASSWORD: Invalid email or password', 'so is a bcrypt hash');
+UPDATE account SET password = 'abcd:' || repeat('z', 128) WHERE "userId" = (SELECT id FROM "user" WHERE email = 'emoji@example.com');
+SELECT throws_ok($$SELECT auth_ext.sign_in_email('emoji@example.com', 'whatever-password')$$, '28P01',
+                 'INVALID_EMAIL_OR_PASSWORD: Invalid email or password', 'and a salt:key whose key is not hexadecimal');
+UPDATE account SET password = 'garbage' WHERE "userId" = (SELECT id FROM "user" WHERE email = 'emoji@example.com');
 SELECT is((SELECT count(*)::int FROM auth_ext.check_schema() WHERE problem LIKE '%malformed password hashes%'), 1, 'check_schema reports it');
 
 -- ---- sessions: credential forms, expiry, refresh, sign-out ----
@@ -195,16 +231,20 @@ EXCEPTION WHEN OTHERS THEN
   RETURN ARRAY[st, msg, det, hnt, ctx, col, con, dtype, tbl, sch];
 END
 $$;
+UPDATE account SET password = 'garbage' WHERE "userId" = (SELECT id FROM "user" WHERE email = 'short.lived@example.com');
 SET ROLE auth_ext_pgtap_app;
 CREATE TEMP TABLE errors AS
   SELECT pg_temp.sign_in_error('nobody.here@example.com', 'app-password-1') AS unknown_email,
-         pg_temp.sign_in_error('app.user@example.com', 'app-password-2') AS wrong_password;
+         pg_temp.sign_in_error('app.user@example.com', 'app-password-2') AS wrong_password,
+         pg_temp.sign_in_error('short.lived@example.com', 'app-password-1') AS malformed_hash;
 RESET ROLE;
 SELECT is((SELECT unknown_email[1:2] FROM errors), ARRAY['28P01', 'INVALID_EMAIL_OR_PASSWORD: Invalid email or password'],
           'as the application role: an unknown email is 28P01 INVALID_EMAIL_OR_PASSWORD');
 SELECT matches((SELECT unknown_email[5] FROM errors), 'sign_in_email', 'with a context naming sign_in_email');
 SELECT is((SELECT wrong_password FROM errors), (SELECT unknown_email FROM errors),
           'a wrong password: the identical error (SQLSTATE, message, detail, hint, context and every other field)');
+SELECT is((SELECT malformed_hash FROM errors), (SELECT unknown_email FROM errors),
+          'a stored hash that is not Better Auth''s format: the identical error too');
 
 -- ---- sign-in's validation; oversized passwords ----
 SELECT throws_ok($$SELECT auth_ext.sign_in_email('app.user@example.com', NULL)$$, '22023', 'VALIDATION_ERROR: Password is required',

@@ -12,6 +12,22 @@ async function oneRow(query: AuthExtQuery, text: string, params: unknown[]) {
   }
 }
 
+/**
+ * Marks the functions authExtPassword returns, so the plugin can tell them from an application's
+ * own `emailAndPassword.password` (a registry symbol: it survives two copies of this package).
+ */
+export const AUTH_EXT_PASSWORD = Symbol.for("better-auth-auth-ext.password");
+
+/** Whether `fn` is a function authExtPassword returned. */
+export function isAuthExtPasswordFunction(fn: unknown): boolean {
+  return typeof fn === "function" && (fn as unknown as Record<symbol, unknown>)[AUTH_EXT_PASSWORD] === true;
+}
+
+function marked<T extends object>(fn: T): T {
+  Object.defineProperty(fn, AUTH_EXT_PASSWORD, { value: true });
+  return fn;
+}
+
 export interface AuthExtPasswordFunctions {
   hash(password: string): Promise<string>;
   verify(data: { hash: string; password: string }): Promise<boolean>;
@@ -24,13 +40,13 @@ export interface AuthExtPasswordFunctions {
 export function authExtPassword(connection: AuthExtConnection): AuthExtPasswordFunctions {
   const query = resolveQuery(connection);
   return {
-    async hash(password) {
+    hash: marked(async (password: string) => {
       const hash = (await oneRow(query, "SELECT auth_ext.hash_password($1) AS hash", [password]))?.hash;
       if (typeof hash !== "string") throw new Error("auth_ext: hash_password returned no hash");
       return hash;
-    },
-    async verify({ hash, password }) {
+    }),
+    verify: marked(async ({ hash, password }: { hash: string; password: string }) => {
       return (await oneRow(query, "SELECT auth_ext.verify_password($1, $2) AS valid", [password, hash]))?.valid === true;
-    },
+    }),
   };
 }

@@ -22,6 +22,7 @@ import { createAuthEndpoint, createEmailVerificationToken, getIP, signInEmail, s
 import { setSessionCookie } from "better-auth/cookies";
 import { parseUserOutput } from "better-auth/db";
 import { grantAdvice, isMissingGrant, missingGrantError, toAPIError, unavailableError, withoutRowDetail } from "./errors.js";
+import { isAuthExtPasswordFunction } from "./password.js";
 import { firstRow, queryJson, resolveQuery, type AuthExtConnection, type AuthExtQuery } from "./query.js";
 
 /** What auth_ext.sign_up_email / sign_in_email return; timestamps are ISO strings. */
@@ -45,6 +46,9 @@ const CORE_FIELDS: Record<"user" | "session" | "account", readonly string[]> = {
   ],
 };
 
+/** The session lifetimes (seconds) auth_ext.sign_up_email / sign_in_email accept. */
+const MAX_SESSION_EXPIRES_IN = 315360000;
+
 /**
  * Options Better Auth applies inside its own sign-up/sign-in writes that one auth_ext statement
  * cannot honour. Refusing them at startup beats silently diverging from Better Auth.
@@ -52,6 +56,18 @@ const CORE_FIELDS: Record<"user" | "session" | "account", readonly string[]> = {
 function unsupportedOptions(context: AuthContext): string[] {
   const options: BetterAuthOptions = context.options;
   const problems: string[] = [];
+  const password = options.emailAndPassword?.password;
+  const custom = (["hash", "verify"] as const).filter((f) => password?.[f] && !isAuthExtPasswordFunction(password[f]));
+  if (custom.length > 0) {
+    problems.push(
+      `emailAndPassword.password.${custom.join(" and ")} (a custom password hasher: auth_ext's sign-in checks the stored ` +
+        "hash inside its one SQL statement and cannot call JavaScript; use authExtPassword(...) or leave the option unset)",
+    );
+  }
+  const { expiresIn } = context.sessionConfig;
+  if (!Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > MAX_SESSION_EXPIRES_IN) {
+    problems.push(`session.expiresIn ${String(expiresIn)} (auth_ext takes whole seconds from 1 to ${MAX_SESSION_EXPIRES_IN})`);
+  }
   if (options.emailAndPassword?.requireEmailVerification) {
     problems.push("emailAndPassword.requireEmailVerification (auth_ext signs the new user in within the same statement)");
   }
@@ -104,15 +120,54 @@ function clientInfo(ctx: GenericEndpointContext): { ipAddress: string; userAgent
   return { ipAddress: getIP(headers, ctx.context.options) || "", userAgent: headers.get("user-agent") || "" };
 }
 
-/** Better Auth's length rule for its configured limits (UTF-16 code units, as JavaScript counts). */
+/**
+ * Better Auth's length rule for its configured limits (UTF-16 code units, as JavaScript counts),
+ * with its log lines.
+ */
 function assertPasswordLength(ctx: GenericEndpointContext, password: string, checkMinimum: boolean): void {
   const { minPasswordLength, maxPasswordLength } = ctx.context.password.config;
   if (checkMinimum && password.length < minPasswordLength) {
+    ctx.context.logger.warn("Password is too short");
     throw APIError.from("BAD_REQUEST", { code: "PASSWORD_TOO_SHORT", message: "Password too short" });
   }
   if (password.length > maxPasswordLength) {
+    ctx.context.logger.warn("Password is too long");
     throw APIError.from("BAD_REQUEST", { code: "PASSWORD_TOO_LONG", message: "Password too long" });
   }
+}
+
+/** The code of an APIError (Better Auth's error body), if it is one. */
+function errorCode(error: unknown): string | undefined {
+  if (!(error instanceof APIError)) return undefined;
+  const code = (error.body as { code?: unknown } | undefined)?.code;
+  return typeof code === "string" ? code : undefined;
+}
+
+/** Better Auth's stored scrypt format, "<salt>:<128 lowercase hex>", as auth_ext parses it. */
+const SCRYPT_HASH = /^[^:]+:[0-9a-f]{128}(:|$)/;
+
+/**
+ * What Better Auth's own sign-in logs (warn) for a refusal the database answers identically for
+ * every cause: "User not found", "Password not found" or "Invalid password". The reason is looked
+ * up afterwards through Better Auth's adapter, as its sign-in does, so the SQL error stays one
+ * and the same; a stored hash that is not Better Auth's format is named too (Better Auth would
+ * answer it with a 500, auth_ext as a wrong password).
+ */
+async function logSignInRefusal(ctx: GenericEndpointContext, email: string): Promise<void> {
+  const { logger, internalAdapter } = ctx.context;
+  let reason: string;
+  try {
+    const record = await internalAdapter.findUserByEmail(email.toLowerCase(), { includeAccounts: true });
+    const account = record?.accounts.find((a) => a.providerId === "credential" && a.accountId === record.user.id);
+    if (!record || !account) reason = "User not found";
+    else if (!account.password) reason = "Password not found";
+    else if (!SCRYPT_HASH.test(account.password)) {
+      reason = "Invalid password (the stored hash is not Better Auth's scrypt format; auth_ext.set_password rewrites it)";
+    } else reason = "Invalid password";
+  } catch {
+    reason = "Invalid email or password";
+  }
+  logger.warn(reason);
 }
 
 /** The role and what it lacks of grant_app_role: USAGE on the schema, EXECUTE on the functions it calls. */
@@ -120,8 +175,8 @@ const PRIVILEGES_SQL = `SELECT current_user AS role, has_schema_privilege('auth_
   CASE WHEN has_schema_privilege('auth_ext', 'USAGE') THEN
     ARRAY(SELECT f FROM unnest($1::text[]) f WHERE NOT has_function_privilege(f, 'EXECUTE')) END AS missing`;
 const REQUIRED_FUNCTIONS = [
-  "auth_ext.sign_up_email(text,text,text,text,text,text,boolean)",
-  "auth_ext.sign_in_email(text,text,text,text,boolean)",
+  "auth_ext.sign_up_email(text,text,text,text,text,text,boolean,integer)",
+  "auth_ext.sign_in_email(text,text,text,text,boolean,integer)",
   "auth_ext.hash_password(text)",
   "auth_ext.verify_password(text,text)",
 ];
@@ -169,23 +224,12 @@ export type AuthExtPluginOptions = AuthExtConnection;
  */
 export function authExt(pluginOptions: AuthExtPluginOptions) {
   const query = resolveQuery(pluginOptions);
-  let lifetimeChecked = false;
   let role: string | undefined;
   const roleName = () => role;
 
-  /** The cookie, the session/user after hooks, and a one-time check that the lifetimes agree. */
+  /** The cookie and the session after hook. */
   async function startSession(ctx: GenericEndpointContext, rows: { user: User; session: Session }, rememberMe?: boolean) {
-    const { options, sessionConfig, logger } = ctx.context;
-    if (!lifetimeChecked && rememberMe !== false) {
-      lifetimeChecked = true;
-      const seconds = Math.round((rows.session.expiresAt.getTime() - rows.session.createdAt.getTime()) / 1000);
-      if (seconds !== sessionConfig.expiresIn) {
-        logger.warn(
-          `auth_ext creates sessions lasting ${seconds}s but Better Auth's session.expiresIn is ${sessionConfig.expiresIn}s; ` +
-            "set auth_ext.configure('session_expires_in_seconds', …) to match",
-        );
-      }
-    }
+    const { options } = ctx.context;
     await setSessionCookie(ctx, rows, rememberMe === false);
     await options.databaseHooks?.session?.create?.after?.(rows.session, ctx);
   }
@@ -214,12 +258,22 @@ export function authExt(pluginOptions: AuthExtPluginOptions) {
         const { name, email, password, image, callbackURL, rememberMe } = ctx.body;
         assertPasswordLength(ctx, password, true);
         const { ipAddress, userAgent } = clientInfo(ctx);
-        const rows = toRows(await callAccountFunction(
-          query,
-          "SELECT auth_ext.sign_up_email($1, $2, $3, $4, $5, $6, $7) AS result",
-          [email, password, name, image ?? null, ipAddress, userAgent, rememberMe !== false],
-          roleName,
-        ));
+        let result: SignResult;
+        try {
+          // The session lasts Better Auth's session.expiresIn (one day for rememberMe: false).
+          result = await callAccountFunction(
+            query,
+            "SELECT auth_ext.sign_up_email($1, $2, $3, $4, $5, $6, $7, $8) AS result",
+            [email, password, name, image ?? null, ipAddress, userAgent, rememberMe !== false, ctx.context.sessionConfig.expiresIn],
+            roleName,
+          );
+        } catch (error) {
+          if (errorCode(error) === "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL") {
+            ctx.context.logger.info(`Sign-up attempt for existing email: ${email}`);
+          }
+          throw error;
+        }
+        const rows = toRows(result);
         await options.databaseHooks?.user?.create?.after?.(rows.user, ctx);
         const emailVerification = options.emailVerification;
         if (emailVerification?.sendOnSignUp && emailVerification.sendVerificationEmail) {
@@ -242,6 +296,9 @@ export function authExt(pluginOptions: AuthExtPluginOptions) {
       signInEmail: createAuthEndpoint("/sign-in/email", coreSignIn.options, async (ctx) => {
         const { options } = ctx.context;
         if (!options.emailAndPassword?.enabled) {
+          ctx.context.logger.error(
+            "Email and password is not enabled. Make sure to enable it in the options on you `auth.ts` file. Check `https://better-auth.com/docs/authentication/email-password` for more!",
+          );
           throw APIError.from("BAD_REQUEST", {
             code: "EMAIL_PASSWORD_DISABLED",
             message: "Email and password is not enabled",
@@ -250,12 +307,19 @@ export function authExt(pluginOptions: AuthExtPluginOptions) {
         const { email, password, callbackURL, rememberMe } = ctx.body;
         assertPasswordLength(ctx, password, false);
         const { ipAddress, userAgent } = clientInfo(ctx);
-        const rows = toRows(await callAccountFunction(
-          query,
-          "SELECT auth_ext.sign_in_email($1, $2, $3, $4, $5) AS result",
-          [email, password, ipAddress, userAgent, rememberMe !== false],
-          roleName,
-        ));
+        let result: SignResult;
+        try {
+          result = await callAccountFunction(
+            query,
+            "SELECT auth_ext.sign_in_email($1, $2, $3, $4, $5, $6) AS result",
+            [email, password, ipAddress, userAgent, rememberMe !== false, ctx.context.sessionConfig.expiresIn],
+            roleName,
+          );
+        } catch (error) {
+          if (errorCode(error) === "INVALID_EMAIL_OR_PASSWORD") await logSignInRefusal(ctx, email);
+          throw error;
+        }
+        const rows = toRows(result);
         await startSession(ctx, rows, rememberMe);
         if (callbackURL) ctx.setHeader("Location", callbackURL);
         return ctx.json({

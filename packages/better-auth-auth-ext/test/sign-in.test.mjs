@@ -84,13 +84,24 @@ describe("sign-in through the auth_ext plugin", () => {
     assert.equal((await countRows(db.pool, email)).sessions, 1);
   });
 
-  test("a malformed stored hash is a 500 with an empty body, as in Better Auth", async () => {
+  test("a stored hash that is not Better Auth's format is a wrong password, never a 500", async () => {
     const email = uniqueEmail("garbage");
     const signUp = await withPlugin.request("POST", "/sign-up/email", { body: { email, password: PASSWORD, name: "G" } });
+    const wrong = await withPlugin.request("POST", "/sign-in/email", { body: { email, password: `${PASSWORD}!` } });
+    assert.equal(wrong.status, 401, wrong.text);
+    // No ':' (another library's format, bcrypt's "$2b$..."): Better Auth's verify throws, a 500.
     await db.pool.query(`UPDATE account SET password = 'garbage' WHERE "userId" = $1`, [signUp.json.user.id]);
     const ours = await withPlugin.request("POST", "/sign-in/email", { body: { email, password: PASSWORD } });
     const theirs = await plain.request("POST", "/sign-in/email", { body: { email, password: PASSWORD } });
-    assert.equal(ours.status, 500);
-    assert.deepEqual({ status: ours.status, text: ours.text }, { status: theirs.status, text: theirs.text });
+    assert.deepEqual({ status: ours.status, json: ours.json }, { status: wrong.status, json: wrong.json });
+    assert.equal(theirs.status, 500);
+    assert.equal(ours.sessionCookie, undefined);
+    // "<salt>:<key>" with a key that is not 128 hex digits: Better Auth answers a wrong password too.
+    await db.pool.query(`UPDATE account SET password = 'abcd:zz' WHERE "userId" = $1`, [signUp.json.user.id]);
+    const ours2 = await withPlugin.request("POST", "/sign-in/email", { body: { email, password: PASSWORD } });
+    const theirs2 = await plain.request("POST", "/sign-in/email", { body: { email, password: PASSWORD } });
+    assert.deepEqual({ status: ours2.status, json: ours2.json }, { status: theirs2.status, json: theirs2.json });
+    assert.deepEqual({ status: ours2.status, json: ours2.json }, { status: wrong.status, json: wrong.json });
+    assert.equal((await countRows(db.pool, email)).sessions, 1);
   });
 });
