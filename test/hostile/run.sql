@@ -300,6 +300,26 @@ UPDATE :"ba".session SET "expiresAt" = now() + interval '5 days', "updatedAt" = 
 SELECT hostile_kit.run_path('get_session: user table with a jsonb column, due for the sliding refresh', :'app',
   pg_catalog.format('SELECT auth_ext.get_session(%L)', hostile_kit.json('sign_up_email: user table with a jsonb column')->>'token'));
 
+-- sign_up_email's user_fields (Better Auth's additionalFields): every type check and cast, the
+-- refusals, and a unique violation on another column than the email.
+ALTER TABLE :"ba"."user" ADD COLUMN nickname text UNIQUE, ADD COLUMN age integer, ADD COLUMN "isAdult" boolean NOT NULL DEFAULT false,
+  ADD COLUMN "birthDate" timestamptz, ADD COLUMN tags text[];
+SELECT hostile_kit.run_path('sign_up_email: user_fields', :'app',
+  $$SELECT auth_ext.sign_up_email('gina@example.com', 'password123', 'Gina', user_fields =>
+      '{"nickname": "gi", "age": 30, "isAdult": true, "birthDate": "1996-01-02T03:04:05.678Z", "tags": ["x"], "preferences": {"a": 1}}')$$);
+SELECT hostile_kit.run_path('sign_up_email: user_fields, unknown column', :'app',
+  $$SELECT auth_ext.sign_up_email('gina2@example.com', 'password123', 'Gina', user_fields => '{"nope": 1}')$$, '22023');
+SELECT hostile_kit.run_path('sign_up_email: user_fields, core column', :'app',
+  $$SELECT auth_ext.sign_up_email('gina2@example.com', 'password123', 'Gina', user_fields => '{"emailVerified": true}')$$, '22023');
+SELECT hostile_kit.run_path('sign_up_email: user_fields, wrong JSON kind', :'app',
+  $$SELECT auth_ext.sign_up_email('gina2@example.com', 'password123', 'Gina', user_fields => '{"age": "30"}')$$, '22023');
+SELECT hostile_kit.run_path('sign_up_email: user_fields, refused by the column type', :'app',
+  $$SELECT auth_ext.sign_up_email('gina2@example.com', 'password123', 'Gina', user_fields => '{"age": 1.5}')$$, '22023');
+SELECT hostile_kit.run_path('sign_up_email: user_fields, null for NOT NULL', :'app',
+  $$SELECT auth_ext.sign_up_email('gina2@example.com', 'password123', 'Gina', user_fields => '{"isAdult": null}')$$, '22023');
+SELECT hostile_kit.run_path('sign_up_email: user_fields, another unique column taken', :'app',
+  $$SELECT auth_ext.sign_up_email('gina2@example.com', 'password123', 'Gina', user_fields => '{"nickname": "gi"}')$$, '23505');
+
 -- The caller's own search_path puts the trap schemas before pg_catalog, as any role allowed to
 -- call these functions may do: whatever runs under the caller's path (C functions have no SET
 -- clause, get_session among them, though it runs with the owner's rights) meets exact look-alikes
@@ -307,6 +327,12 @@ SELECT hostile_kit.run_path('get_session: user table with a jsonb column, due fo
 SELECT set_config('hostile_kit.hostile_caller_path', pg_catalog.format('%I, public, pg_catalog, pg_temp', :'ba'), false);
 SELECT hostile_kit.run_path('caller path first: sign_up_email', :'app',
   $$SELECT auth_ext.sign_up_email('erin@example.com', 'password123', 'Erin')$$, 'ok', false, current_setting('hostile_kit.hostile_caller_path'));
+SELECT hostile_kit.run_path('caller path first: sign_up_email with user_fields', :'app',
+  $$SELECT auth_ext.sign_up_email('erin2@example.com', 'password123', 'Erin', user_fields => '{"nickname": "erin", "age": 3, "tags": ["t"]}')$$,
+  'ok', false, current_setting('hostile_kit.hostile_caller_path'));
+SELECT hostile_kit.run_path('caller path first: sign_up_email, user_fields refused', :'app',
+  $$SELECT auth_ext.sign_up_email('erin3@example.com', 'password123', 'Erin', user_fields => '{"age": 1.5}')$$,
+  '22023', false, current_setting('hostile_kit.hostile_caller_path'));
 SELECT hostile_kit.run_path('caller path first: sign_in_email', :'app',
   $$SELECT auth_ext.sign_in_email('erin@example.com', 'password123')$$, 'ok', false, current_setting('hostile_kit.hostile_caller_path'));
 SELECT hostile_kit.run_path('caller path first: sign_in_email, wrong password', :'app',

@@ -51,7 +51,7 @@ SELECT is(
     'function auth_ext.sign_jwt(jsonb,jsonb)',
     'function auth_ext.sign_out(text)',
     'function auth_ext.sign_session_cookie(text)',
-    'function auth_ext.sign_up_email(text,text,text,text,text,text,boolean,integer)',
+    'function auth_ext.sign_up_email(text,text,text,text,text,text,boolean,integer,jsonb)',
     'function auth_ext.user_id()',
     'function auth_ext.verify_jwt(text,jsonb)',
     'function auth_ext.verify_password(text,text)',
@@ -86,7 +86,7 @@ SELECT is(
   ARRAY['auth_ext.authenticate_session(text)', 'auth_ext.change_password(text,text,text,boolean)',
         'auth_ext.delete_user(text)', 'auth_ext.get_session(text)', 'auth_ext.revoke_sessions(text,text)',
         'auth_ext.set_password(text,text)', 'auth_ext.sign_in_email(text,text,text,text,boolean,integer)',
-        'auth_ext.sign_out(text)', 'auth_ext.sign_session_cookie(text)', 'auth_ext.sign_up_email(text,text,text,text,text,text,boolean,integer)'],
+        'auth_ext.sign_out(text)', 'auth_ext.sign_session_cookie(text)', 'auth_ext.sign_up_email(text,text,text,text,text,text,boolean,integer,jsonb)'],
   'exactly these functions run with the owner''s rights');
 
 SELECT ok(NOT has_table_privilege('public', 'auth_ext.setting', 'SELECT'), 'PUBLIC cannot read the settings (secrets)');

@@ -175,7 +175,7 @@ const PRIVILEGES_SQL = `SELECT current_user AS role, has_schema_privilege('auth_
   CASE WHEN has_schema_privilege('auth_ext', 'USAGE') THEN
     ARRAY(SELECT f FROM unnest($1::text[]) f WHERE NOT has_function_privilege(f, 'EXECUTE')) END AS missing`;
 const REQUIRED_FUNCTIONS = [
-  "auth_ext.sign_up_email(text,text,text,text,text,text,boolean,integer)",
+  "auth_ext.sign_up_email(text,text,text,text,text,text,boolean,integer,jsonb)",
   "auth_ext.sign_in_email(text,text,text,text,boolean,integer)",
   "auth_ext.hash_password(text)",
   "auth_ext.verify_password(text,text)",
