@@ -20,7 +20,7 @@ import {
 } from "better-auth";
 import { createAuthEndpoint, createEmailVerificationToken, getIP, signInEmail, signUpEmail } from "better-auth/api";
 import { setSessionCookie } from "better-auth/cookies";
-import { parseUserOutput } from "better-auth/db";
+import { parseUserInput, parseUserOutput } from "better-auth/db";
 import { grantAdvice, isMissingGrant, missingGrantError, toAPIError, unavailableError, withoutRowDetail } from "./errors.js";
 import { isAuthExtPasswordFunction } from "./password.js";
 import { firstRow, queryJson, resolveQuery, type AuthExtConnection, type AuthExtQuery } from "./query.js";
@@ -88,10 +88,12 @@ function unsupportedOptions(context: AuthContext): string[] {
     if (!table) continue;
     if (table.modelName !== model) problems.push(`a custom table name for ${model} ("${table.modelName}")`);
     for (const [field, attribute] of Object.entries(table.fields)) {
-      if (!CORE_FIELDS[model].includes(field)) {
-        problems.push(`the extra ${model} field "${field}" (auth_ext writes Better Auth's core columns only)`);
-      } else if (attribute.fieldName && attribute.fieldName !== field) {
+      if (attribute.fieldName && attribute.fieldName !== field) {
         problems.push(`a custom column name for ${model}.${field}`);
+      } else if (!CORE_FIELDS[model].includes(field) && model !== "user") {
+        // Extra user fields go to auth_ext.sign_up_email's user_fields; the session and account
+        // rows it writes have Better Auth's core columns only.
+        problems.push(`the extra ${model} field "${field}" (auth_ext writes extra columns on user only)`);
       }
     }
   }
@@ -101,9 +103,43 @@ function unsupportedOptions(context: AuthContext): string[] {
   return problems;
 }
 
-function toRows(result: SignResult): { user: User; session: Session } {
+/**
+ * The extra user fields of a sign-up body (user.additionalFields and plugins' user fields), as
+ * Better Auth's sign-up computes them for its createUser: its own parseUserInput (input: false
+ * fields refused with FIELD_NOT_ALLOWED or replaced by their default, validators, transforms,
+ * defaults, required fields refused with MISSING_FIELD), then what its adapter does on create
+ * (date strings to dates, defaults for what is still missing, transform.input). Keyed by column
+ * (custom column names are refused at startup), for auth_ext.sign_up_email's user_fields.
+ */
+async function userFieldValues(ctx: GenericEndpointContext, rest: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const parsed: Record<string, unknown> = parseUserInput(ctx.context.options, rest, "create");
+  const values: Record<string, unknown> = {};
+  for (const [field, attribute] of Object.entries(ctx.context.tables.user?.fields ?? {})) {
+    if (field === "id" || CORE_FIELDS.user.includes(field)) continue;
+    let value = parsed[field];
+    if (value === undefined && attribute.defaultValue === undefined && !attribute.transform?.input) continue;
+    if (attribute.type === "date" && typeof value === "string") value = new Date(value);
+    if ((value === undefined || (attribute.required === true && value === null)) && attribute.defaultValue !== undefined) {
+      value = typeof attribute.defaultValue === "function" ? attribute.defaultValue() : attribute.defaultValue;
+    }
+    if (attribute.transform?.input) value = await attribute.transform.input(value as never);
+    if (value !== undefined) values[field] = value;
+  }
+  return values;
+}
+
+/** The user's date fields (createdAt, updatedAt and extra ones) as Dates, as Better Auth's adapter returns them. */
+function userDates(ctx: GenericEndpointContext, user: SignResult["user"]): User {
+  const row: Record<string, unknown> = { ...user, createdAt: new Date(user.createdAt), updatedAt: new Date(user.updatedAt) };
+  for (const [field, attribute] of Object.entries(ctx.context.tables.user?.fields ?? {})) {
+    if (attribute.type === "date" && typeof row[field] === "string") row[field] = new Date(row[field] as string);
+  }
+  return row as unknown as User;
+}
+
+function toRows(ctx: GenericEndpointContext, result: SignResult): { user: User; session: Session } {
   return {
-    user: { ...result.user, createdAt: new Date(result.user.createdAt), updatedAt: new Date(result.user.updatedAt) },
+    user: userDates(ctx, result.user),
     session: {
       ...result.session,
       expiresAt: new Date(result.session.expiresAt),
@@ -255,16 +291,20 @@ export function authExt(pluginOptions: AuthExtPluginOptions) {
             message: "Email and password sign up is not enabled",
           });
         }
-        const { name, email, password, image, callbackURL, rememberMe } = ctx.body;
+        const { name, email, password, image, callbackURL, rememberMe, ...rest } = ctx.body;
         assertPasswordLength(ctx, password, true);
+        const userFields = await userFieldValues(ctx, rest);
         const { ipAddress, userAgent } = clientInfo(ctx);
         let result: SignResult;
         try {
           // The session lasts Better Auth's session.expiresIn (one day for rememberMe: false).
           result = await callAccountFunction(
             query,
-            "SELECT auth_ext.sign_up_email($1, $2, $3, $4, $5, $6, $7, $8) AS result",
-            [email, password, name, image ?? null, ipAddress, userAgent, rememberMe !== false, ctx.context.sessionConfig.expiresIn],
+            "SELECT auth_ext.sign_up_email($1, $2, $3, $4, $5, $6, $7, $8, $9) AS result",
+            [
+              email, password, name, image ?? null, ipAddress, userAgent, rememberMe !== false, ctx.context.sessionConfig.expiresIn,
+              Object.keys(userFields).length > 0 ? JSON.stringify(userFields) : null,
+            ],
             roleName,
           );
         } catch (error) {
@@ -273,7 +313,7 @@ export function authExt(pluginOptions: AuthExtPluginOptions) {
           }
           throw error;
         }
-        const rows = toRows(result);
+        const rows = toRows(ctx, result);
         await options.databaseHooks?.user?.create?.after?.(rows.user, ctx);
         const emailVerification = options.emailVerification;
         if (emailVerification?.sendOnSignUp && emailVerification.sendVerificationEmail) {
@@ -319,7 +359,7 @@ export function authExt(pluginOptions: AuthExtPluginOptions) {
           if (errorCode(error) === "INVALID_EMAIL_OR_PASSWORD") await logSignInRefusal(ctx, email);
           throw error;
         }
-        const rows = toRows(result);
+        const rows = toRows(ctx, result);
         await startSession(ctx, rows, rememberMe);
         if (callbackURL) ctx.setHeader("Location", callbackURL);
         return ctx.json({
