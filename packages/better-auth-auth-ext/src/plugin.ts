@@ -97,6 +97,18 @@ function unsupportedOptions(context: AuthContext): string[] {
       }
     }
   }
+  // A plugin's init may register databaseHooks (username's and admin's user.create.before fill
+  // their user fields there); Better Auth keeps those out of sight and auth_ext's statement could
+  // not run them, so user fields from a plugin are taken only from plugins without an init.
+  for (const plugin of options.plugins ?? []) {
+    const fields = Object.keys(plugin.schema?.user?.fields ?? {});
+    if (plugin.init && plugin.id !== "auth-ext" && fields.length > 0) {
+      problems.push(
+        `the plugin "${plugin.id}" (its user fields ${fields.map((f) => `"${f}"`).join(", ")} may be set by its own ` +
+          "databaseHooks.user.create.before, which cannot run inside the auth_ext statement)",
+      );
+    }
+  }
   if (options.databaseHooks?.account?.create?.after) {
     problems.push("databaseHooks.account.create.after (auth_ext does not return the account row)");
   }

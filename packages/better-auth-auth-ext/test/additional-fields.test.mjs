@@ -4,6 +4,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { getMigrations } from "better-auth/db/migration";
+import { username } from "better-auth/plugins";
 import { PASSWORD, SECRET, countRows, createAuth, createTestDatabase, uniqueEmail } from "./support.mjs";
 
 const additionalFields = {
@@ -14,7 +15,9 @@ const additionalFields = {
   age: { type: "number", required: false },
   birthday: { type: "date", required: false },
 };
-const options = { user: { additionalFields } };
+/** A plugin that adds a user field and has no init (so no database hooks of its own). */
+const tierPlugin = { id: "tier", schema: { user: { fields: { tier: { type: "string", required: false, defaultValue: "basic" } } } } };
+const options = { user: { additionalFields }, plugins: [tierPlugin] };
 
 /** A user's row without what differs between two sign-ups (id, email, timestamps). */
 async function userRow(pool, email) {
@@ -69,7 +72,7 @@ describe("user.additionalFields through the auth_ext plugin", () => {
     assert.deepEqual(
       comparable(ours.json).user,
       { name: "Extra", emailVerified: false, image: null, nickname: "nick", role: "member", plan: "free", newsletter: true, age: 42,
-        birthday: "2000-01-02T03:04:05.678Z" },
+        birthday: "2000-01-02T03:04:05.678Z", tier: "basic" },
     );
     assert.deepEqual(await countRows(db.pool, emails.ours), { users: 1, accounts: 1, sessions: 1 });
     assert.deepEqual(await userRow(db.pool, emails.ours), await userRow(db.pool, emails.theirs));
@@ -115,6 +118,11 @@ describe("user.additionalFields through the auth_ext plugin", () => {
     assert.equal(res.json.code, "VALIDATION_ERROR");
     assert.match(res.json.message, /"newsletter" must be a JSON boolean/);
     assert.deepEqual(await countRows(db.pool, email), { users: 0, accounts: 0, sessions: 0 });
+  });
+
+  test("a plugin with user fields and an init (which may set user.create.before hooks) is refused, by name", async () => {
+    const refused = createAuth({ pool: db.pool, plugin: true, options: { ...options, plugins: [tierPlugin, username()] } });
+    await assert.rejects(refused.auth.$context, /the plugin "username" \(its user fields "username", "displayUsername" may be set by its own databaseHooks\.user\.create\.before/);
   });
 
   test("extra session and account fields are still refused at startup", async () => {
