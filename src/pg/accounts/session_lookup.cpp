@@ -10,7 +10,7 @@
 #include "pg/settings.hpp"
 
 #include "pg/accounts/session_credential.hpp"
-#include "pg/accounts/session_json.hpp"
+#include "pg/accounts/row_json.hpp"
 
 extern "C" {
 #include "access/xact.h"

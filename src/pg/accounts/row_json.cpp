@@ -2,7 +2,7 @@
 // sign-in, get_session, sessions made by change_password). Text, booleans, numbers, NULL and
 // timestamptz (as JavaScript's Date JSON) are written directly; every other column type goes
 // through Postgres's own to_jsonb conversion, so any table Better Auth can make is answered.
-#include "pg/accounts/session_json.hpp"
+#include "pg/accounts/row_json.hpp"
 
 #include <cstdio>
 #include <cstdlib>
