@@ -154,3 +154,77 @@ $$;
 COMMENT ON FUNCTION auth_ext._credential_account(text, text) IS
 'Internal: a user''s credential account (id, hash; NULLs when none), locked with the user row for the caller''s update; '
 'P0002 USER_NOT_FOUND when the user does not exist.';
+
+CREATE OR REPLACE FUNCTION auth_ext._extra_columns(schema text, table_name text, parameter text, fields jsonb,
+                                                   core_columns text[], caller text, OUT columns text, OUT vals text)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  target pg_catalog.oid;
+  field record;
+  expected text;
+BEGIN
+  columns := '';
+  vals := '';
+  IF fields IS NULL THEN
+    RETURN;
+  END IF;
+  IF pg_catalog.jsonb_typeof(fields) OPERATOR(pg_catalog.<>) 'object' THEN
+    PERFORM auth_ext._raise('VALIDATION_ERROR', pg_catalog.format('%s must be a JSON object of column names and values', parameter));
+  END IF;
+  target := CAST(pg_catalog.to_regclass(pg_catalog.format('%I.%I', schema, table_name)) AS pg_catalog.oid);
+  FOR field IN
+    SELECT f.key, f.value, pg_catalog.jsonb_typeof(f.value) AS json_type, a.atttypid, a.attnotnull, a.attgenerated,
+           COALESCE(NULLIF(t.typbasetype, CAST(0 AS pg_catalog.oid)), t.oid) AS base_type, t.typcategory
+      FROM pg_catalog.jsonb_each(fields) f
+      LEFT JOIN pg_catalog.pg_attribute a
+             ON a.attrelid OPERATOR(pg_catalog.=) target AND a.attname OPERATOR(pg_catalog.=) f.key
+            AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped
+      LEFT JOIN pg_catalog.pg_type t ON t.oid OPERATOR(pg_catalog.=) a.atttypid
+     ORDER BY f.key
+  LOOP
+    IF field.key OPERATOR(pg_catalog.=) ANY (core_columns) THEN
+      PERFORM auth_ext._raise('VALIDATION_ERROR', pg_catalog.format(
+        '%s: "%s" is a core column of the %s table, which %s writes itself', parameter, field.key, table_name, caller));
+    END IF;
+    IF field.atttypid IS NULL OR field.attgenerated OPERATOR(pg_catalog.<>) '' THEN
+      PERFORM auth_ext._raise('VALIDATION_ERROR', pg_catalog.format(
+        '%s: "%s" is not a writable column of the %s table', parameter, field.key, table_name));
+    END IF;
+    IF field.json_type OPERATOR(pg_catalog.=) 'null' THEN
+      IF field.attnotnull THEN
+        PERFORM auth_ext._raise('VALIDATION_ERROR', pg_catalog.format('%s: "%s" is required', parameter, field.key));
+      END IF;
+    ELSE
+      expected := CASE WHEN field.base_type OPERATOR(pg_catalog.=) ANY (ARRAY[CAST('pg_catalog.json' AS pg_catalog.regtype),
+                                                                              CAST('pg_catalog.jsonb' AS pg_catalog.regtype)]) THEN NULL
+                       WHEN field.typcategory OPERATOR(pg_catalog.=) 'B' THEN 'boolean'
+                       WHEN field.typcategory OPERATOR(pg_catalog.=) 'N' THEN 'number'
+                       WHEN field.typcategory OPERATOR(pg_catalog.=) 'A' THEN 'array'
+                       ELSE 'string' END;
+      IF expected OPERATOR(pg_catalog.<>) field.json_type THEN
+        PERFORM auth_ext._raise('VALIDATION_ERROR', pg_catalog.format(
+          '%s: "%s" must be a JSON %s (column type %s), not a JSON %s', parameter, field.key, expected,
+          pg_catalog.format_type(field.atttypid, NULL), field.json_type));
+      END IF;
+      BEGIN
+        EXECUTE pg_catalog.format('SELECT (pg_catalog.jsonb_populate_record(CAST(NULL AS %I.%I), $1)).%I IS NULL',
+                                  schema, table_name, field.key)
+          USING pg_catalog.jsonb_build_object(field.key, field.value);
+      EXCEPTION WHEN data_exception OR integrity_constraint_violation THEN
+        PERFORM auth_ext._raise('VALIDATION_ERROR', pg_catalog.format(
+          '%s: invalid value for "%s" (column type %s): %s', parameter, field.key,
+          pg_catalog.format_type(field.atttypid, NULL), SQLERRM));
+      END;
+    END IF;
+    columns := columns OPERATOR(pg_catalog.||) pg_catalog.format(', %I', field.key);
+    vals := vals OPERATOR(pg_catalog.||) pg_catalog.format(', r.%I', field.key);
+  END LOOP;
+END
+$$;
+COMMENT ON FUNCTION auth_ext._extra_columns(text, text, text, jsonb, text[], text) IS
+'Internal: checks a JSON object of extra columns for one of Better Auth''s tables (user_fields, session_fields): each '
+'key a writable, non-core column, each value of the JSON kind the column''s type reads and accepted by it, null only '
+'for a nullable column; 22023 VALIDATION_ERROR naming the parameter and the column otherwise. Returns the column list '
+'and the matching "r.col" list for an INSERT ... SELECT ... FROM jsonb_populate_record(NULL::table, fields) r.';

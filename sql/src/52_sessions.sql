@@ -5,7 +5,7 @@
 -- ---------------------------------------------------------------------------------------------
 
 CREATE OR REPLACE FUNCTION auth_ext._create_session(schema text, user_id text, ip_address text, user_agent text, remember_me boolean,
-                                                         session_expires_in integer DEFAULT NULL)
+                                                         session_expires_in integer DEFAULT NULL, session_fields jsonb DEFAULT NULL)
 RETURNS jsonb
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
@@ -18,22 +18,30 @@ DECLARE
                          WHEN NOT COALESCE(remember_me, true) THEN 86400
                          WHEN _create_session.session_expires_in IS NOT NULL THEN _create_session.session_expires_in
                          ELSE CAST(auth_ext._setting_value('session_expires_in_seconds') AS pg_catalog.float8) END);
+  -- Extra session columns (Better Auth's session.additionalFields, plugins' session columns).
+  extra record := auth_ext._extra_columns(schema, 'session', 'session_fields', session_fields,
+                                          ARRAY['id', 'expiresAt', 'token', 'createdAt', 'updatedAt', 'ipAddress',
+                                                'userAgent', 'userId'], 'auth_ext');
   result jsonb;
 BEGIN
-  EXECUTE pg_catalog.format('INSERT INTO %I.%I AS se (id, "expiresAt", token, "createdAt", "updatedAt", "ipAddress", "userAgent", "userId") '
-                            'VALUES ($1, $2, $3, $4, $4, $5, $6, $7) RETURNING auth_ext._row_json(se)', schema, 'session')
+  EXECUTE pg_catalog.format('INSERT INTO %1$I.%2$I AS se (id, "expiresAt", token, "createdAt", "updatedAt", "ipAddress", "userAgent", "userId"%3$s) '
+                            'SELECT $1, $2, $3, $4, $4, $5, $6, $7%4$s '
+                            'FROM pg_catalog.jsonb_populate_record(CAST(NULL AS %1$I.%2$I), $8) r '
+                            'RETURNING auth_ext._row_json(se)', schema, 'session', extra.columns, extra.vals)
     INTO result
     USING auth_ext._new_id(), now_ms OPERATOR(pg_catalog.+) lifetime, auth_ext.generate_id(32), now_ms,
-          COALESCE(ip_address, ''), COALESCE(user_agent, ''), user_id;
+          COALESCE(ip_address, ''), COALESCE(user_agent, ''), user_id,
+          COALESCE(session_fields, CAST('{}' AS pg_catalog.jsonb));
   RETURN result;
 EXCEPTION WHEN foreign_key_violation THEN  -- the user was deleted meanwhile: a coded error, no ids or constraint names
   PERFORM auth_ext._raise('USER_NOT_FOUND');
 END
 $$;
-COMMENT ON FUNCTION auth_ext._create_session(text, text, text, text, boolean, integer) IS
+COMMENT ON FUNCTION auth_ext._create_session(text, text, text, text, boolean, integer, jsonb) IS
 'Internal: a session row as Better Auth''s createSession writes it (32-character token, '''' for unknown ip/agent; '
 'expires after session_expires_in seconds, NULL: the session_expires_in_seconds setting, or after one day when '
-'remember_me is false); P0002 USER_NOT_FOUND when the user is gone.';
+'remember_me is false), with session_fields filling extra session columns (checked as sign_up_email''s user_fields); '
+'P0002 USER_NOT_FOUND when the user is gone.';
 
 CREATE OR REPLACE FUNCTION auth_ext.get_session(credential text)
 RETURNS jsonb

@@ -6,18 +6,14 @@
 CREATE OR REPLACE FUNCTION auth_ext.sign_up_email(
   email text, password text, name text, image text DEFAULT NULL, ip_address text DEFAULT NULL,
   user_agent text DEFAULT NULL, remember_me boolean DEFAULT true, session_expires_in integer DEFAULT NULL,
-  user_fields jsonb DEFAULT NULL)
+  user_fields jsonb DEFAULT NULL, session_fields jsonb DEFAULT NULL)
 RETURNS jsonb
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   s text := auth_ext._prepare_write();
-  user_table pg_catalog.oid;
-  field record;
-  expected text;
-  extra_columns text := '';
-  extra_values text := '';
+  extra record;
   violated text;
   normalized_email text;
   new_user_id text;
@@ -36,63 +32,11 @@ BEGIN
   IF sign_up_email.session_expires_in OPERATOR(pg_catalog.<) 1 OR sign_up_email.session_expires_in OPERATOR(pg_catalog.>) 315360000 THEN
     PERFORM auth_ext._raise('VALIDATION_ERROR', 'session_expires_in must be from 1 to 315360000 seconds');
   END IF;
-  -- The additional fields (Better Auth's user.additionalFields and plugins' user columns): each
-  -- key must be a writable column of the user table other than the core ones, and its value a
-  -- JSON value of the column's kind that the column's type accepts. They go into the one INSERT
-  -- below, cast by jsonb_populate_record as the column's type reads them.
-  IF sign_up_email.user_fields IS NOT NULL THEN
-    IF pg_catalog.jsonb_typeof(sign_up_email.user_fields) OPERATOR(pg_catalog.<>) 'object' THEN
-      PERFORM auth_ext._raise('VALIDATION_ERROR', 'user_fields must be a JSON object of column names and values');
-    END IF;
-    user_table := CAST(pg_catalog.to_regclass(pg_catalog.format('%I.%I', s, 'user')) AS pg_catalog.oid);
-    FOR field IN
-      SELECT f.key, f.value, pg_catalog.jsonb_typeof(f.value) AS json_type, a.atttypid, a.attnotnull, a.attgenerated,
-             COALESCE(NULLIF(t.typbasetype, CAST(0 AS pg_catalog.oid)), t.oid) AS base_type, t.typcategory
-        FROM pg_catalog.jsonb_each(sign_up_email.user_fields) f
-        LEFT JOIN pg_catalog.pg_attribute a
-               ON a.attrelid OPERATOR(pg_catalog.=) user_table AND a.attname OPERATOR(pg_catalog.=) f.key
-              AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped
-        LEFT JOIN pg_catalog.pg_type t ON t.oid OPERATOR(pg_catalog.=) a.atttypid
-       ORDER BY f.key
-    LOOP
-      IF field.key OPERATOR(pg_catalog.=) ANY (ARRAY['id', 'name', 'email', 'emailVerified', 'image', 'createdAt', 'updatedAt']) THEN
-        PERFORM auth_ext._raise('VALIDATION_ERROR', pg_catalog.format(
-          'user_fields: "%s" is a core column of the user table, which sign_up_email writes itself', field.key));
-      END IF;
-      IF field.atttypid IS NULL OR field.attgenerated OPERATOR(pg_catalog.<>) '' THEN
-        PERFORM auth_ext._raise('VALIDATION_ERROR', pg_catalog.format(
-          'user_fields: "%s" is not a writable column of the user table', field.key));
-      END IF;
-      IF field.json_type OPERATOR(pg_catalog.=) 'null' THEN
-        IF field.attnotnull THEN
-          PERFORM auth_ext._raise('VALIDATION_ERROR', pg_catalog.format('user_fields: "%s" is required', field.key));
-        END IF;
-      ELSE
-        expected := CASE WHEN field.base_type OPERATOR(pg_catalog.=) ANY (ARRAY[CAST('pg_catalog.json' AS pg_catalog.regtype),
-                                                                                CAST('pg_catalog.jsonb' AS pg_catalog.regtype)]) THEN NULL
-                         WHEN field.typcategory OPERATOR(pg_catalog.=) 'B' THEN 'boolean'
-                         WHEN field.typcategory OPERATOR(pg_catalog.=) 'N' THEN 'number'
-                         WHEN field.typcategory OPERATOR(pg_catalog.=) 'A' THEN 'array'
-                         ELSE 'string' END;
-        IF expected OPERATOR(pg_catalog.<>) field.json_type THEN
-          PERFORM auth_ext._raise('VALIDATION_ERROR', pg_catalog.format(
-            'user_fields: "%s" must be a JSON %s (column type %s), not a JSON %s', field.key, expected,
-            pg_catalog.format_type(field.atttypid, NULL), field.json_type));
-        END IF;
-        BEGIN
-          EXECUTE pg_catalog.format('SELECT (pg_catalog.jsonb_populate_record(CAST(NULL AS %I.%I), $1)).%I IS NULL',
-                                    s, 'user', field.key)
-            USING pg_catalog.jsonb_build_object(field.key, field.value);
-        EXCEPTION WHEN data_exception OR integrity_constraint_violation THEN
-          PERFORM auth_ext._raise('VALIDATION_ERROR', pg_catalog.format(
-            'user_fields: invalid value for "%s" (column type %s): %s', field.key,
-            pg_catalog.format_type(field.atttypid, NULL), SQLERRM));
-        END;
-      END IF;
-      extra_columns := extra_columns OPERATOR(pg_catalog.||) pg_catalog.format(', %I', field.key);
-      extra_values := extra_values OPERATOR(pg_catalog.||) pg_catalog.format(', r.%I', field.key);
-    END LOOP;
-  END IF;
+  -- The additional fields (Better Auth's user.additionalFields and plugins' user columns), checked
+  -- and cast by the one helper that session_fields uses too; they go into the one INSERT below.
+  extra := auth_ext._extra_columns(s, 'user', 'user_fields', sign_up_email.user_fields,
+                                   ARRAY['id', 'name', 'email', 'emailVerified', 'image', 'createdAt', 'updatedAt'],
+                                   'sign_up_email');
   normalized_email := pg_catalog.lower(sign_up_email.email);
   EXECUTE pg_catalog.format('SELECT true FROM %I.%I x WHERE x.email OPERATOR(pg_catalog.=) $1', s, 'user')
     INTO taken USING normalized_email;
@@ -104,7 +48,7 @@ BEGIN
     EXECUTE pg_catalog.format('INSERT INTO %1$I.%2$I AS u (id, name, email, "emailVerified", image, "createdAt", "updatedAt"%3$s) '
                               'SELECT $1, $2, $3, false, $4, $5, $5%4$s '
                               'FROM pg_catalog.jsonb_populate_record(CAST(NULL AS %1$I.%2$I), $6) r '
-                              'RETURNING auth_ext._row_json(u)', s, 'user', extra_columns, extra_values)
+                              'RETURNING auth_ext._row_json(u)', s, 'user', extra.columns, extra.vals)
       INTO new_user USING new_user_id, sign_up_email.name, normalized_email, sign_up_email.image, now_ms,
                           COALESCE(sign_up_email.user_fields, CAST('{}' AS pg_catalog.jsonb));
   EXCEPTION WHEN unique_violation THEN
@@ -126,25 +70,26 @@ BEGIN
                             'VALUES ($1, $2, ''credential'', $2, $3, $4, $4)', s, 'account')
     USING auth_ext._new_id(), new_user_id, auth_ext.hash_password(sign_up_email.password), now_ms;
   new_session := auth_ext._create_session(s, new_user_id, ip_address, user_agent, remember_me,
-                                          sign_up_email.session_expires_in);
+                                          sign_up_email.session_expires_in, sign_up_email.session_fields);
   RETURN pg_catalog.jsonb_build_object('token', new_session OPERATOR(pg_catalog.->>) 'token', 'user', new_user,
                                        'session', new_session);
 END
 $$;
-COMMENT ON FUNCTION auth_ext.sign_up_email(text, text, text, text, text, text, boolean, integer, jsonb) IS
+COMMENT ON FUNCTION auth_ext.sign_up_email(text, text, text, text, text, text, boolean, integer, jsonb, jsonb) IS
 'Better Auth''s email sign-up in one statement: validates like Better Auth (email rule, password length in UTF-16 units, '
 'name required), then writes user + credential account + session exactly as Better Auth does. user_fields, a JSON '
 'object of column: value, fills extra user columns (Better Auth''s additionalFields, plugins'' columns) in the same '
-'INSERT, each value cast to its column''s type. The session lasts session_expires_in seconds (Better Auth''s '
+'INSERT, each value cast to its column''s type; session_fields does the same for extra session columns (Better '
+'Auth''s session.additionalFields). The session lasts session_expires_in seconds (Better Auth''s '
 'session.expiresIn; NULL: the session_expires_in_seconds setting), or one day when remember_me is false. Returns '
 '{"token","user","session"}, the user with every column. Errors: 23505 USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL, 22023 '
 'INVALID_EMAIL / PASSWORD_TOO_SHORT / PASSWORD_TOO_LONG / VALIDATION_ERROR (also session_expires_in outside 1 to '
 '315360000; a user_fields key that is unknown, a core column or generated, a value of the wrong JSON kind or that the '
-'column''s type refuses, null for a NOT NULL column), 42P01 missing tables, 25006 read-only.';
+'column''s type refuses, null for a NOT NULL column; the same for session_fields), 42P01 missing tables, 25006 read-only.';
 
 CREATE OR REPLACE FUNCTION auth_ext.sign_in_email(
   email text, password text, ip_address text DEFAULT NULL, user_agent text DEFAULT NULL,
-  remember_me boolean DEFAULT true, session_expires_in integer DEFAULT NULL)
+  remember_me boolean DEFAULT true, session_expires_in integer DEFAULT NULL, session_fields jsonb DEFAULT NULL)
 RETURNS jsonb
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -213,15 +158,17 @@ BEGIN
     PERFORM auth_ext._raise('INVALID_EMAIL_OR_PASSWORD');
   END IF;
   new_session := auth_ext._create_session(s, found_user_id, ip_address, user_agent, remember_me,
-                                          sign_in_email.session_expires_in);
+                                          sign_in_email.session_expires_in, sign_in_email.session_fields);
   RETURN pg_catalog.jsonb_build_object('token', new_session OPERATOR(pg_catalog.->>) 'token', 'user', found_user,
                                        'session', new_session);
 END
 $$;
-COMMENT ON FUNCTION auth_ext.sign_in_email(text, text, text, text, boolean, integer) IS
+COMMENT ON FUNCTION auth_ext.sign_in_email(text, text, text, text, boolean, integer, jsonb) IS
 'Better Auth''s email sign-in in one statement: checks the credential account''s hash and creates a session lasting '
-'session_expires_in seconds (NULL: the session_expires_in_seconds setting; one day when remember_me is false); returns '
+'session_expires_in seconds (NULL: the session_expires_in_seconds setting; one day when remember_me is false), '
+'session_fields filling extra session columns as sign_up_email''s does; returns '
 '{"token","user","session"}. An unknown email, and a stored hash that is not Better Auth''s format, cost the same '
 'scrypt as a wrong password and raise the identical error. A password change or user deletion that commits during the '
 'check wins (the rows are locked and the hash checked again). Errors: 28P01 INVALID_EMAIL_OR_PASSWORD, 22023 '
-'INVALID_EMAIL / PASSWORD_TOO_LONG / VALIDATION_ERROR (no password; session_expires_in outside 1 to 315360000).';
+'INVALID_EMAIL / PASSWORD_TOO_LONG / VALIDATION_ERROR (no password; session_expires_in outside 1 to 315360000; a '
+'session_fields key or value sign_up_email would refuse).';

@@ -320,6 +320,23 @@ SELECT hostile_kit.run_path('sign_up_email: user_fields, null for NOT NULL', :'a
 SELECT hostile_kit.run_path('sign_up_email: user_fields, another unique column taken', :'app',
   $$SELECT auth_ext.sign_up_email('gina2@example.com', 'password123', 'Gina', user_fields => '{"nickname": "gi"}')$$, '23505');
 
+-- session_fields (Better Auth's session.additionalFields), through sign-up and sign-in: the same
+-- checks and casts (one helper), the refusals.
+ALTER TABLE :"ba".session ADD COLUMN "sensitiveData" text, ADD COLUMN level integer, ADD COLUMN pinned boolean NOT NULL DEFAULT false;
+SELECT hostile_kit.run_path('sign_up_email: session_fields', :'app',
+  $$SELECT auth_ext.sign_up_email('hana@example.com', 'password123', 'Hana', session_fields =>
+      '{"sensitiveData": "s", "level": 2, "pinned": true}')$$);
+SELECT hostile_kit.run_path('sign_in_email: session_fields', :'app',
+  $$SELECT auth_ext.sign_in_email('hana@example.com', 'password123', session_fields => '{"sensitiveData": "t", "level": 3}')$$);
+SELECT hostile_kit.run_path('sign_in_email: session_fields, unknown column', :'app',
+  $$SELECT auth_ext.sign_in_email('hana@example.com', 'password123', session_fields => '{"nope": 1}')$$, '22023');
+SELECT hostile_kit.run_path('sign_in_email: session_fields, core column', :'app',
+  $$SELECT auth_ext.sign_in_email('hana@example.com', 'password123', session_fields => '{"token": "x"}')$$, '22023');
+SELECT hostile_kit.run_path('sign_in_email: session_fields, refused by the column type', :'app',
+  $$SELECT auth_ext.sign_in_email('hana@example.com', 'password123', session_fields => '{"level": 1.5}')$$, '22023');
+SELECT hostile_kit.run_path('sign_up_email: session_fields, null for NOT NULL', :'app',
+  $$SELECT auth_ext.sign_up_email('hana2@example.com', 'password123', 'Hana', session_fields => '{"pinned": null}')$$, '22023');
+
 -- The caller's own search_path puts the trap schemas before pg_catalog, as any role allowed to
 -- call these functions may do: whatever runs under the caller's path (C functions have no SET
 -- clause, get_session among them, though it runs with the owner's rights) meets exact look-alikes

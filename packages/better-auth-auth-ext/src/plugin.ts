@@ -90,10 +90,10 @@ function unsupportedOptions(context: AuthContext): string[] {
     for (const [field, attribute] of Object.entries(table.fields)) {
       if (attribute.fieldName && attribute.fieldName !== field) {
         problems.push(`a custom column name for ${model}.${field}`);
-      } else if (!CORE_FIELDS[model].includes(field) && model !== "user") {
-        // Extra user fields go to auth_ext.sign_up_email's user_fields; the session and account
-        // rows it writes have Better Auth's core columns only.
-        problems.push(`the extra ${model} field "${field}" (auth_ext writes extra columns on user only)`);
+      } else if (!CORE_FIELDS[model].includes(field) && model === "account") {
+        // Extra user and session fields go to auth_ext's user_fields / session_fields; the
+        // credential account it writes has Better Auth's core columns only.
+        problems.push(`the extra ${model} field "${field}" (auth_ext writes extra columns on user and session only)`);
       }
     }
   }
@@ -101,12 +101,14 @@ function unsupportedOptions(context: AuthContext): string[] {
   // their user fields there); Better Auth keeps those out of sight and auth_ext's statement could
   // not run them, so user fields from a plugin are taken only from plugins without an init.
   for (const plugin of options.plugins ?? []) {
-    const fields = Object.keys(plugin.schema?.user?.fields ?? {});
-    if (plugin.init && plugin.id !== "auth-ext" && fields.length > 0) {
-      problems.push(
-        `the plugin "${plugin.id}" (its user fields ${fields.map((f) => `"${f}"`).join(", ")} may be set by its own ` +
-          "databaseHooks.user.create.before, which cannot run inside the auth_ext statement)",
-      );
+    for (const model of ["user", "session"] as const) {
+      const fields = Object.keys(plugin.schema?.[model]?.fields ?? {});
+      if (plugin.init && plugin.id !== "auth-ext" && fields.length > 0) {
+        problems.push(
+          `the plugin "${plugin.id}" (its ${model} fields ${fields.map((f) => `"${f}"`).join(", ")} may be set by its own ` +
+            `databaseHooks.${model}.create.before, which cannot run inside the auth_ext statement)`,
+        );
+      }
     }
   }
   if (options.databaseHooks?.account?.create?.after) {
@@ -115,20 +117,28 @@ function unsupportedOptions(context: AuthContext): string[] {
   return problems;
 }
 
+/** A JSON object for auth_ext's user_fields / session_fields, or NULL when there is nothing to write. */
+function fieldsParam(values: Record<string, unknown>): string | null {
+  return Object.keys(values).length > 0 ? JSON.stringify(values) : null;
+}
+
 /**
- * The extra user fields of a sign-up body (user.additionalFields and plugins' user fields), as
- * Better Auth's sign-up computes them for its createUser: its own parseUserInput (input: false
+ * The extra fields of a new user or session row (user.additionalFields / session.additionalFields
+ * and plugins' fields), as Better Auth computes them for its create: `input` is what the request
+ * supplies — for a sign-up's user, Better Auth's own parseUserInput of the body (input: false
  * fields refused with FIELD_NOT_ALLOWED or replaced by their default, validators, transforms,
- * defaults, required fields refused with MISSING_FIELD), then what its adapter does on create
- * (date strings to dates, defaults for what is still missing, transform.input). Keyed by column
- * (custom column names are refused at startup), for auth_ext.sign_up_email's user_fields.
+ * defaults, required fields refused with MISSING_FIELD); a session takes no input — then what its
+ * adapter does on create (date strings to dates, defaults for what is still missing,
+ * transform.input). Keyed by column (custom column names are refused at startup), for
+ * auth_ext's user_fields / session_fields.
  */
-async function userFieldValues(ctx: GenericEndpointContext, rest: Record<string, unknown>): Promise<Record<string, unknown>> {
-  const parsed: Record<string, unknown> = parseUserInput(ctx.context.options, rest, "create");
+async function extraFieldValues(
+  ctx: GenericEndpointContext, model: "user" | "session", input: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
   const values: Record<string, unknown> = {};
-  for (const [field, attribute] of Object.entries(ctx.context.tables.user?.fields ?? {})) {
-    if (field === "id" || CORE_FIELDS.user.includes(field)) continue;
-    let value = parsed[field];
+  for (const [field, attribute] of Object.entries(ctx.context.tables[model]?.fields ?? {})) {
+    if (field === "id" || CORE_FIELDS[model].includes(field)) continue;
+    let value = input[field];
     if (value === undefined && attribute.defaultValue === undefined && !attribute.transform?.input) continue;
     if (attribute.type === "date" && typeof value === "string") value = new Date(value);
     if ((value === undefined || (attribute.required === true && value === null)) && attribute.defaultValue !== undefined) {
@@ -140,24 +150,25 @@ async function userFieldValues(ctx: GenericEndpointContext, rest: Record<string,
   return values;
 }
 
-/** The user's date fields (createdAt, updatedAt and extra ones) as Dates, as Better Auth's adapter returns them. */
-function userDates(ctx: GenericEndpointContext, user: SignResult["user"]): User {
-  const row: Record<string, unknown> = { ...user, createdAt: new Date(user.createdAt), updatedAt: new Date(user.updatedAt) };
-  for (const [field, attribute] of Object.entries(ctx.context.tables.user?.fields ?? {})) {
-    if (attribute.type === "date" && typeof row[field] === "string") row[field] = new Date(row[field] as string);
+/**
+ * A row's date fields (createdAt, updatedAt, expiresAt and extra date fields) as Dates, as Better
+ * Auth's adapter returns them; auth_ext returns them as ISO strings.
+ */
+function rowDates(ctx: GenericEndpointContext, model: "user" | "session", row: Record<string, unknown>): Record<string, unknown> {
+  const dated: Record<string, unknown> = { ...row };
+  for (const field of ["createdAt", "updatedAt", "expiresAt"]) {
+    if (typeof dated[field] === "string") dated[field] = new Date(dated[field] as string);
   }
-  return row as unknown as User;
+  for (const [field, attribute] of Object.entries(ctx.context.tables[model]?.fields ?? {})) {
+    if (attribute.type === "date" && typeof dated[field] === "string") dated[field] = new Date(dated[field] as string);
+  }
+  return dated;
 }
 
 function toRows(ctx: GenericEndpointContext, result: SignResult): { user: User; session: Session } {
   return {
-    user: userDates(ctx, result.user),
-    session: {
-      ...result.session,
-      expiresAt: new Date(result.session.expiresAt),
-      createdAt: new Date(result.session.createdAt),
-      updatedAt: new Date(result.session.updatedAt),
-    },
+    user: rowDates(ctx, "user", result.user) as unknown as User,
+    session: rowDates(ctx, "session", result.session) as unknown as Session,
   };
 }
 
@@ -223,8 +234,8 @@ const PRIVILEGES_SQL = `SELECT current_user AS role, has_schema_privilege('auth_
   CASE WHEN has_schema_privilege('auth_ext', 'USAGE') THEN
     ARRAY(SELECT f FROM unnest($1::text[]) f WHERE NOT has_function_privilege(f, 'EXECUTE')) END AS missing`;
 const REQUIRED_FUNCTIONS = [
-  "auth_ext.sign_up_email(text,text,text,text,text,text,boolean,integer,jsonb)",
-  "auth_ext.sign_in_email(text,text,text,text,boolean,integer)",
+  "auth_ext.sign_up_email(text,text,text,text,text,text,boolean,integer,jsonb,jsonb)",
+  "auth_ext.sign_in_email(text,text,text,text,boolean,integer,jsonb)",
   "auth_ext.hash_password(text)",
   "auth_ext.verify_password(text,text)",
 ];
@@ -305,17 +316,18 @@ export function authExt(pluginOptions: AuthExtPluginOptions) {
         }
         const { name, email, password, image, callbackURL, rememberMe, ...rest } = ctx.body;
         assertPasswordLength(ctx, password, true);
-        const userFields = await userFieldValues(ctx, rest);
+        const userFields = await extraFieldValues(ctx, "user", parseUserInput(options, rest, "create"));
+        const sessionFields = await extraFieldValues(ctx, "session", {});
         const { ipAddress, userAgent } = clientInfo(ctx);
         let result: SignResult;
         try {
           // The session lasts Better Auth's session.expiresIn (one day for rememberMe: false).
           result = await callAccountFunction(
             query,
-            "SELECT auth_ext.sign_up_email($1, $2, $3, $4, $5, $6, $7, $8, $9) AS result",
+            "SELECT auth_ext.sign_up_email($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) AS result",
             [
               email, password, name, image ?? null, ipAddress, userAgent, rememberMe !== false, ctx.context.sessionConfig.expiresIn,
-              Object.keys(userFields).length > 0 ? JSON.stringify(userFields) : null,
+              fieldsParam(userFields), fieldsParam(sessionFields),
             ],
             roleName,
           );
@@ -363,8 +375,11 @@ export function authExt(pluginOptions: AuthExtPluginOptions) {
         try {
           result = await callAccountFunction(
             query,
-            "SELECT auth_ext.sign_in_email($1, $2, $3, $4, $5, $6) AS result",
-            [email, password, ipAddress, userAgent, rememberMe !== false, ctx.context.sessionConfig.expiresIn],
+            "SELECT auth_ext.sign_in_email($1, $2, $3, $4, $5, $6, $7) AS result",
+            [
+              email, password, ipAddress, userAgent, rememberMe !== false, ctx.context.sessionConfig.expiresIn,
+              fieldsParam(await extraFieldValues(ctx, "session", {})),
+            ],
             roleName,
           );
         } catch (error) {

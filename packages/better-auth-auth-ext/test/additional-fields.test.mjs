@@ -125,10 +125,8 @@ describe("user.additionalFields through the auth_ext plugin", () => {
     await assert.rejects(refused.auth.$context, /the plugin "username" \(its user fields "username", "displayUsername" may be set by its own databaseHooks\.user\.create\.before/);
   });
 
-  test("extra session and account fields are still refused at startup", async () => {
-    for (const model of ["session", "account"]) {
-      const refused = createAuth({ pool: db.pool, plugin: true, options: { [model]: { additionalFields: { extra: { type: "string" } } } } });
-      await assert.rejects(refused.auth.$context, new RegExp(`the extra ${model} field "extra"`));
-    }
+  test("extra account fields are still refused at startup (session fields: session-fields.test.mjs)", async () => {
+    const refused = createAuth({ pool: db.pool, plugin: true, options: { account: { additionalFields: { extra: { type: "string" } } } } });
+    await assert.rejects(refused.auth.$context, /the extra account field "extra"/);
   });
 });
