@@ -67,6 +67,11 @@ def sign_in(body: Any, content_type: str = "application/json") -> dict[str, Any]
     return {"path": "/sign-in/email", "body": raw, "contentType": content_type}
 
 
+def post(path: str, body: Any, content_type: str = "application/json") -> dict[str, Any]:
+    raw = body if isinstance(body, str) else json.dumps(body)
+    return {"path": path, "body": raw, "contentType": content_type}
+
+
 EXISTING = f"parity-existing-{RUN}@example.com"
 
 CASES: list[dict[str, Any]] = [
@@ -112,6 +117,23 @@ CASES: list[dict[str, Any]] = [
     sign_in("{"),
     sign_in("email=a", "text/plain"),
     sign_in({"email": EXISTING, "password": PASSWORD}),  # 200
+    # Password reset (neither server has a mailer: /request-password-reset is disabled after validation).
+    post("/reset-password", {"newPassword": "new-password-1"}),
+    post("/reset-password", {"newPassword": "short", "token": "no-such-token"}),
+    post("/reset-password", {"newPassword": "", "token": "no-such-token"}),
+    post("/reset-password", {"newPassword": "x" * 129, "token": "no-such-token"}),
+    post("/reset-password", {"newPassword": "new-password-1", "token": "no-such-token"}),
+    post("/reset-password", {"newPassword": "new-password-1", "token": ""}),
+    post("/reset-password", {"token": "no-such-token"}),
+    post("/reset-password", {"newPassword": 5, "token": 6}),
+    post("/reset-password", []),
+    post("/reset-password", "{"),
+    post("/request-password-reset", {"email": EXISTING}),
+    post("/request-password-reset", {"email": "not-an-email"}),
+    post("/request-password-reset", {}),
+    post("/request-password-reset", {"email": EXISTING, "redirectTo": "https://evil.example/reset"}),
+    post("/request-password-reset", {"email": EXISTING, "redirectTo": "/reset"}),
+    post("/request-password-reset", {"email": EXISTING, "redirectTo": 5}),
 ]
 
 

@@ -22,6 +22,10 @@ AS $$
     ('INVALID_PASSWORD', '28P01', 400, 'Invalid password'),
     ('USER_NOT_FOUND', 'P0002', 400, 'User not found'),
     ('CREDENTIAL_ACCOUNT_NOT_FOUND', 'P0002', 400, 'Credential account not found'),
+    ('INVALID_TOKEN', '28000', 400, 'Invalid token'),
+    -- Better Auth answers 429 with this message and no code, and X-Retry-After: <seconds>; the
+    -- error's hint carries the seconds ('Retry after N seconds.').
+    ('RATE_LIMITED', '54000', 429, 'Too many requests. Please try again later.'),
     ('READ_ONLY', '25006', 503, 'The database is read-only; account writes need the primary'),
     -- Not raised by auth_ext: SQLSTATE classes (two characters) of a server that is going away,
     -- restarting or refusing connections, which both packages answer the same way.

@@ -37,6 +37,28 @@ COMMENT ON FUNCTION auth_ext.change_password(text, text, text, boolean) IS
 'session is deleted and a new one returned as {"token","session"} (token NULL otherwise). P0002 USER_NOT_FOUND / '
 'CREDENTIAL_ACCOUNT_NOT_FOUND; 22023 PASSWORD_TOO_SHORT / PASSWORD_TOO_LONG.';
 
+CREATE OR REPLACE FUNCTION auth_ext._store_credential_password(schema text, user_id text, account_id text, password_hash text)
+RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  now_ms timestamptz := pg_catalog.date_trunc('milliseconds', pg_catalog.now());
+BEGIN
+  IF account_id IS NULL THEN  -- as Better Auth's resetCredentialPassword: a user without one gets one
+    EXECUTE pg_catalog.format('INSERT INTO %I.%I (id, "accountId", "providerId", "userId", password, "createdAt", "updatedAt") '
+                              'VALUES ($1, $2, ''credential'', $2, $3, $4, $4)', schema, 'account')
+      USING auth_ext._new_id(), user_id, password_hash, now_ms;
+  ELSE
+    EXECUTE pg_catalog.format('UPDATE %I.%I SET password = $2, "updatedAt" = $3 WHERE id OPERATOR(pg_catalog.=) $1', schema, 'account')
+      USING account_id, password_hash, now_ms;
+  END IF;
+END
+$$;
+COMMENT ON FUNCTION auth_ext._store_credential_password(text, text, text, text) IS
+'Internal: writes a password hash into the credential account account_id (from _credential_account, which locked it), '
+'or creates the credential account when account_id is NULL, as Better Auth''s resetCredentialPassword does.';
+
 CREATE OR REPLACE FUNCTION auth_ext.set_password(user_id text, new_password text)
 RETURNS void
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
@@ -45,18 +67,10 @@ AS $$
 DECLARE
   s text := auth_ext._prepare_write();
   account record;
-  now_ms timestamptz := pg_catalog.date_trunc('milliseconds', pg_catalog.now());
 BEGIN
   account := auth_ext._credential_account(s, set_password.user_id);  -- locks user, then account
   PERFORM auth_ext._check_password_length(new_password, true);
-  IF account.account_id IS NULL THEN
-    EXECUTE pg_catalog.format('INSERT INTO %I.%I (id, "accountId", "providerId", "userId", password, "createdAt", "updatedAt") '
-                              'VALUES ($1, $2, ''credential'', $2, $3, $4, $4)', s, 'account')
-      USING auth_ext._new_id(), set_password.user_id, auth_ext.hash_password(new_password), now_ms;
-  ELSE
-    EXECUTE pg_catalog.format('UPDATE %I.%I SET password = $2, "updatedAt" = $3 WHERE id OPERATOR(pg_catalog.=) $1', s, 'account')
-      USING account.account_id, auth_ext.hash_password(new_password), now_ms;
-  END IF;
+  PERFORM auth_ext._store_credential_password(s, set_password.user_id, account.account_id, auth_ext.hash_password(new_password));
 END
 $$;
 COMMENT ON FUNCTION auth_ext.set_password(text, text) IS

@@ -26,7 +26,9 @@ AS $$
                      'auth_ext.get_session(text)', 'auth_ext.sign_out(text)',
                      'auth_ext.sign_session_cookie(text)',
                      'auth_ext.change_password(text,text,text,boolean)',
-                     'auth_ext.authenticate_session(text)']::regprocedure[]::oid[]) app_only(fns),
+                     'auth_ext.authenticate_session(text)',
+                     'auth_ext.request_password_reset(text,integer)', 'auth_ext.reset_password(text,text,boolean)',
+                     'auth_ext.rate_limit_hit(text,integer,integer)']::regprocedure[]::oid[]) app_only(fns),
        -- Identity functions any role may call (row-level security policies call user_id() as the
        -- querying role), granted to the application role as well.
        (SELECT ARRAY['auth_ext.authenticate(text)', 'auth_ext.verify_jwt(text,jsonb)',
@@ -61,7 +63,8 @@ $$;
 COMMENT ON FUNCTION auth_ext.grant_app_role(name) IS
 'Grants an application role (e.g. FastAPI''s) what it needs: USAGE on schema auth_ext and EXECUTE on the functions '
 'auth_ext.function_privileges() marks granted_to_app (sign-up, sign-in, get_session, sign_out, sign_session_cookie, '
-'change_password, authenticate, authenticate_session, verify_jwt, user_id, claims). It needs no privilege on Better Auth''s tables.';
+'change_password, request_password_reset, reset_password, rate_limit_hit, authenticate, authenticate_session, '
+'verify_jwt, user_id, claims). It needs no privilege on Better Auth''s tables.';
 
 -- Applies the list: PUBLIC loses EXECUTE on app and owner functions and every right on the
 -- settings table. Only where PUBLIC still has them, so an upgrade leaves the privileges granted

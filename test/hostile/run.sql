@@ -254,6 +254,52 @@ SELECT hostile_kit.run_path('set_password: OAuth-only user', :'owner',
   $$SELECT auth_ext.set_password('oauthOnlyUser0000000000000000001', 'password123')$$);
 SELECT hostile_kit.run_path('set_password: unknown user', :'owner', $$SELECT auth_ext.set_password('no-such-user', 'password123')$$, 'P0002');
 
+-- password reset (the application role): request and redeem, every refusal
+SELECT hostile_kit.run_path('request_password_reset: ok', :'app', $$SELECT auth_ext.request_password_reset('Alice@Example.com')$$);
+SELECT hostile_kit.run_path('request_password_reset: expires_in', :'app', $$SELECT auth_ext.request_password_reset('alice@example.com', 60)$$);
+SELECT hostile_kit.run_path('request_password_reset: unknown email', :'app', $$SELECT auth_ext.request_password_reset('nobody@example.com')$$);
+SELECT hostile_kit.run_path('request_password_reset: invalid email', :'app', $$SELECT auth_ext.request_password_reset('bad')$$, '22023');
+SELECT hostile_kit.run_path('request_password_reset: expires_in out of bounds', :'app',
+  $$SELECT auth_ext.request_password_reset('alice@example.com', 0)$$, '22023');
+SELECT hostile_kit.run_path('request_password_reset: read-only transaction', :'app',
+  $$SELECT auth_ext.request_password_reset('alice@example.com')$$, '25006', true);
+SELECT hostile_kit.run_path('reset_password: no token', :'app', $$SELECT auth_ext.reset_password(NULL, 'password321')$$, '28000');
+SELECT hostile_kit.run_path('reset_password: empty password', :'app',
+  pg_catalog.format('SELECT auth_ext.reset_password(%L, %L)', hostile_kit.json('request_password_reset: ok')->>'token', ''), '22023');
+SELECT hostile_kit.run_path('reset_password: short password', :'app',
+  pg_catalog.format('SELECT auth_ext.reset_password(%L, %L)', hostile_kit.json('request_password_reset: ok')->>'token', 'short'), '22023');
+SELECT hostile_kit.run_path('reset_password: unknown token', :'app', $$SELECT auth_ext.reset_password('no-such-token', 'password321')$$, '28000');
+SELECT hostile_kit.run_path('reset_password: ok, revoking the sessions', :'app',
+  pg_catalog.format('SELECT auth_ext.reset_password(%L, %L, revoke_sessions => true)',
+                    hostile_kit.json('request_password_reset: ok')->>'token', 'password321'));
+SELECT hostile_kit.run_path('reset_password: token already used', :'app',
+  pg_catalog.format('SELECT auth_ext.reset_password(%L, %L)', hostile_kit.json('request_password_reset: ok')->>'token', 'password322'), '28000');
+SELECT hostile_kit.run_path('reset_password: ok, keeping the sessions', :'app',
+  pg_catalog.format('SELECT auth_ext.reset_password(%L, %L)', hostile_kit.json('request_password_reset: expires_in')->>'token', 'password000'));
+INSERT INTO :"ba".verification (id, identifier, value, "expiresAt", "createdAt", "updatedAt")
+VALUES ('expiredReset', 'reset-password:expiredResetToken', hostile_kit.json('sign_up_email: ok')->'user'->>'id',
+        now() - interval '1 second', now() - interval '1 hour', now() - interval '1 hour'),
+       ('orphanReset', 'reset-password:orphanResetToken', 'no-such-user', now() + interval '1 hour', now(), now());
+SELECT hostile_kit.run_path('reset_password: expired token', :'app', $$SELECT auth_ext.reset_password('expiredResetToken', 'password321')$$, '28000');
+SELECT hostile_kit.run_path('reset_password: user gone', :'app', $$SELECT auth_ext.reset_password('orphanResetToken', 'password321')$$, 'P0002');
+SELECT hostile_kit.run_path('reset_password: read-only transaction', :'app',
+  $$SELECT auth_ext.reset_password('orphanResetToken', 'password321')$$, '25006', true);
+
+-- rate limit (the application role) on Better Auth's rateLimit table
+SELECT hostile_kit.run_path('rate_limit_hit: no rateLimit table', :'app', $$SELECT auth_ext.rate_limit_hit('203.0.113.9|/sign-in/email', 10, 2)$$, '42P01');
+SET ROLE :"owner";
+CREATE TABLE :"ba"."rateLimit" ("id" text not null primary key, "key" text not null unique, "count" integer not null,
+                               "lastRequest" bigint not null);
+RESET ROLE;
+SELECT hostile_kit.run_path('rate_limit_hit: first request', :'app', $$SELECT auth_ext.rate_limit_hit('203.0.113.9|/sign-in/email', 10, 2)$$);
+SELECT hostile_kit.run_path('rate_limit_hit: counted', :'app', $$SELECT auth_ext.rate_limit_hit('203.0.113.9|/sign-in/email', 10, 2)$$);
+SELECT hostile_kit.run_path('rate_limit_hit: refused', :'app', $$SELECT auth_ext.rate_limit_hit('203.0.113.9|/sign-in/email', 10, 2)$$, '54000');
+UPDATE :"ba"."rateLimit" SET "lastRequest" = "lastRequest" - 20000;
+SELECT hostile_kit.run_path('rate_limit_hit: a new window', :'app', $$SELECT auth_ext.rate_limit_hit('203.0.113.9|/sign-in/email', 10, 2)$$);
+SELECT hostile_kit.run_path('rate_limit_hit: invalid arguments', :'app', $$SELECT auth_ext.rate_limit_hit('k', 0, 2)$$, '22023');
+SELECT hostile_kit.run_path('rate_limit_hit: read-only transaction', :'app',
+  $$SELECT auth_ext.rate_limit_hit('203.0.113.9|/sign-in/email', 10, 2)$$, '25006', true);
+
 -- check_schema (every branch: upper-case emails and malformed hashes present, tables missing, no schema)
 INSERT INTO :"ba"."user" (id, name, email, "emailVerified", "createdAt", "updatedAt")
 VALUES ('upperCaseUser0000000000000000001', 'Upper', 'Upper@Example.com', false, now(), now());
@@ -377,6 +423,19 @@ SELECT hostile_kit.run_path('caller path first: change_password', :'app',
 SELECT hostile_kit.run_path('caller path first: sign_out', :'app',
   pg_catalog.format('SELECT auth_ext.sign_out(%L)', hostile_kit.json('caller path first: change_password')->>'token'),
   'ok', false, current_setting('hostile_kit.hostile_caller_path'));
+SELECT hostile_kit.run_path('caller path first: request_password_reset', :'app',
+  $$SELECT auth_ext.request_password_reset('erin@example.com')$$, 'ok', false, current_setting('hostile_kit.hostile_caller_path'));
+SELECT hostile_kit.run_path('caller path first: reset_password', :'app',
+  pg_catalog.format('SELECT auth_ext.reset_password(%L, %L, revoke_sessions => true)',
+                    hostile_kit.json('caller path first: request_password_reset')->>'token', 'password789'),
+  'ok', false, current_setting('hostile_kit.hostile_caller_path'));
+SELECT hostile_kit.run_path('caller path first: reset_password, token used', :'app',
+  pg_catalog.format('SELECT auth_ext.reset_password(%L, %L)', hostile_kit.json('caller path first: request_password_reset')->>'token', 'password790'),
+  '28000', false, current_setting('hostile_kit.hostile_caller_path'));
+SELECT hostile_kit.run_path('caller path first: rate_limit_hit', :'app',
+  $$SELECT auth_ext.rate_limit_hit('203.0.113.10|/sign-in/email', 10, 1)$$, 'ok', false, current_setting('hostile_kit.hostile_caller_path'));
+SELECT hostile_kit.run_path('caller path first: rate_limit_hit, refused', :'app',
+  $$SELECT auth_ext.rate_limit_hit('203.0.113.10|/sign-in/email', 10, 1)$$, '54000', false, current_setting('hostile_kit.hostile_caller_path'));
 SELECT hostile_kit.run_path('caller path first: check_schema', :'owner',
   pg_catalog.format('SELECT pg_catalog.jsonb_agg(c) FROM auth_ext.check_schema(%L) c', :'ba'),
   'ok', false, current_setting('hostile_kit.hostile_caller_path'));

@@ -70,7 +70,11 @@ INSERT INTO raised (code, statement) VALUES
                               (SELECT id FROM "user" WHERE email = 'taken@example.com'), 'wrong-password', 'new-password-1')),
   ('USER_NOT_FOUND', $$SELECT auth_ext.set_password('no-such-user', 'password123')$$),
   ('CREDENTIAL_ACCOUNT_NOT_FOUND', $$SELECT auth_ext.change_password('oauth-only', 'password123', 'new-password-1')$$),
-  ('READ_ONLY', $$SELECT auth_ext.sign_up_email('ro@example.com', 'password123', 'R')$$);
+  ('READ_ONLY', $$SELECT auth_ext.sign_up_email('ro@example.com', 'password123', 'R')$$),
+  ('INVALID_TOKEN', $$SELECT auth_ext.reset_password('no-such-token', 'password123')$$),
+  ('RATE_LIMITED', $$SELECT auth_ext.rate_limit_hit('203.0.113.1|/sign-in/email', 1, 1) FROM generate_series(1, 2)$$);
+CREATE TABLE "rateLimit" ("id" text not null primary key, "key" text not null unique, "count" integer not null,
+                          "lastRequest" bigint not null);
 UPDATE raised SET got = pg_temp.error_of(statement, code = 'READ_ONLY');
 SELECT is((SELECT got[4] FROM raised WHERE code = 'READ_ONLY'), 'Send account writes to the primary, not a replica.',
           'READ_ONLY keeps its hint');

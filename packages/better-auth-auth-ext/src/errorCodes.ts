@@ -20,6 +20,8 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   { code: "INVALID_PASSWORD", sqlstate: "28P01", httpStatus: 400, message: "Invalid password" },
   { code: "USER_NOT_FOUND", sqlstate: "P0002", httpStatus: 400, message: "User not found" },
   { code: "CREDENTIAL_ACCOUNT_NOT_FOUND", sqlstate: "P0002", httpStatus: 400, message: "Credential account not found" },
+  { code: "INVALID_TOKEN", sqlstate: "28000", httpStatus: 400, message: "Invalid token" },
+  { code: "RATE_LIMITED", sqlstate: "54000", httpStatus: 429, message: "Too many requests. Please try again later." },
   { code: "READ_ONLY", sqlstate: "25006", httpStatus: 503, message: "The database is read-only; account writes need the primary" },
   { code: "DATABASE_UNAVAILABLE", sqlstate: "08", httpStatus: 503, message: "The database is unavailable; try again" },
   { code: "DATABASE_UNAVAILABLE", sqlstate: "53", httpStatus: 503, message: "The database is unavailable; try again" },

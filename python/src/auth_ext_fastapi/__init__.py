@@ -20,7 +20,16 @@ from .errors import (
 from .identity import Identity, UserTable, authenticate, authenticate_async
 from .operations import Operation
 from .rate_limit import RateLimit, rate_limit_key
-from .results import ChangePasswordResult, GetSessionResult, Session, SignInResult, SignUpResult, User
+from .results import (
+    ChangePasswordResult,
+    GetSessionResult,
+    RequestPasswordResetResult,
+    ResetPasswordResult,
+    Session,
+    SignInResult,
+    SignUpResult,
+    User,
+)
 from .router import auth_router
 
 __all__ = [
@@ -39,6 +48,8 @@ __all__ = [
     "Identity",
     "Operation",
     "RateLimit",
+    "RequestPasswordResetResult",
+    "ResetPasswordResult",
     "Session",
     "SignInResult",
     "SignUpResult",

@@ -16,6 +16,8 @@ ERROR_CODES: tuple[tuple[str, str, int, str], ...] = (
     ("INVALID_PASSWORD", "28P01", 400, "Invalid password"),
     ("USER_NOT_FOUND", "P0002", 400, "User not found"),
     ("CREDENTIAL_ACCOUNT_NOT_FOUND", "P0002", 400, "Credential account not found"),
+    ("INVALID_TOKEN", "28000", 400, "Invalid token"),
+    ("RATE_LIMITED", "54000", 429, "Too many requests. Please try again later."),
     ("READ_ONLY", "25006", 503, "The database is read-only; account writes need the primary"),
     ("DATABASE_UNAVAILABLE", "08", 503, "The database is unavailable; try again"),
     ("DATABASE_UNAVAILABLE", "53", 503, "The database is unavailable; try again"),

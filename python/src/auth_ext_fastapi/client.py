@@ -14,7 +14,6 @@ sign-in and sign-out go to the primary.
 from __future__ import annotations
 
 import functools
-import secrets
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
@@ -38,7 +37,6 @@ from .credentials import (
 from .errors import AuthExtError, unauthorized
 from .identity import Identity, UserTable, authenticate, authenticate_async
 from .operations import Operation
-from .rate_limit import RateLimit
 
 ConnT = TypeVar("ConnT", psycopg.Connection[TupleRow], psycopg.AsyncConnection[TupleRow])
 PoolT = TypeVar(
@@ -57,6 +55,9 @@ _REQUIRED_FUNCTIONS = (
     "auth_ext.get_session(text)",
     "auth_ext.sign_out(text)",
     "auth_ext.change_password(text,text,text,boolean)",
+    "auth_ext.request_password_reset(text,integer)",
+    "auth_ext.reset_password(text,text,boolean)",
+    "auth_ext.rate_limit_hit(text,integer,integer)",
     "auth_ext.sign_session_cookie(text)",
     "auth_ext.authenticate(text)",
     "auth_ext.authenticate_session(text)",
@@ -82,12 +83,6 @@ def _check_privileges(row: tuple[Any, ...] | None) -> None:
         raise AuthExtSetupError(f"role {role!r} has no USAGE on schema auth_ext: {fix}")
     if missing:
         raise AuthExtSetupError(f"role {role!r} may not EXECUTE {', '.join(missing)}: {fix}")
-
-
-def _new_id() -> str:
-    """A Better Auth style id (for rateLimit rows)."""
-    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-    return "".join(secrets.choice(alphabet) for _ in range(32))
 
 
 #: Seconds a request waits for a pooled connection before it fails (503 DATABASE_UNAVAILABLE).
@@ -252,7 +247,8 @@ class AuthExt(_AuthExtBase[ConnectionPool[psycopg.Connection[TupleRow]]]):
     connection before handing it out (replaces those a server restart closed).
 
     The account methods (``sign_up_email``, ``sign_in_email``, ``get_session``, ``sign_out``,
-    ``change_password``) take the arguments of their builders in :mod:`.operations`.
+    ``change_password``, ``request_password_reset``, ``reset_password``, ``rate_limit_hit``) take
+    the arguments of their builders in :mod:`.operations`.
     """
 
     sign_up_email = _SyncMethod(operations.sign_up_email)
@@ -260,6 +256,9 @@ class AuthExt(_AuthExtBase[ConnectionPool[psycopg.Connection[TupleRow]]]):
     get_session = _SyncMethod(operations.get_session)
     sign_out = _SyncMethod(operations.sign_out)
     change_password = _SyncMethod(operations.change_password)
+    request_password_reset = _SyncMethod(operations.request_password_reset)
+    reset_password = _SyncMethod(operations.reset_password)
+    rate_limit_hit = _SyncMethod(operations.rate_limit_hit)
 
     def _new_pool(
         self, settings: _PoolSettings, conninfo: str, pooled: bool | None
@@ -275,11 +274,6 @@ class AuthExt(_AuthExtBase[ConnectionPool[psycopg.Connection[TupleRow]]]):
         if self.check_privileges:
             with self.pool.connection() as conn:
                 _check_privileges(conn.execute(_PRIVILEGES_SQL, (list(_REQUIRED_FUNCTIONS),)).fetchone())
-
-    def rate_limit(self, limit: RateLimit, key: str) -> None:
-        """Counts a request against Better Auth's rate limit; raises 429 over it."""
-        with self.pool.connection() as conn:
-            limit.consume(conn, key, _new_id())
 
     def close(self) -> None:
         """Closes the pools."""
@@ -362,6 +356,9 @@ class AsyncAuthExt(_AuthExtBase[AsyncConnectionPool[psycopg.AsyncConnection[Tupl
     get_session = _AsyncMethod(operations.get_session)
     sign_out = _AsyncMethod(operations.sign_out)
     change_password = _AsyncMethod(operations.change_password)
+    request_password_reset = _AsyncMethod(operations.request_password_reset)
+    reset_password = _AsyncMethod(operations.reset_password)
+    rate_limit_hit = _AsyncMethod(operations.rate_limit_hit)
 
     def _new_pool(
         self, settings: _PoolSettings, conninfo: str, pooled: bool | None
@@ -380,11 +377,6 @@ class AsyncAuthExt(_AuthExtBase[AsyncConnectionPool[psycopg.AsyncConnection[Tupl
             async with self.pool.connection() as conn:
                 cur = await conn.execute(_PRIVILEGES_SQL, (list(_REQUIRED_FUNCTIONS),))
                 _check_privileges(await cur.fetchone())
-
-    async def rate_limit(self, limit: RateLimit, key: str) -> None:
-        """Counts a request against Better Auth's rate limit; raises 429 over it."""
-        async with self.pool.connection() as conn:
-            await limit.consume_async(conn, key, _new_id())
 
     async def close(self) -> None:
         """Closes the pools."""

@@ -25,6 +25,9 @@ logger = logging.getLogger("auth_ext_fastapi")
 #: not set the CONSTRAINT field.
 _CODE_PREFIX = re.compile(r"^([A-Z][A-Z0-9_]*): (.*)$", re.DOTALL)
 
+#: RATE_LIMITED's hint: the seconds until the window ends.
+_RETRY_AFTER_HINT = re.compile(r"^Retry after (\d+) seconds?\.$")
+
 #: ``WWW-Authenticate`` sent with every 401 (RFC 6750).
 BEARER_CHALLENGE = 'Bearer realm="api"'
 
@@ -118,6 +121,12 @@ def from_database_error(exc: psycopg.Error) -> AuthExtError | None:
         return AuthExtError(_UNAVAILABLE[0], "DATABASE_UNAVAILABLE", _UNAVAILABLE[1])
     primary = exc.diag.message_primary or ""
     code = error_code(exc)
+    if code == "RATE_LIMITED":
+        # Better Auth's 429: its message without a code, and the seconds to wait in X-Retry-After
+        # (the extension's hint: 'Retry after N seconds.').
+        _, status, message = _BY_CODE[code]
+        retry = _RETRY_AFTER_HINT.match(exc.diag.message_hint or "")
+        return AuthExtError(status, None, message, {"X-Retry-After": retry.group(1) if retry else "1"})
     if code is not None:
         _, status, message = _BY_CODE[code]
         # The message after 'CODE: ' is the table's, but for a field's VALIDATION_ERROR ("Name is required").

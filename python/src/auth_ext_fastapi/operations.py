@@ -12,7 +12,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar, cast
 
-from .results import ChangePasswordResult, GetSessionResult, SignInResult, SignUpResult
+from .results import (
+    ChangePasswordResult,
+    GetSessionResult,
+    RequestPasswordResetResult,
+    ResetPasswordResult,
+    SignInResult,
+    SignUpResult,
+)
 
 T = TypeVar("T")
 
@@ -105,6 +112,48 @@ def change_password(
         "auth_ext.change_password(%s, %s, %s, %s)",
         (user_id, current_password, new_password, revoke_other_sessions), _change_password_result,
     )
+
+
+def _request_password_reset_result(row: Row) -> RequestPasswordResetResult | None:
+    return cast("RequestPasswordResetResult | None", _value(row))
+
+
+def _reset_password_result(row: Row) -> ResetPasswordResult:
+    return cast(ResetPasswordResult, _value(row))
+
+
+def _integer(row: Row) -> int:
+    return int(_value(row))
+
+
+def request_password_reset(email: str, expires_in: int = 3600) -> Operation[RequestPasswordResetResult | None]:
+    """``auth_ext.request_password_reset``: ``{"token", "user"}`` to mail, or None for an unknown email.
+
+    Answer the client the same either way (Better Auth's body does not say whether the email exists).
+    ``expires_in``: seconds the token is valid (Better Auth's ``resetPasswordTokenExpiresIn``).
+    """
+    return Operation("auth_ext.request_password_reset(%s, %s)", (email, expires_in), _request_password_reset_result)
+
+
+def reset_password(
+    token: str | None, new_password: str, revoke_sessions: bool = False
+) -> Operation[ResetPasswordResult]:
+    """``auth_ext.reset_password``: redeems a reset token once, ``{"status": True, "user"}``.
+
+    ``revoke_sessions``: Better Auth's ``revokeSessionsOnPasswordReset`` (every session of the user goes).
+    """
+    return Operation(
+        "auth_ext.reset_password(%s, %s, %s)", (token, new_password, revoke_sessions), _reset_password_result
+    )
+
+
+def rate_limit_hit(key: str, window_seconds: int, max_requests: int) -> Operation[int]:
+    """``auth_ext.rate_limit_hit``: counts a request on Better Auth's ``rateLimit`` row for ``key``.
+
+    Returns the count in the window; over the limit the extension raises ``RATE_LIMITED`` (answered
+    429 with ``X-Retry-After`` by :mod:`.errors`).
+    """
+    return Operation("auth_ext.rate_limit_hit(%s, %s, %s)", (key, window_seconds, max_requests), _integer)
 
 
 def with_signed_cookie(operation: Operation[SignUpResult]) -> Operation[tuple[SignUpResult, str]]:

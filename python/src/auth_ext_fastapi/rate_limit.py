@@ -1,12 +1,13 @@
-"""Better Auth's rate limit for sign-in and sign-up, on its own ``rateLimit`` table.
+"""Better Auth's rate limit on its own ``rateLimit`` table: which rule a path has, and its key.
 
 Better Auth 1.7.25 (``rateLimit: { storage: "database" }``) counts requests per ``<ip>|<path>``
-key in a table ``rateLimit (id, key UNIQUE, count, "lastRequest" bigint milliseconds)``: for
-``/sign-in/*`` and ``/sign-up/*`` a window of 10 s and at most 3 requests. A request in a window
-that has seen ``max`` is answered 429 with ``X-Retry-After: <seconds>`` and
-``{"message": "Too many requests. Please try again later."}``; the first request after the window
-starts a new one. This module applies the same rule to the same rows, so FastAPI and Better Auth
-share one counter per client and path across every instance of either.
+key in a table ``rateLimit (id, key UNIQUE, count, "lastRequest" bigint milliseconds)``. The
+counting is the extension's, ``auth_ext.rate_limit_hit(key, window, max)`` (one statement, Better
+Auth's window and count rule on the same rows), so FastAPI and Better Auth share one counter per
+client and path across every instance of either; over the limit it raises ``RATE_LIMITED``, which
+:mod:`.errors` answers as Better Auth does: 429, ``X-Retry-After: <seconds>`` and
+``{"message": "Too many requests. Please try again later."}``. This module only picks the rule
+(Better Auth's default special rules) and builds the key.
 
 The key's IP is Better Auth's: a single valid ``x-forwarded-for`` address (IPv6 reduced to its
 /64), else ``no-trusted-ip``. Run the app behind a proxy that sets that header.
@@ -15,17 +16,9 @@ The key's IP is Better Auth's: a single valid ``x-forwarded-for`` address (IPv6 
 from __future__ import annotations
 
 import ipaddress
-import time
 from dataclasses import dataclass
-from typing import Any
-
-import psycopg
-from psycopg import sql
-
-from .errors import AuthExtError
 
 NO_TRUSTED_IP = "no-trusted-ip"
-TOO_MANY_REQUESTS = "Too many requests. Please try again later."
 
 
 def client_ip(forwarded_for: str | None) -> str | None:
@@ -53,70 +46,27 @@ def rate_limit_key(forwarded_for: str | None, path: str) -> str:
 
 @dataclass(frozen=True)
 class RateLimit:
-    """Where Better Auth's ``rateLimit`` table is and the rule for sign-in and sign-up.
+    """Better Auth's rate-limit rules (window in seconds, max requests per window and key).
 
-    The application role needs ``SELECT, INSERT, UPDATE`` on the table (and ``DELETE`` lets it
-    prune rows older than the window, as Better Auth does).
+    The defaults are Better Auth 1.7.25's: ``/sign-in*``, ``/sign-up*``, ``/change-password*``,
+    ``/change-email*``: ``window`` / ``max`` (10 s, 3); ``/request-password-reset``: 60 s, 3
+    (``reset_window`` / ``reset_max``); any other path: ``rateLimit.window`` / ``rateLimit.max``
+    (``default_window`` / ``default_max``: 10 s, 100). The rows live in Better Auth's ``rateLimit``
+    table in its schema (the extension's ``better_auth_schema`` setting); the application role needs
+    no privilege on it.
     """
 
-    schema: str = "public"
-    table: str = "rateLimit"
     window: int = 10
     max: int = 3
+    reset_window: int = 60
+    reset_max: int = 3
+    default_window: int = 10
+    default_max: int = 100
 
-    def _table(self) -> sql.Composable:
-        return sql.Identifier(self.schema, self.table)
-
-    def _statements(self) -> tuple[sql.Composed, sql.Composed, sql.Composed]:
-        table = self._table()
-        insert = sql.SQL(
-            'INSERT INTO {} (id, key, count, "lastRequest") VALUES (%s, %s, 1, %s) ON CONFLICT (key) DO NOTHING'
-        ).format(table)
-        lock = sql.SQL('SELECT count, "lastRequest" FROM {} WHERE key = %s FOR UPDATE').format(table)
-        update = sql.SQL('UPDATE {} SET count = %s, "lastRequest" = %s WHERE key = %s').format(table)
-        return insert, lock, update
-
-    def _decide(self, row: tuple[Any, ...], now: int) -> tuple[bool, tuple[int, int] | None, int]:
-        """(allowed, new (count, lastRequest) or None, retry-after seconds): Better Auth's rule."""
-        count, last = int(row[0]), int(row[1])
-        window_ms = self.window * 1000
-        if now - last >= window_ms:
-            return True, (1, now), 0
-        if count >= self.max:
-            return False, None, max(0, -(-(last + window_ms - now) // 1000))
-        return True, (count + 1, now), 0
-
-    def _refusal(self, retry_after: int) -> AuthExtError:
-        return AuthExtError(429, None, TOO_MANY_REQUESTS, {"X-Retry-After": str(retry_after)})
-
-    def consume(self, conn: psycopg.Connection[Any], key: str, new_id: str) -> None:
-        """Counts one request for ``key`` in its own transaction; raises 429 over the limit."""
-        insert, lock, update = self._statements()
-        now = int(time.time() * 1000)
-        with conn.transaction():
-            if conn.execute(insert, (new_id, key, now)).rowcount == 1:
-                return
-            row = conn.execute(lock, (key,)).fetchone()
-            if row is None:
-                return
-            allowed, new, retry_after = self._decide(row, now)
-            if new is not None:
-                conn.execute(update, (new[0], new[1], key))
-        if not allowed:
-            raise self._refusal(retry_after)
-
-    async def consume_async(self, conn: psycopg.AsyncConnection[Any], key: str, new_id: str) -> None:
-        """The async form of :meth:`consume`."""
-        insert, lock, update = self._statements()
-        now = int(time.time() * 1000)
-        async with conn.transaction():
-            if (await conn.execute(insert, (new_id, key, now))).rowcount == 1:
-                return
-            row = await (await conn.execute(lock, (key,))).fetchone()
-            if row is None:
-                return
-            allowed, new, retry_after = self._decide(row, now)
-            if new is not None:
-                await conn.execute(update, (new[0], new[1], key))
-        if not allowed:
-            raise self._refusal(retry_after)
+    def rule(self, path: str) -> tuple[int, int]:
+        """(window seconds, max requests) for ``path`` relative to the auth base, as Better Auth picks it."""
+        if path.startswith(("/sign-in", "/sign-up", "/change-password", "/change-email")):
+            return self.window, self.max
+        if path in ("/request-password-reset", "/send-verification-email") or path.startswith("/forget-password"):
+            return self.reset_window, self.reset_max
+        return self.default_window, self.default_max

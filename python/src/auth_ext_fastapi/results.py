@@ -61,3 +61,17 @@ class ChangePasswordResult(TypedDict):
 
     token: str | None
     session: Session | None
+
+
+class RequestPasswordResetResult(TypedDict):
+    """``auth_ext.request_password_reset`` for a known email: the token to mail and its user."""
+
+    token: str
+    user: User
+
+
+class ResetPasswordResult(TypedDict):
+    """``auth_ext.reset_password``: ``status`` True, and the user whose password was reset."""
+
+    status: bool
+    user: User

@@ -1,8 +1,9 @@
 """Better Auth's email/password endpoints served by FastAPI through the extension.
 
-``/sign-up/email``, ``/sign-in/email``, ``/sign-out`` and ``/get-session`` take and return what
-Better Auth's own handler does (docs/better-auth-compatibility.md §4), so a Better Auth client can talk to either. The
-session cookie, when enabled, is signed by the extension with its ``better_auth_secret`` setting
+``/sign-up/email``, ``/sign-in/email``, ``/sign-out``, ``/get-session``, ``/request-password-reset``
+and ``/reset-password`` take and return what Better Auth's own handler does
+(docs/better-auth-compatibility.md §4), so a Better Auth client can talk to either. The session
+cookie, when enabled, is signed by the extension with its ``better_auth_secret`` setting
 (``auth_ext.sign_session_cookie``, in the sign-up / sign-in statement itself): the app never holds
 the secret. The token is always in the body and, as with the bearer plugin, in the
 ``set-auth-token`` header.
@@ -12,10 +13,10 @@ from __future__ import annotations
 
 import inspect
 import ipaddress
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
@@ -25,10 +26,22 @@ from starlette.concurrency import run_in_threadpool
 from . import operations
 from .client import AsyncAuthExt, AuthExt
 from .credentials import SECURE_SESSION_COOKIE, SESSION_COOKIE, CredentialKind, CredentialSource, read_credential
+from .errors import AuthExtError
 from .operations import Operation
 from .rate_limit import RateLimit, rate_limit_key
-from .results import GetSessionResult, SignUpResult
-from .validation import parse_sign_in, parse_sign_up
+from .results import GetSessionResult, SignUpResult, User
+from .validation import parse_request_password_reset, parse_reset_password, parse_sign_in, parse_sign_up
+
+#: What the application supplies to mail a reset link: ``(user, url, token)``, sync or async.
+#: ``url`` is ``redirectTo`` with ``?token=<token>`` added (where Better Auth's
+#: ``/reset-password/<token>`` link redirects for a valid token), ``""`` without ``redirectTo``.
+SendResetPassword = Callable[[User, str, str], Awaitable[None] | None]
+
+#: Called after a password was reset, with the user (Better Auth's ``onPasswordReset``).
+OnPasswordReset = Callable[[User], Awaitable[None] | None]
+
+#: Better Auth's answer to every accepted reset request, whether the email exists or not.
+RESET_REQUESTED = {"status": True, "message": "If this email exists in our system, check your email for the reset link"}
 
 
 class SignUpBody(BaseModel):
@@ -40,6 +53,22 @@ class SignUpBody(BaseModel):
     name: str
     image: str | None = None
     rememberMe: bool = True
+
+
+class RequestPasswordResetBody(BaseModel):
+    """Better Auth's ``/request-password-reset`` body, for the OpenAPI schema."""
+
+    model_config = ConfigDict(extra="ignore")
+    email: str
+    redirectTo: str | None = None
+
+
+class ResetPasswordBody(BaseModel):
+    """Better Auth's ``/reset-password`` body, for the OpenAPI schema (the token may be ``?token=``)."""
+
+    model_config = ConfigDict(extra="ignore")
+    newPassword: str
+    token: str | None = None
 
 
 class SignInBody(BaseModel):
@@ -74,6 +103,23 @@ async def _call(method: Callable[..., Any], *args: Any) -> Any:
     return await run_in_threadpool(method, *args)
 
 
+async def _callback(function: Callable[..., Awaitable[None] | None], *args: Any) -> None:
+    """Calls an application callback, sync (in the thread pool) or async."""
+    if inspect.iscoroutinefunction(function):
+        await function(*args)
+        return
+    result = await run_in_threadpool(function, *args)
+    if inspect.isawaitable(result):
+        await result
+
+
+def _with_token(url: str, token: str) -> str:
+    """``url`` with ``token=<token>`` added to its query (Better Auth's redirect for a valid token)."""
+    parts = urlsplit(url)
+    query = urlencode([*parse_qsl(parts.query, keep_blank_values=True), ("token", token)])
+    return urlunsplit(parts._replace(query=query))
+
+
 async def _run(auth: AuthExt | AsyncAuthExt, operation: Operation[T]) -> T:
     """Runs an operation on either client (a sync one in the thread pool)."""
     if isinstance(auth, AsyncAuthExt):
@@ -89,6 +135,10 @@ def auth_router(
     secure_cookies: bool = False,
     prefix: str = "/auth",
     rate_limit: RateLimit | None = None,
+    send_reset_password: SendResetPassword | None = None,
+    reset_password_token_expires_in: int = 3600,
+    revoke_sessions_on_password_reset: bool = False,
+    on_password_reset: OnPasswordReset | None = None,
 ) -> APIRouter:
     """Routes mirroring Better Auth's email/password API under ``prefix``.
 
@@ -99,7 +149,15 @@ def auth_router(
     ``secure_cookies`` adds ``Secure`` and the ``__Secure-`` name prefix, as Better Auth does for an
     https base URL. Bodies are validated and refused exactly as Better Auth refuses them
     (:mod:`.validation`). ``rate_limit`` limits sign-in and sign-up as Better Auth does, on its
-    ``rateLimit`` table, sharing the counters with it (:mod:`.rate_limit`).
+    ``rateLimit`` table, sharing the counters with it (:mod:`.rate_limit`), on every route it
+    serves, each path with Better Auth's rule.
+
+    Password reset, as Better Auth's ``emailAndPassword`` options: ``send_reset_password(user, url,
+    token)`` mails the link (without it ``/request-password-reset`` answers 400
+    ``RESET_PASSWORD_DISABLED``, as Better Auth does); ``reset_password_token_expires_in`` is
+    ``resetPasswordTokenExpiresIn``; ``revoke_sessions_on_password_reset`` is
+    ``revokeSessionsOnPasswordReset``; ``on_password_reset(user)`` is ``onPasswordReset``. Tokens
+    are Better Auth's verification rows, so either server redeems the other's.
     """
     router = APIRouter(prefix=prefix, tags=["auth"])
     cookie_name = SECURE_SESSION_COOKIE if secure_cookies else SESSION_COOKIE
@@ -131,9 +189,12 @@ def auth_router(
         return response
 
     async def limit(request: Request, path: str) -> None:
-        """Better Auth's rate limit, checked before the body is read (as Better Auth does)."""
+        """Better Auth's rate limit, checked before the body is read (as Better Auth does): one
+        ``auth_ext.rate_limit_hit`` on its ``rateLimit`` row for this client and path."""
         if rate_limit is not None:
-            await _call(auth.rate_limit, rate_limit, rate_limit_key(request.headers.get("x-forwarded-for"), path))
+            window, most = rate_limit.rule(path)
+            key = rate_limit_key(request.headers.get("x-forwarded-for"), path)
+            await _run(auth, operations.rate_limit_hit(key, window, most))
 
     @router.post("/sign-up/email", openapi_extra=_openapi_body(SignUpBody))
     async def sign_up_email(request: Request) -> JSONResponse:
@@ -176,5 +237,33 @@ def auth_router(
         if credential is None or credential.kind is not CredentialKind.SESSION:
             return None
         return await _run(auth, operations.get_session(credential.value))
+
+    @router.post("/request-password-reset", openapi_extra=_openapi_body(RequestPasswordResetBody))
+    async def request_password_reset(request: Request) -> dict[str, Any]:
+        """Mails a reset link when the email is a user's; the same answer when it is not."""
+        await limit(request, "/request-password-reset")
+        own_origin = f"{request.url.scheme}://{request.url.netloc}"
+        body = await parse_request_password_reset(
+            await request.body(), request.headers.get("content-type", ""), own_origin, auth.trusted_origins
+        )
+        if send_reset_password is None:
+            raise AuthExtError(400, "RESET_PASSWORD_DISABLED", "Reset password isn't enabled")
+        issued = await _run(auth, operations.request_password_reset(body.email, reset_password_token_expires_in))
+        if issued is not None:  # committed: the link works by the time the mail is read
+            url = _with_token(body.redirect_to, issued["token"]) if body.redirect_to else ""
+            await _callback(send_reset_password, issued["user"], url, issued["token"])
+        return RESET_REQUESTED
+
+    @router.post("/reset-password", openapi_extra=_openapi_body(ResetPasswordBody))
+    async def reset_password(request: Request) -> dict[str, bool]:
+        """Sets a new password with a reset token (body ``token`` or ``?token=``): ``{status: true}``."""
+        await limit(request, "/reset-password")
+        body = await parse_reset_password(await request.body(), request.headers.get("content-type", ""))
+        token = body.token or request.query_params.get("token") or None
+        result = await _run(auth, operations.reset_password(
+            token, body.new_password, revoke_sessions_on_password_reset))
+        if on_password_reset is not None:
+            await _callback(on_password_reset, result["user"])
+        return {"status": True}
 
     return router

@@ -13,7 +13,7 @@ import json
 import re
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlsplit
 
 from .errors import AuthExtError
 
@@ -64,6 +64,14 @@ _SIGN_UP_FIELDS = (
     _Field("image", "string", optional=True),
     _Field("callbackURL", "string", optional=True),
     _Field("rememberMe", "boolean", optional=True),
+)
+_REQUEST_RESET_FIELDS = (
+    _Field("email", "email"),
+    _Field("redirectTo", "string", optional=True),
+)
+_RESET_FIELDS = (
+    _Field("newPassword", "string"),
+    _Field("token", "string", optional=True),
 )
 _SIGN_IN_FIELDS = (
     _Field("email", "string"),
@@ -155,3 +163,54 @@ async def parse_sign_in(raw: bytes, content_type: str) -> SignInBody:
     """The sign-in body, or Better Auth's own 400/415 for it."""
     body = _validate(await _read_body(raw, content_type), _SIGN_IN_FIELDS, record_too=False)
     return SignInBody(body["email"], body["password"], body.get("rememberMe", True))
+
+
+@dataclass(frozen=True)
+class RequestPasswordResetBody:
+    """A valid ``/request-password-reset`` body."""
+
+    email: str
+    redirect_to: str | None
+
+
+@dataclass(frozen=True)
+class ResetPasswordBody:
+    """A valid ``/reset-password`` body (the token may come in the query instead)."""
+
+    new_password: str
+    token: str | None
+
+
+#: A relative path Better Auth accepts as a redirect target ("/reset", not "//host" or "/\\host").
+_RELATIVE_PATH = re.compile(r"^/(?![/\\])")
+
+
+def _check_redirect_to(body: Any, own_origin: str, trusted_origins: frozenset[str]) -> None:
+    """Better Auth's origin check of ``redirectTo``: a string, and a relative path or a trusted origin."""
+    if not isinstance(body, dict) or body.get("redirectTo") in (None, ""):
+        return
+    url = body["redirectTo"]
+    if not isinstance(url, str):
+        raise AuthExtError(400, None, "Invalid redirectURL: expected a string")
+    if _RELATIVE_PATH.match(url):
+        return
+    parts = urlsplit(url)
+    origin = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+    if origin is None or (origin != own_origin and origin not in trusted_origins):
+        raise AuthExtError(403, "INVALID_REDIRECT_URL", "Invalid redirectURL")
+
+
+async def parse_request_password_reset(
+    raw: bytes, content_type: str, own_origin: str, trusted_origins: frozenset[str]
+) -> RequestPasswordResetBody:
+    """The ``/request-password-reset`` body, or Better Auth's own 400/403/415 for it."""
+    body = await _read_body(raw, content_type)
+    _check_redirect_to(body, own_origin, trusted_origins)
+    body = _validate(body, _REQUEST_RESET_FIELDS, record_too=False)
+    return RequestPasswordResetBody(body["email"], body.get("redirectTo") or None)
+
+
+async def parse_reset_password(raw: bytes, content_type: str) -> ResetPasswordBody:
+    """The ``/reset-password`` body, or Better Auth's own 400/415 for it."""
+    body = _validate(await _read_body(raw, content_type), _RESET_FIELDS, record_too=False)
+    return ResetPasswordBody(body["newPassword"], body.get("token"))

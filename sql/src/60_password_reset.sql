@@ -1,0 +1,137 @@
+
+-- ---------------------------------------------------------------------------------------------
+-- Password reset, as Better Auth's /request-password-reset and /reset-password: the token is a
+-- row of Better Auth's verification table (identifier 'reset-password:<token>', stored as Better
+-- Auth stores it by default: plain; value: the user id), so a token either side issued works on
+-- the other, once.
+-- ---------------------------------------------------------------------------------------------
+
+CREATE OR REPLACE FUNCTION auth_ext._require_verification_table(schema text)
+RETURNS void
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  IF pg_catalog.to_regclass(pg_catalog.format('%I.%I', schema, 'verification')) IS NULL THEN
+    RAISE EXCEPTION 'Better Auth''s verification table is missing in schema "%"', schema
+      USING ERRCODE = '42P01',
+            HINT = pg_catalog.format('Run SELECT * FROM auth_ext.check_schema(%L); auth_ext.create_better_auth_schema(%L) creates it.',
+                                     schema, schema);
+  END IF;
+END
+$$;
+COMMENT ON FUNCTION auth_ext._require_verification_table(text) IS
+'Internal: 42P01 with a check_schema() hint when Better Auth''s verification table is missing.';
+
+CREATE OR REPLACE FUNCTION auth_ext.request_password_reset(email text, expires_in integer DEFAULT 3600)
+RETURNS jsonb
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  s text := auth_ext._prepare_write();
+  found_user jsonb;
+  found_user_id text;
+  reset_token text;
+  ignored text;
+  now_ms timestamptz := pg_catalog.date_trunc('milliseconds', pg_catalog.now());
+BEGIN
+  IF request_password_reset.email IS NULL OR NOT auth_ext._is_valid_email(request_password_reset.email) THEN
+    PERFORM auth_ext._raise('INVALID_EMAIL');
+  END IF;
+  IF expires_in IS NULL OR expires_in OPERATOR(pg_catalog.<) 1 OR expires_in OPERATOR(pg_catalog.>) 315360000 THEN
+    PERFORM auth_ext._raise('VALIDATION_ERROR', 'expires_in must be from 1 to 315360000 seconds');
+  END IF;
+  PERFORM auth_ext._require_verification_table(s);
+  EXECUTE pg_catalog.format('SELECT auth_ext._row_json(u), u.id FROM %I.%I u WHERE u.email OPERATOR(pg_catalog.=) $1', s, 'user')
+    INTO found_user, found_user_id USING pg_catalog.lower(request_password_reset.email);
+  -- Better Auth's generateId(24): drawn for an unknown email too, as Better Auth does.
+  reset_token := auth_ext.generate_id(24);
+  IF found_user_id IS NULL THEN
+    -- Better Auth's dummy findVerificationValue('dummy-verification-token'): the same lookup a
+    -- token's redemption makes, so an unknown email costs what a known one does.
+    EXECUTE pg_catalog.format('SELECT v.id FROM %I.%I v WHERE v.identifier OPERATOR(pg_catalog.=) $1 '
+                              'ORDER BY v."createdAt" DESC LIMIT 1', s, 'verification')
+      INTO ignored USING 'dummy-verification-token';
+    RETURN NULL;
+  END IF;
+  EXECUTE pg_catalog.format('INSERT INTO %I.%I (id, identifier, value, "expiresAt", "createdAt", "updatedAt") '
+                            'VALUES ($1, $2, $3, $4, $5, $5)', s, 'verification')
+    USING auth_ext._new_id(), 'reset-password:' OPERATOR(pg_catalog.||) reset_token, found_user_id,
+          now_ms OPERATOR(pg_catalog.+) pg_catalog.make_interval(secs => CAST(expires_in AS pg_catalog.float8)), now_ms;
+  RETURN pg_catalog.jsonb_build_object('token', reset_token, 'user', found_user);
+END
+$$;
+COMMENT ON FUNCTION auth_ext.request_password_reset(text, integer) IS
+'Better Auth''s /request-password-reset: for the user with this email (compared in lower case) writes the verification '
+'row Better Auth writes (identifier ''reset-password:<token>'', a 24-character [a-zA-Z0-9] token stored plain as Better '
+'Auth''s default storeIdentifier does, value = the user id, expiring after expires_in seconds, Better Auth''s '
+'resetPasswordTokenExpiresIn) and returns {"token","user"} for the application to mail (Better Auth''s reset URL is '
+'<baseURL>/reset-password/<token>?callbackURL=...). An unknown email returns NULL after the same token draw and '
+'verification lookup Better Auth makes; answer the caller the same either way. Errors: 22023 INVALID_EMAIL / '
+'VALIDATION_ERROR (expires_in outside 1 to 315360000), 42P01 missing tables, 25006 read-only.';
+
+CREATE OR REPLACE FUNCTION auth_ext.reset_password(token text, new_password text, revoke_sessions boolean DEFAULT false)
+RETURNS jsonb
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  s text := auth_ext._prepare_write();
+  identifier text;
+  verification_id text;
+  verification_user text;
+  verification_created timestamptz;
+  expires timestamptz;
+  account record;
+  consumed text;
+  found_user jsonb;
+BEGIN
+  IF reset_password.token IS NULL OR reset_password.token OPERATOR(pg_catalog.=) '' THEN
+    PERFORM auth_ext._raise('INVALID_TOKEN');
+  END IF;
+  -- Better Auth's newPassword is any string: '' is too short (sign-up's schema is what refuses '').
+  IF new_password OPERATOR(pg_catalog.=) '' THEN
+    PERFORM auth_ext._raise('PASSWORD_TOO_SHORT');
+  END IF;
+  PERFORM auth_ext._check_password_length(new_password, true);
+  PERFORM auth_ext._require_verification_table(s);
+  identifier := 'reset-password:' OPERATOR(pg_catalog.||) reset_password.token;
+  -- Better Auth's findVerificationValue: the newest row of the identifier; expired is invalid.
+  EXECUTE pg_catalog.format('SELECT v.id, v.value, v."createdAt", v."expiresAt" FROM %I.%I v '
+                            'WHERE v.identifier OPERATOR(pg_catalog.=) $1 ORDER BY v."createdAt" DESC LIMIT 1', s, 'verification')
+    INTO verification_id, verification_user, verification_created, expires USING identifier;
+  IF verification_id IS NULL OR expires OPERATOR(pg_catalog.<) pg_catalog.now() THEN
+    PERFORM auth_ext._raise('INVALID_TOKEN');
+  END IF;
+  account := auth_ext._credential_account(s, verification_user);  -- USER_NOT_FOUND; locks user, then account
+  -- Better Auth's consumeVerificationValue: deleting the row is the single-use gate (a concurrent
+  -- redemption waits on the row and then finds it gone); older rows of the identifier go with it.
+  EXECUTE pg_catalog.format('DELETE FROM %I.%I v WHERE v.id OPERATOR(pg_catalog.=) $1 '
+                            'AND v.identifier OPERATOR(pg_catalog.=) $2 RETURNING v.id', s, 'verification')
+    INTO consumed USING verification_id, identifier;
+  IF consumed IS NULL THEN
+    PERFORM auth_ext._raise('INVALID_TOKEN');
+  END IF;
+  EXECUTE pg_catalog.format('DELETE FROM %I.%I v WHERE v.identifier OPERATOR(pg_catalog.=) $1 '
+                            'AND v."createdAt" OPERATOR(pg_catalog.<=) $2', s, 'verification')
+    USING identifier, verification_created;
+  IF revoke_sessions THEN  -- Better Auth's emailAndPassword.revokeSessionsOnPasswordReset
+    EXECUTE pg_catalog.format('DELETE FROM %I.%I WHERE "userId" OPERATOR(pg_catalog.=) $1', s, 'session')
+      USING verification_user;
+  END IF;
+  PERFORM auth_ext._store_credential_password(s, verification_user, account.account_id, auth_ext.hash_password(new_password));
+  EXECUTE pg_catalog.format('SELECT auth_ext._row_json(u) FROM %I.%I u WHERE u.id OPERATOR(pg_catalog.=) $1', s, 'user')
+    INTO found_user USING verification_user;
+  RETURN pg_catalog.jsonb_build_object('status', true, 'user', found_user);
+END
+$$;
+COMMENT ON FUNCTION auth_ext.reset_password(text, text, boolean) IS
+'Better Auth''s /reset-password: redeems a token of request_password_reset or of Better Auth''s /request-password-reset '
+'(the newest unexpired verification row ''reset-password:<token>''), once: the row is deleted in the same transaction '
+'that sets the password, and a concurrent redemption of the same token gets INVALID_TOKEN. Hashes the new password '
+'as Better Auth does into the user''s credential account, creating it when the user has none; with revoke_sessions '
+'(Better Auth''s emailAndPassword.revokeSessionsOnPasswordReset) deletes every session of the user. Returns '
+'{"status": true, "user"} (the user for an onPasswordReset-style callback; Better Auth''s HTTP body is {"status": true}). '
+'Errors: 28000 INVALID_TOKEN (no token, unknown, expired, already used), 22023 PASSWORD_TOO_SHORT / PASSWORD_TOO_LONG '
+'/ VALIDATION_ERROR (no password), P0002 USER_NOT_FOUND, 42P01 missing tables, 25006 read-only.';
