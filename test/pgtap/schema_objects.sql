@@ -16,7 +16,7 @@ SELECT is(
   ARRAY[
     'function auth_ext._better_auth_columns()',
     'function auth_ext._check_password_length(text,boolean)',
-    'function auth_ext._create_session(text,text,text,text,boolean,integer)',
+    'function auth_ext._create_session(text,text,text,text,boolean,integer,text)',
     'function auth_ext._credential_account(text,text)',
     'function auth_ext._is_valid_email(text)',
     'function auth_ext._new_id()',
@@ -47,11 +47,11 @@ SELECT is(
     'function auth_ext.set_password(text,text)',
     'function auth_ext.setting_definitions()',
     'function auth_ext.settings()',
-    'function auth_ext.sign_in_email(text,text,text,text,boolean,integer)',
+    'function auth_ext.sign_in_email(text,text,text,text,boolean,integer,boolean,boolean)',
     'function auth_ext.sign_jwt(jsonb,jsonb)',
     'function auth_ext.sign_out(text)',
     'function auth_ext.sign_session_cookie(text)',
-    'function auth_ext.sign_up_email(text,text,text,text,text,text,boolean,integer,jsonb)',
+    'function auth_ext.sign_up_email(text,text,text,text,text,text,boolean,integer,jsonb,boolean,text,text)',
     'function auth_ext.user_id()',
     'function auth_ext.verify_jwt(text,jsonb)',
     'function auth_ext.verify_password(text,text)',
@@ -85,8 +85,8 @@ SELECT is(
         WHERE p.pronamespace = 'auth_ext'::regnamespace AND p.prosecdef ORDER BY 1),
   ARRAY['auth_ext.authenticate_session(text)', 'auth_ext.change_password(text,text,text,boolean)',
         'auth_ext.delete_user(text)', 'auth_ext.get_session(text)', 'auth_ext.revoke_sessions(text,text)',
-        'auth_ext.set_password(text,text)', 'auth_ext.sign_in_email(text,text,text,text,boolean,integer)',
-        'auth_ext.sign_out(text)', 'auth_ext.sign_session_cookie(text)', 'auth_ext.sign_up_email(text,text,text,text,text,text,boolean,integer,jsonb)'],
+        'auth_ext.set_password(text,text)', 'auth_ext.sign_in_email(text,text,text,text,boolean,integer,boolean,boolean)',
+        'auth_ext.sign_out(text)', 'auth_ext.sign_session_cookie(text)', 'auth_ext.sign_up_email(text,text,text,text,text,text,boolean,integer,jsonb,boolean,text,text)'],
   'exactly these functions run with the owner''s rights');
 
 SELECT ok(NOT has_table_privilege('public', 'auth_ext.setting', 'SELECT'), 'PUBLIC cannot read the settings (secrets)');
