@@ -158,6 +158,20 @@ function sessionDates(session: NonNullable<SignResult["session"]>): Session {
 }
 
 
+/**
+ * Better Auth's own database calls the plugin makes (adapter reads, its hooks, its createSession):
+ * a server that is going away or refusing connections answers 503 DATABASE_UNAVAILABLE, as the
+ * auth_ext statements do, never a 500.
+ */
+async function throughAdapter<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof APIError) throw error;
+    throw unavailableError(error) ?? error;
+  }
+}
+
 /** An error for what a database hook did that one auth_ext statement cannot write (a 500, logged). */
 function hookRefusal(ctx: GenericEndpointContext, what: string): APIError {
   const message = `auth_ext cannot write what a databaseHooks create.before hook returned: ${what}`;
@@ -464,11 +478,11 @@ export function authExt(pluginOptions: AuthExtPluginOptions) {
         const generic = !!emailAndPassword.requireEmailVerification || emailAndPassword.autoSignIn === false;
         const additional: Row = parseUserInput(options, rest, "create");
         const normalizedEmail = email.toLowerCase();
-        const existing = await internalAdapter.findUserByEmail(normalizedEmail);
+        const existing = await throughAdapter(() => internalAdapter.findUserByEmail(normalizedEmail));
         if (existing?.user) {
           ctx.context.logger.info(`Sign-up attempt for existing email: ${email}`);
           if (!generic) throw APIError.from("UNPROCESSABLE_ENTITY", BASE_ERROR_CODES.USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL);
-          await ctx.context.password.hash(password);
+          await throughAdapter(() => ctx.context.password.hash(password));
           const response = syntheticResponse(
             ctx, { name, email: normalizedEmail, image, additional }, ctx.context.generateId({ model: "user" }) || generateId(), new Date(),
           );
@@ -481,7 +495,7 @@ export function authExt(pluginOptions: AuthExtPluginOptions) {
         // Better Auth's createUser, linkAccount and createSession with their database hooks, the
         // writes captured; then the one auth_ext statement writes what the hooks left; then the
         // after hooks, as after Better Auth's transaction.
-        const { result: outcome, capture } = await captureWrites(ctx, async (capture) => {
+        const { result: outcome, capture } = await throughAdapter(() => captureWrites(ctx, async (capture) => {
           let createdUser: User | null;
           try {
             capture.expect = "user";
@@ -519,7 +533,7 @@ export function authExt(pluginOptions: AuthExtPluginOptions) {
           }
           capture.expect = undefined;
           return { synthetic: false as const, user, account, session };
-        });
+        }));
         if (outcome.synthetic) {
           // A hook refused with a 403 while sign-up must not tell: Better Auth's generic answer.
           return syntheticResponse(ctx, { name, email: normalizedEmail, image, additional }, ctx.context.generateId({ model: "user" }) || generateId(), new Date());
@@ -581,7 +595,7 @@ export function authExt(pluginOptions: AuthExtPluginOptions) {
           token: result.session && outcome.session ? outcome.session.token : null,
           user: parseUserOutput(options, createdUser),
         });
-        await runAfterHooks(capture);
+        await throughAdapter(() => runAfterHooks(capture));
         return response;
       }),
 
@@ -617,7 +631,7 @@ export function authExt(pluginOptions: AuthExtPluginOptions) {
           const code = errorCode(error);
           if (code === "INVALID_EMAIL_OR_PASSWORD") await logSignInRefusal(ctx, email);
           if (code === "EMAIL_NOT_VERIFIED" && options.emailVerification?.sendVerificationEmail && options.emailVerification.sendOnSignIn) {
-            const record = await ctx.context.internalAdapter.findUserByEmail(email.toLowerCase());
+            const record = await throughAdapter(() => ctx.context.internalAdapter.findUserByEmail(email.toLowerCase()));
             if (record) await sendVerificationEmail(ctx, record.user, callbackURL);
           }
           throw error;
@@ -629,7 +643,7 @@ export function authExt(pluginOptions: AuthExtPluginOptions) {
           await setSessionCookie(ctx, { session, user }, rememberMe === false);
           await options.databaseHooks?.session?.create?.after?.(session, ctx);
         } else {
-          const created = await ctx.context.internalAdapter.createSession(user.id, rememberMe === false);
+          const created = await throughAdapter(() => ctx.context.internalAdapter.createSession(user.id, rememberMe === false));
           if (!created) {
             ctx.context.logger.error("Failed to create session");
             throw APIError.from("UNAUTHORIZED", BASE_ERROR_CODES.FAILED_TO_CREATE_SESSION);
