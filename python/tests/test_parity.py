@@ -166,6 +166,54 @@ async def test_every_sign_up_and_sign_in_error_matches_better_auth(parity_client
     assert not mismatches, "\n".join(mismatches)
 
 
+@pytest.mark.parametrize(
+    ("mode", "options"),
+    [("require-email-verification", {"require_email_verification": True}), ("no-auto-sign-in", {"auto_sign_in": False})],
+)
+async def test_sign_up_without_a_session_answers_as_better_auth(mode: str, options: dict[str, bool]) -> None:
+    """requireEmailVerification / autoSignIn: false: no session, the generic answer for a taken
+    email, and (requireEmailVerification) EMAIL_NOT_VERIFIED after the password check."""
+    email = f"parity-flow-{RUN}@example.com"
+    cases = [
+        up({"email": email, "password": PASSWORD, "name": "First"}),
+        up({"email": email.upper(), "password": "another password", "name": "Second", "image": "https://example.com/s.png"}),
+        sign_in({"email": email, "password": "wrong password!"}),
+        sign_in({"email": email, "password": PASSWORD}),
+    ]
+    reference = better_auth(fresh_database(f"auth_ext_parity_{mode.replace('-', '_')}_ba"), cases, mode)
+    dsn = fresh_database(f"auth_ext_parity_{mode.replace('-', '_')}")
+    async with AsyncAuthExt(dsn, max_size=2) as auth:
+        app = FastAPI()
+        install_exception_handlers(app)
+        app.include_router(auth_router(auth, session_cookie=False, **options))
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as c:
+            answers = [
+                await c.post(f"/auth{case['path']}", content=case["body"].encode(),
+                             headers={"content-type": case["contentType"]})
+                for case in cases
+            ]
+    for case, expected, got in zip(cases, reference, answers, strict=True):
+        assert got.status_code == expected["status"], (case, expected, got.text)
+        if case["path"] == "/sign-up/email":
+            body = got.json()
+            assert body["token"] is None and expected["body"]["token"] is None
+            assert sorted(body) == sorted(expected["body"]) == ["token", "user"]
+            assert sorted(body["user"]) == sorted(expected["body"]["user"])
+            for key in ("name", "email", "image", "emailVerified"):
+                assert body["user"][key] == expected["body"]["user"][key], key
+            assert "set-auth-token" not in got.headers
+        elif expected["status"] != 200:
+            assert got.json() == expected["body"]
+    first, second = answers[0].json(), answers[1].json()
+    assert second["user"]["id"] != first["user"]["id"], "the synthetic user has a fresh id"
+    with psycopg.connect(dsn) as conn:
+        counts = conn.execute(
+            'SELECT (SELECT count(*) FROM "user"), (SELECT count(*) FROM account), (SELECT count(*) FROM session)'
+        ).fetchone()
+    expected_sessions = 0 if mode == "require-email-verification" else 1  # the last sign-in
+    assert counts == (1, 1, expected_sessions)
+
+
 async def test_sign_in_rate_limit_is_better_auths_and_shared_with_it() -> None:
     dsn = fresh_database("auth_ext_parity_rate_limit")
     ip = "203.0.113.77"

@@ -5,7 +5,8 @@
 -- ---------------------------------------------------------------------------------------------
 
 CREATE OR REPLACE FUNCTION auth_ext._create_session(schema text, user_id text, ip_address text, user_agent text, remember_me boolean,
-                                                         session_expires_in integer DEFAULT NULL, session_fields jsonb DEFAULT NULL)
+                                                         session_expires_in integer DEFAULT NULL, session_fields jsonb DEFAULT NULL,
+                                                         session_token text DEFAULT NULL)
 RETURNS jsonb
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
@@ -29,19 +30,28 @@ BEGIN
                             'FROM pg_catalog.jsonb_populate_record(CAST(NULL AS %1$I.%2$I), $8) r '
                             'RETURNING auth_ext._row_json(se)', schema, 'session', extra.columns, extra.vals)
     INTO result
-    USING auth_ext._new_id(), now_ms OPERATOR(pg_catalog.+) lifetime, auth_ext.generate_id(32), now_ms,
+    USING auth_ext._new_id(), now_ms OPERATOR(pg_catalog.+) lifetime,
+          COALESCE(_create_session.session_token, auth_ext.generate_id(32)), now_ms,
           COALESCE(ip_address, ''), COALESCE(user_agent, ''), user_id,
           COALESCE(session_fields, CAST('{}' AS pg_catalog.jsonb));
   RETURN result;
-EXCEPTION WHEN foreign_key_violation THEN  -- the user was deleted meanwhile: a coded error, no ids or constraint names
-  PERFORM auth_ext._raise('USER_NOT_FOUND');
+EXCEPTION
+  WHEN foreign_key_violation THEN  -- the user was deleted meanwhile: a coded error, no ids or constraint names
+    PERFORM auth_ext._raise('USER_NOT_FOUND');
+  WHEN unique_violation THEN
+    -- A caller-chosen token that is taken (a generated one cannot collide in practice).
+    IF _create_session.session_token IS NOT NULL THEN
+      PERFORM auth_ext._raise('VALIDATION_ERROR', 'session_token is already taken');
+    END IF;
+    RAISE;
 END
 $$;
-COMMENT ON FUNCTION auth_ext._create_session(text, text, text, text, boolean, integer, jsonb) IS
-'Internal: a session row as Better Auth''s createSession writes it (32-character token, '''' for unknown ip/agent; '
-'expires after session_expires_in seconds, NULL: the session_expires_in_seconds setting, or after one day when '
-'remember_me is false), with session_fields filling extra session columns (checked as sign_up_email''s user_fields); '
-'P0002 USER_NOT_FOUND when the user is gone.';
+COMMENT ON FUNCTION auth_ext._create_session(text, text, text, text, boolean, integer, jsonb, text) IS
+'Internal: a session row as Better Auth''s createSession writes it (32-character token, or session_token when given; '
+''''' for unknown ip/agent; expires after session_expires_in seconds, NULL: the session_expires_in_seconds setting, '
+'or after one day when remember_me is false), with session_fields filling extra session columns (checked as '
+'sign_up_email''s user_fields); P0002 USER_NOT_FOUND when the user is gone, 22023 VALIDATION_ERROR when the given '
+'session_token is taken.';
 
 CREATE OR REPLACE FUNCTION auth_ext.get_session(credential text)
 RETURNS jsonb

@@ -6,7 +6,8 @@
 CREATE OR REPLACE FUNCTION auth_ext.sign_up_email(
   email text, password text, name text, image text DEFAULT NULL, ip_address text DEFAULT NULL,
   user_agent text DEFAULT NULL, remember_me boolean DEFAULT true, session_expires_in integer DEFAULT NULL,
-  user_fields jsonb DEFAULT NULL, session_fields jsonb DEFAULT NULL)
+  user_fields jsonb DEFAULT NULL, session_fields jsonb DEFAULT NULL, auto_sign_in boolean DEFAULT true,
+  user_id text DEFAULT NULL, session_token text DEFAULT NULL)
 RETURNS jsonb
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -21,6 +22,7 @@ DECLARE
   taken boolean;
   new_user jsonb;
   new_session jsonb;
+  duplicate boolean := false;
 BEGIN
   IF sign_up_email.email IS NULL OR NOT auth_ext._is_valid_email(sign_up_email.email) THEN
     PERFORM auth_ext._raise('INVALID_EMAIL');
@@ -32,6 +34,17 @@ BEGIN
   IF sign_up_email.session_expires_in OPERATOR(pg_catalog.<) 1 OR sign_up_email.session_expires_in OPERATOR(pg_catalog.>) 315360000 THEN
     PERFORM auth_ext._raise('VALIDATION_ERROR', 'session_expires_in must be from 1 to 315360000 seconds');
   END IF;
+  IF sign_up_email.auto_sign_in IS NULL THEN
+    PERFORM auth_ext._raise('VALIDATION_ERROR', 'auto_sign_in must be true or false');
+  END IF;
+  -- Ids chosen by the caller (the Better Auth plugin runs Better Auth's database hooks first, and
+  -- they see, and may set, the user's id and the session's token).
+  IF sign_up_email.user_id IS NOT NULL AND pg_catalog.length(sign_up_email.user_id) NOT BETWEEN 1 AND 255 THEN
+    PERFORM auth_ext._raise('VALIDATION_ERROR', 'user_id must be 1 to 255 characters');
+  END IF;
+  IF sign_up_email.session_token IS NOT NULL AND pg_catalog.length(sign_up_email.session_token) NOT BETWEEN 16 AND 255 THEN
+    PERFORM auth_ext._raise('VALIDATION_ERROR', 'session_token must be 16 to 255 characters');
+  END IF;
   -- The additional fields (Better Auth's user.additionalFields and plugins' user columns), checked
   -- and cast by the one helper that session_fields uses too; they go into the one INSERT below.
   extra := auth_ext._extra_columns(s, 'user', 'user_fields', sign_up_email.user_fields,
@@ -40,10 +53,15 @@ BEGIN
   normalized_email := pg_catalog.lower(sign_up_email.email);
   EXECUTE pg_catalog.format('SELECT true FROM %I.%I x WHERE x.email OPERATOR(pg_catalog.=) $1', s, 'user')
     INTO taken USING normalized_email;
+  new_user_id := COALESCE(sign_up_email.user_id, auth_ext._new_id());
   IF taken THEN
-    PERFORM auth_ext._raise('USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL');
-  END IF;
-  new_user_id := auth_ext._new_id();
+    -- Better Auth (requireEmailVerification, or autoSignIn: false) answers an existing email like
+    -- a new one, so sign-up does not tell who has an account.
+    IF sign_up_email.auto_sign_in THEN
+      PERFORM auth_ext._raise('USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL');
+    END IF;
+    duplicate := true;
+  ELSE
   BEGIN
     EXECUTE pg_catalog.format('INSERT INTO %1$I.%2$I AS u (id, name, email, "emailVerified", image, "createdAt", "updatedAt"%3$s) '
                               'SELECT $1, $2, $3, false, $4, $5, $5%4$s '
@@ -55,6 +73,15 @@ BEGIN
     -- A concurrent sign-up with the same email won the race; another unique column (an extra
     -- field such as a username) keeps its own error.
     GET STACKED DIAGNOSTICS violated = CONSTRAINT_NAME;
+    IF sign_up_email.user_id IS NOT NULL AND EXISTS (
+        SELECT FROM pg_catalog.pg_index i
+          JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) i.indexrelid
+          JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) i.indrelid
+                                        AND a.attnum OPERATOR(pg_catalog.=) ANY (CAST(i.indkey AS pg_catalog.int2[]))
+         WHERE i.indrelid OPERATOR(pg_catalog.=) CAST(pg_catalog.to_regclass(pg_catalog.format('%I.%I', s, 'user')) AS pg_catalog.oid)
+           AND c.relname OPERATOR(pg_catalog.=) violated AND a.attname OPERATOR(pg_catalog.=) 'id') THEN
+      PERFORM auth_ext._raise('VALIDATION_ERROR', 'user_id is already taken');
+    END IF;
     IF sign_up_email.user_fields IS NULL OR EXISTS (
         SELECT FROM pg_catalog.pg_index i
           JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) i.indexrelid
@@ -62,34 +89,64 @@ BEGIN
                                         AND a.attnum OPERATOR(pg_catalog.=) ANY (CAST(i.indkey AS pg_catalog.int2[]))
          WHERE i.indrelid OPERATOR(pg_catalog.=) CAST(pg_catalog.to_regclass(pg_catalog.format('%I.%I', s, 'user')) AS pg_catalog.oid)
            AND c.relname OPERATOR(pg_catalog.=) violated AND a.attname OPERATOR(pg_catalog.=) 'email') THEN
-      PERFORM auth_ext._raise('USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL');
+      IF sign_up_email.auto_sign_in THEN
+        PERFORM auth_ext._raise('USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL');
+      END IF;
+      duplicate := true;
+    ELSE
+      RAISE;
     END IF;
-    RAISE;
   END;
+  END IF;
+  IF duplicate THEN
+    -- Better Auth's generic duplicate response: the password hashed all the same (timing), and a
+    -- user that was never written: a fresh id, the given name, email (lowercased), image and
+    -- extra fields, emailVerified false, created now; every other column null. existing_email
+    -- tells the caller (never the client) that the email was taken.
+    PERFORM auth_ext.hash_password(sign_up_email.password);
+    EXECUTE pg_catalog.format('SELECT auth_ext._row_json(r) FROM pg_catalog.jsonb_populate_record(CAST(NULL AS %I.%I), $1) r',
+                              s, 'user')
+      INTO new_user
+      USING COALESCE(sign_up_email.user_fields, CAST('{}' AS pg_catalog.jsonb)) OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object(
+              'id', new_user_id, 'name', sign_up_email.name, 'email', normalized_email, 'emailVerified', false,
+              'image', sign_up_email.image, 'createdAt', now_ms, 'updatedAt', now_ms);
+    RETURN pg_catalog.jsonb_build_object('token', NULL, 'user', new_user, 'session', NULL, 'existing_email', true);
+  END IF;
   EXECUTE pg_catalog.format('INSERT INTO %I.%I (id, "accountId", "providerId", "userId", password, "createdAt", "updatedAt") '
                             'VALUES ($1, $2, ''credential'', $2, $3, $4, $4)', s, 'account')
     USING auth_ext._new_id(), new_user_id, auth_ext.hash_password(sign_up_email.password), now_ms;
+  IF NOT sign_up_email.auto_sign_in THEN
+    RETURN pg_catalog.jsonb_build_object('token', NULL, 'user', new_user, 'session', NULL, 'existing_email', false);
+  END IF;
   new_session := auth_ext._create_session(s, new_user_id, ip_address, user_agent, remember_me,
-                                          sign_up_email.session_expires_in, sign_up_email.session_fields);
+                                          sign_up_email.session_expires_in, sign_up_email.session_fields,
+                                          sign_up_email.session_token);
   RETURN pg_catalog.jsonb_build_object('token', new_session OPERATOR(pg_catalog.->>) 'token', 'user', new_user,
                                        'session', new_session);
 END
 $$;
-COMMENT ON FUNCTION auth_ext.sign_up_email(text, text, text, text, text, text, boolean, integer, jsonb, jsonb) IS
+COMMENT ON FUNCTION auth_ext.sign_up_email(text, text, text, text, text, text, boolean, integer, jsonb, jsonb, boolean, text, text) IS
 'Better Auth''s email sign-up in one statement: validates like Better Auth (email rule, password length in UTF-16 units, '
 'name required), then writes user + credential account + session exactly as Better Auth does. user_fields, a JSON '
 'object of column: value, fills extra user columns (Better Auth''s additionalFields, plugins'' columns) in the same '
 'INSERT, each value cast to its column''s type; session_fields does the same for extra session columns (Better '
 'Auth''s session.additionalFields). The session lasts session_expires_in seconds (Better Auth''s '
 'session.expiresIn; NULL: the session_expires_in_seconds setting), or one day when remember_me is false. Returns '
-'{"token","user","session"}, the user with every column. Errors: 23505 USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL, 22023 '
-'INVALID_EMAIL / PASSWORD_TOO_SHORT / PASSWORD_TOO_LONG / VALIDATION_ERROR (also session_expires_in outside 1 to '
-'315360000; a user_fields key that is unknown, a core column or generated, a value of the wrong JSON kind or that the '
-'column''s type refuses, null for a NOT NULL column; the same for session_fields), 42P01 missing tables, 25006 read-only.';
+'{"token","user","session"}, the user with every column. auto_sign_in false (Better Auth''s autoSignIn: false or '
+'requireEmailVerification) writes no session and returns {"token":null,"user","session":null,"existing_email"}; an '
+'email that is taken is then not an error: the password is hashed all the same and the user returned is one that was '
+'never written (a fresh id, the given fields, emailVerified false), with existing_email true, which callers must not '
+'pass on to the client. user_id (1 to 255 characters) and session_token (16 to 255) are the ids to use instead of '
+'generated ones. Errors: 23505 USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL (auto_sign_in only), 22023 INVALID_EMAIL / '
+'PASSWORD_TOO_SHORT / PASSWORD_TOO_LONG / VALIDATION_ERROR (also session_expires_in outside 1 to 315360000; '
+'auto_sign_in null; a user_id or session_token of a bad length or already taken; a user_fields key that is unknown, a '
+'core column or generated, a value of the wrong JSON kind or that the column''s type refuses, null for a NOT NULL '
+'column; the same for session_fields), 42P01 missing tables, 25006 read-only.';
 
 CREATE OR REPLACE FUNCTION auth_ext.sign_in_email(
   email text, password text, ip_address text DEFAULT NULL, user_agent text DEFAULT NULL,
-  remember_me boolean DEFAULT true, session_expires_in integer DEFAULT NULL, session_fields jsonb DEFAULT NULL)
+  remember_me boolean DEFAULT true, session_expires_in integer DEFAULT NULL, session_fields jsonb DEFAULT NULL,
+  require_email_verification boolean DEFAULT false, create_session boolean DEFAULT true)
 RETURNS jsonb
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -119,6 +176,9 @@ BEGIN
   END IF;
   IF sign_in_email.session_expires_in OPERATOR(pg_catalog.<) 1 OR sign_in_email.session_expires_in OPERATOR(pg_catalog.>) 315360000 THEN
     PERFORM auth_ext._raise('VALIDATION_ERROR', 'session_expires_in must be from 1 to 315360000 seconds');
+  END IF;
+  IF sign_in_email.require_email_verification IS NULL OR sign_in_email.create_session IS NULL THEN
+    PERFORM auth_ext._raise('VALIDATION_ERROR', 'require_email_verification and create_session must be true or false');
   END IF;
   EXECUTE pg_catalog.format(
       'SELECT auth_ext._row_json(u), u.id, a.password FROM %1$I.%2$I u LEFT JOIN %1$I.%3$I a '
@@ -157,18 +217,30 @@ BEGIN
   IF NOT valid THEN
     PERFORM auth_ext._raise('INVALID_EMAIL_OR_PASSWORD');
   END IF;
+  -- Better Auth checks the password first: only the right password learns that the email is
+  -- not verified.
+  IF sign_in_email.require_email_verification
+     AND NOT COALESCE((found_user OPERATOR(pg_catalog.->>) 'emailVerified') OPERATOR(pg_catalog.=) 'true', false) THEN
+    PERFORM auth_ext._raise('EMAIL_NOT_VERIFIED');
+  END IF;
+  IF NOT sign_in_email.create_session THEN
+    RETURN pg_catalog.jsonb_build_object('token', NULL, 'user', found_user, 'session', NULL);
+  END IF;
   new_session := auth_ext._create_session(s, found_user_id, ip_address, user_agent, remember_me,
                                           sign_in_email.session_expires_in, sign_in_email.session_fields);
   RETURN pg_catalog.jsonb_build_object('token', new_session OPERATOR(pg_catalog.->>) 'token', 'user', found_user,
                                        'session', new_session);
 END
 $$;
-COMMENT ON FUNCTION auth_ext.sign_in_email(text, text, text, text, boolean, integer, jsonb) IS
+COMMENT ON FUNCTION auth_ext.sign_in_email(text, text, text, text, boolean, integer, jsonb, boolean, boolean) IS
 'Better Auth''s email sign-in in one statement: checks the credential account''s hash and creates a session lasting '
 'session_expires_in seconds (NULL: the session_expires_in_seconds setting; one day when remember_me is false), '
 'session_fields filling extra session columns as sign_up_email''s does; returns '
 '{"token","user","session"}. An unknown email, and a stored hash that is not Better Auth''s format, cost the same '
 'scrypt as a wrong password and raise the identical error. A password change or user deletion that commits during the '
-'check wins (the rows are locked and the hash checked again). Errors: 28P01 INVALID_EMAIL_OR_PASSWORD, 22023 '
-'INVALID_EMAIL / PASSWORD_TOO_LONG / VALIDATION_ERROR (no password; session_expires_in outside 1 to 315360000; a '
-'session_fields key or value sign_up_email would refuse).';
+'check wins (the rows are locked and the hash checked again). require_email_verification (Better Auth''s '
+'emailAndPassword.requireEmailVerification) refuses a user whose email is not verified, after the password check, as '
+'Better Auth does. create_session false checks only (password, verification) and returns {"token":null,"user",'
+'"session":null}, for a caller that creates the session itself. Errors: 28P01 INVALID_EMAIL_OR_PASSWORD, 28000 '
+'EMAIL_NOT_VERIFIED, 22023 INVALID_EMAIL / PASSWORD_TOO_LONG / VALIDATION_ERROR (no password; session_expires_in '
+'outside 1 to 315360000; a null flag; a session_fields key or value sign_up_email would refuse).';

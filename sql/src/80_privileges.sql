@@ -21,8 +21,8 @@ AS $$
          p.oid = ANY (app_only.fns) OR p.oid = ANY (app_also.fns)
   FROM pg_proc p,
        -- The application role's account functions: not PUBLIC's.
-       (SELECT ARRAY['auth_ext.sign_up_email(text,text,text,text,text,text,boolean,integer,jsonb,jsonb)',
-                     'auth_ext.sign_in_email(text,text,text,text,boolean,integer,jsonb)',
+       (SELECT ARRAY['auth_ext.sign_up_email(text,text,text,text,text,text,boolean,integer,jsonb,jsonb,boolean,text,text)',
+                     'auth_ext.sign_in_email(text,text,text,text,boolean,integer,jsonb,boolean,boolean)',
                      'auth_ext.get_session(text)', 'auth_ext.sign_out(text)',
                      'auth_ext.sign_session_cookie(text)',
                      'auth_ext.change_password(text,text,text,boolean)',

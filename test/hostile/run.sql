@@ -100,6 +100,24 @@ SELECT hostile_kit.run_path('sign_up_email: session_expires_in out of bounds', :
   $$SELECT auth_ext.sign_up_email('frank2@example.com', 'password123', 'Frank', session_expires_in => 0)$$, '22023');
 SELECT hostile_kit.run_path('sign_up_email: read-only transaction', :'app',
   $$SELECT auth_ext.sign_up_email('ro@example.com', 'password123', 'RO')$$, '25006', true);
+SELECT hostile_kit.run_path('sign_up_email: auto_sign_in false', :'app',
+  $$SELECT auth_ext.sign_up_email('quiet@example.com', 'password123', 'Quiet', auto_sign_in => false)$$);
+SELECT hostile_kit.run_path('sign_up_email: auto_sign_in false, existing email (synthetic user)', :'app',
+  $$SELECT auth_ext.sign_up_email('Quiet@example.com', 'password123', 'Quiet', auto_sign_in => false)$$);
+SELECT hostile_kit.run_path('sign_up_email: auto_sign_in null', :'app',
+  $$SELECT auth_ext.sign_up_email('quiet2@example.com', 'password123', 'Quiet', auto_sign_in => NULL)$$, '22023');
+SELECT hostile_kit.run_path('sign_up_email: chosen user id and session token', :'app',
+  $$SELECT auth_ext.sign_up_email('chosen@example.com', 'password123', 'Chosen', user_id => 'hostile-user-id',
+                                  session_token => 'hostile-session-token-0123456789')$$);
+SELECT hostile_kit.run_path('sign_up_email: chosen user id taken', :'app',
+  $$SELECT auth_ext.sign_up_email('chosen2@example.com', 'password123', 'Chosen', user_id => 'hostile-user-id')$$, '22023');
+SELECT hostile_kit.run_path('sign_up_email: chosen session token taken', :'app',
+  $$SELECT auth_ext.sign_up_email('chosen3@example.com', 'password123', 'Chosen',
+                                  session_token => 'hostile-session-token-0123456789')$$, '22023');
+SELECT hostile_kit.run_path('sign_up_email: chosen user id of a bad length', :'app',
+  $$SELECT auth_ext.sign_up_email('chosen4@example.com', 'password123', 'Chosen', user_id => '')$$, '22023');
+SELECT hostile_kit.run_path('sign_up_email: chosen session token of a bad length', :'app',
+  $$SELECT auth_ext.sign_up_email('chosen5@example.com', 'password123', 'Chosen', session_token => 'short')$$, '22023');
 SELECT hostile_kit.run_path('configure: id_format uuid', :'owner', $$SELECT auth_ext.configure('id_format', 'uuid')$$);
 SELECT hostile_kit.run_path('sign_up_email: uuid ids', :'app',
   $$SELECT auth_ext.sign_up_email('carol@example.com', 'password123', 'Carol')$$);
@@ -116,6 +134,17 @@ SELECT hostile_kit.run_path('sign_in_email: session_expires_in', :'app',
   $$SELECT auth_ext.sign_in_email('alice@example.com', 'password123', session_expires_in => 120)$$);
 SELECT hostile_kit.run_path('sign_in_email: session_expires_in out of bounds', :'app',
   $$SELECT auth_ext.sign_in_email('alice@example.com', 'password123', session_expires_in => 315360001)$$, '22023');
+SELECT hostile_kit.run_path('sign_in_email: require_email_verification, not verified', :'app',
+  $$SELECT auth_ext.sign_in_email('quiet@example.com', 'password123', require_email_verification => true)$$, '28000');
+SELECT hostile_kit.run_path('sign_in_email: require_email_verification, wrong password', :'app',
+  $$SELECT auth_ext.sign_in_email('quiet@example.com', 'password124', require_email_verification => true)$$, '28P01');
+UPDATE :"ba"."user" SET "emailVerified" = true WHERE email = 'quiet@example.com';
+SELECT hostile_kit.run_path('sign_in_email: require_email_verification, verified', :'app',
+  $$SELECT auth_ext.sign_in_email('quiet@example.com', 'password123', require_email_verification => true)$$);
+SELECT hostile_kit.run_path('sign_in_email: create_session false', :'app',
+  $$SELECT auth_ext.sign_in_email('alice@example.com', 'password123', create_session => false)$$);
+SELECT hostile_kit.run_path('sign_in_email: a null flag', :'app',
+  $$SELECT auth_ext.sign_in_email('alice@example.com', 'password123', create_session => NULL)$$, '22023');
 SELECT hostile_kit.run_path('sign_in_email: remember_me false', :'app',
   $$SELECT auth_ext.sign_in_email('alice@example.com', 'password123', '198.51.100.7', 'hostile-test', false)$$);
 SELECT hostile_kit.run_path('sign_in_email: a session to refresh', :'app', $$SELECT auth_ext.sign_in_email('alice@example.com', 'password123')$$);

@@ -16,7 +16,7 @@ SELECT is(
   ARRAY[
     'function auth_ext._better_auth_columns()',
     'function auth_ext._check_password_length(text,boolean)',
-    'function auth_ext._create_session(text,text,text,text,boolean,integer,jsonb)',
+    'function auth_ext._create_session(text,text,text,text,boolean,integer,jsonb,text)',
     'function auth_ext._credential_account(text,text)',
     'function auth_ext._extra_columns(text,text,text,jsonb,text[],text)',
     'function auth_ext._is_valid_email(text)',
@@ -53,11 +53,11 @@ SELECT is(
     'function auth_ext.set_password(text,text)',
     'function auth_ext.setting_definitions()',
     'function auth_ext.settings()',
-    'function auth_ext.sign_in_email(text,text,text,text,boolean,integer,jsonb)',
+    'function auth_ext.sign_in_email(text,text,text,text,boolean,integer,jsonb,boolean,boolean)',
     'function auth_ext.sign_jwt(jsonb,jsonb)',
     'function auth_ext.sign_out(text)',
     'function auth_ext.sign_session_cookie(text)',
-    'function auth_ext.sign_up_email(text,text,text,text,text,text,boolean,integer,jsonb,jsonb)',
+    'function auth_ext.sign_up_email(text,text,text,text,text,text,boolean,integer,jsonb,jsonb,boolean,text,text)',
     'function auth_ext.user_id()',
     'function auth_ext.verify_jwt(text,jsonb)',
     'function auth_ext.verify_password(text,text)',
@@ -93,8 +93,8 @@ SELECT is(
         'auth_ext.delete_user(text)', 'auth_ext.get_session(text)', 'auth_ext.rate_limit_hit(text,integer,integer)',
         'auth_ext.request_password_reset(text,integer)', 'auth_ext.reset_password(text,text,boolean)',
         'auth_ext.revoke_sessions(text,text)',
-        'auth_ext.set_password(text,text)', 'auth_ext.sign_in_email(text,text,text,text,boolean,integer,jsonb)',
-        'auth_ext.sign_out(text)', 'auth_ext.sign_session_cookie(text)', 'auth_ext.sign_up_email(text,text,text,text,text,text,boolean,integer,jsonb,jsonb)'],
+        'auth_ext.set_password(text,text)', 'auth_ext.sign_in_email(text,text,text,text,boolean,integer,jsonb,boolean,boolean)',
+        'auth_ext.sign_out(text)', 'auth_ext.sign_session_cookie(text)', 'auth_ext.sign_up_email(text,text,text,text,text,text,boolean,integer,jsonb,jsonb,boolean,text,text)'],
   'exactly these functions run with the owner''s rights');
 
 SELECT ok(NOT has_table_privilege('public', 'auth_ext.setting', 'SELECT'), 'PUBLIC cannot read the settings (secrets)');

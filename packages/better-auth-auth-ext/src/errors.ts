@@ -5,12 +5,13 @@
 import { APIError } from "better-auth";
 import { ERROR_CODES, type ErrorCode } from "./errorCodes.js";
 
-type Status = "BAD_REQUEST" | "UNAUTHORIZED" | "UNPROCESSABLE_ENTITY" | "TOO_MANY_REQUESTS" | "SERVICE_UNAVAILABLE";
+type Status = "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "UNPROCESSABLE_ENTITY" | "TOO_MANY_REQUESTS" | "SERVICE_UNAVAILABLE";
 
 /** Better Auth's status name for each HTTP status the table uses. */
 export const STATUS_NAMES: Readonly<Record<number, Status>> = {
   400: "BAD_REQUEST",
   401: "UNAUTHORIZED",
+  403: "FORBIDDEN",
   422: "UNPROCESSABLE_ENTITY",
   429: "TOO_MANY_REQUESTS",
   503: "SERVICE_UNAVAILABLE",

@@ -10,7 +10,9 @@
 // before/after hook pipeline (bearer's set-auth-token, user hooks, …).
 import {
   APIError,
+  BASE_ERROR_CODES,
   BetterAuthError,
+  generateId,
   type AuthContext,
   type BetterAuthOptions,
   type BetterAuthPlugin,
@@ -20,21 +22,30 @@ import {
 } from "better-auth";
 import { createAuthEndpoint, createEmailVerificationToken, getIP, signInEmail, signUpEmail } from "better-auth/api";
 import { setSessionCookie } from "better-auth/cookies";
-import { parseUserInput, parseUserOutput } from "better-auth/db";
+import { buildSyntheticUserOutput, parseUserInput, parseUserOutput } from "better-auth/db";
+import { getCurrentDBAdapterAsyncLocalStorage } from "@better-auth/core/context";
 import { grantAdvice, isMissingGrant, missingGrantError, toAPIError, unavailableError, withoutRowDetail } from "./errors.js";
 import { isAuthExtPasswordFunction } from "./password.js";
 import { firstRow, queryJson, resolveQuery, type AuthExtConnection, type AuthExtQuery } from "./query.js";
 
-/** What auth_ext.sign_up_email / sign_in_email return; timestamps are ISO strings. */
+/**
+ * What auth_ext.sign_up_email / sign_in_email return; timestamps are ISO strings. token and
+ * session are null when no session was created (autoSignIn: false, requireEmailVerification);
+ * existing_email (sign-up without a session only) tells that the user is a synthetic one for an
+ * email that is taken; it never goes to the client.
+ */
 interface SignResult {
-  token: string;
+  token: string | null;
   user: Omit<User, "createdAt" | "updatedAt"> & { createdAt: string; updatedAt: string };
   session: Omit<Session, "createdAt" | "updatedAt" | "expiresAt"> & {
     createdAt: string;
     updatedAt: string;
     expiresAt: string;
-  };
+  } | null;
+  existing_email?: boolean;
 }
+
+type Row = Record<string, unknown>;
 
 /** The columns auth_ext writes; any other field Better Auth would have to fill is unsupported. */
 const CORE_FIELDS: Record<"user" | "session" | "account", readonly string[]> = {
@@ -68,12 +79,6 @@ function unsupportedOptions(context: AuthContext): string[] {
   if (!Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > MAX_SESSION_EXPIRES_IN) {
     problems.push(`session.expiresIn ${String(expiresIn)} (auth_ext takes whole seconds from 1 to ${MAX_SESSION_EXPIRES_IN})`);
   }
-  if (options.emailAndPassword?.requireEmailVerification) {
-    problems.push("emailAndPassword.requireEmailVerification (auth_ext signs the new user in within the same statement)");
-  }
-  if (options.emailAndPassword?.autoSignIn === false) {
-    problems.push("emailAndPassword.autoSignIn: false (auth_ext always creates the session)");
-  }
   if (options.secondaryStorage) {
     problems.push("secondaryStorage (auth_ext writes sessions to the database only)");
   }
@@ -81,9 +86,6 @@ function unsupportedOptions(context: AuthContext): string[] {
     problems.push("user.validateUserInfo");
   }
   for (const model of ["user", "account", "session"] as const) {
-    if (options.databaseHooks?.[model]?.create?.before) {
-      problems.push(`databaseHooks.${model}.create.before (it cannot run inside the auth_ext statement)`);
-    }
     const table = context.tables[model];
     if (!table) continue;
     if (table.modelName !== model) problems.push(`a custom table name for ${model} ("${table.modelName}")`);
@@ -97,45 +99,25 @@ function unsupportedOptions(context: AuthContext): string[] {
       }
     }
   }
-  // A plugin's init may register databaseHooks (username's and admin's user.create.before fill
-  // their user fields there); Better Auth keeps those out of sight and auth_ext's statement could
-  // not run them, so user fields from a plugin are taken only from plugins without an init.
-  for (const plugin of options.plugins ?? []) {
-    for (const model of ["user", "session"] as const) {
-      const fields = Object.keys(plugin.schema?.[model]?.fields ?? {});
-      if (plugin.init && plugin.id !== "auth-ext" && fields.length > 0) {
-        problems.push(
-          `the plugin "${plugin.id}" (its ${model} fields ${fields.map((f) => `"${f}"`).join(", ")} may be set by its own ` +
-            `databaseHooks.${model}.create.before, which cannot run inside the auth_ext statement)`,
-        );
-      }
-    }
-  }
   if (options.databaseHooks?.account?.create?.after) {
     problems.push("databaseHooks.account.create.after (auth_ext does not return the account row)");
   }
   return problems;
 }
 
-/** A JSON object for auth_ext's user_fields / session_fields, or NULL when there is nothing to write. */
-function fieldsParam(values: Record<string, unknown>): string | null {
-  return Object.keys(values).length > 0 ? JSON.stringify(values) : null;
-}
-
 /**
  * The extra fields of a new user or session row (user.additionalFields / session.additionalFields
- * and plugins' fields), as Better Auth computes them for its create: `input` is what the request
- * supplies — for a sign-up's user, Better Auth's own parseUserInput of the body (input: false
- * fields refused with FIELD_NOT_ALLOWED or replaced by their default, validators, transforms,
- * defaults, required fields refused with MISSING_FIELD); a session takes no input — then what its
- * adapter does on create (date strings to dates, defaults for what is still missing,
- * transform.input). Keyed by column (custom column names are refused at startup), for
- * auth_ext's user_fields / session_fields.
+ * and plugins' fields) from the data Better Auth's createUser / createSession hands its adapter,
+ * after its database hooks: for the user, the sign-up body through Better Auth's own
+ * parseUserInput (input: false fields refused with FIELD_NOT_ALLOWED or replaced by their default,
+ * validators, transforms, defaults, required fields refused with MISSING_FIELD) and what the hooks
+ * set; for a session, what the hooks set (it takes nothing from the body). Here, what its adapter
+ * does on create: date strings to dates, defaults for what is still missing, transform.input;
+ * fields outside the schema are dropped. Keyed by column (custom column names are refused at
+ * startup), for auth_ext's user_fields / session_fields.
  */
-async function extraFieldValues(
-  ctx: GenericEndpointContext, model: "user" | "session", input: Record<string, unknown>,
-): Promise<Record<string, unknown>> {
-  const values: Record<string, unknown> = {};
+async function extraFieldValues(ctx: GenericEndpointContext, model: "user" | "session", input: Row): Promise<Row> {
+  const values: Row = {};
   for (const [field, attribute] of Object.entries(ctx.context.tables[model]?.fields ?? {})) {
     if (field === "id" || CORE_FIELDS[model].includes(field)) continue;
     let value = input[field];
@@ -150,26 +132,196 @@ async function extraFieldValues(
   return values;
 }
 
-/**
- * A row's date fields (createdAt, updatedAt, expiresAt and extra date fields) as Dates, as Better
- * Auth's adapter returns them; auth_ext returns them as ISO strings.
- */
-function rowDates(ctx: GenericEndpointContext, model: "user" | "session", row: Record<string, unknown>): Record<string, unknown> {
-  const dated: Record<string, unknown> = { ...row };
-  for (const field of ["createdAt", "updatedAt", "expiresAt"]) {
-    if (typeof dated[field] === "string") dated[field] = new Date(dated[field] as string);
-  }
-  for (const [field, attribute] of Object.entries(ctx.context.tables[model]?.fields ?? {})) {
-    if (attribute.type === "date" && typeof dated[field] === "string") dated[field] = new Date(dated[field] as string);
-  }
-  return dated;
+/** A JSON object for auth_ext's user_fields / session_fields, or NULL when there is nothing to write. */
+function fieldsParam(values: Row): string | null {
+  return Object.keys(values).length > 0 ? JSON.stringify(values) : null;
 }
 
-function toRows(ctx: GenericEndpointContext, result: SignResult): { user: User; session: Session } {
-  return {
-    user: rowDates(ctx, "user", result.user) as unknown as User,
-    session: rowDates(ctx, "session", result.session) as unknown as Session,
+/** The fields of a row that are not the model's core columns (what hooks or the body added). */
+function extraOf(model: "user" | "session", row: Row): Row {
+  const extra: Row = {};
+  for (const [key, value] of Object.entries(row)) {
+    if (key !== "id" && !CORE_FIELDS[model].includes(key)) extra[key] = value;
+  }
+  return extra;
+}
+
+/**
+ * The user as Better Auth's adapter returns it: the fields of its schema only (the table may have
+ * columns of plugins this configuration does not use), dates (createdAt, updatedAt and extra
+ * ones) as Dates.
+ */
+function userDates(ctx: GenericEndpointContext, user: SignResult["user"]): User {
+  const source: Record<string, unknown> = user;
+  const row: Record<string, unknown> = { id: user.id };
+  for (const [field, attribute] of Object.entries(ctx.context.tables.user?.fields ?? {})) {
+    if (!(field in source)) continue;
+    const value = source[field];
+    row[field] = (attribute.type === "date" || field === "createdAt" || field === "updatedAt") && typeof value === "string"
+      ? new Date(value) : value;
+  }
+  return row as unknown as User;
+}
+
+/** The session as Better Auth's adapter returns it: its dates (core and extra date fields) as Dates. */
+function sessionDates(ctx: GenericEndpointContext, session: NonNullable<SignResult["session"]>): Session {
+  const row: Row = { ...session };
+  for (const [field, attribute] of Object.entries(ctx.context.tables.session?.fields ?? {})) {
+    if ((attribute.type === "date" || field === "expiresAt") && typeof row[field] === "string") row[field] = new Date(row[field] as string);
+  }
+  for (const field of ["createdAt", "updatedAt"]) {
+    if (typeof row[field] === "string") row[field] = new Date(row[field] as string);
+  }
+  return row as unknown as Session;
+}
+
+
+/**
+ * Better Auth's own database calls the plugin makes (adapter reads, its hooks, its createSession):
+ * a server that is going away or refusing connections answers 503 DATABASE_UNAVAILABLE, as the
+ * auth_ext statements do, never a 500.
+ */
+async function throughAdapter<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof APIError) throw error;
+    throw unavailableError(error) ?? error;
+  }
+}
+
+/** An error for what a database hook did that one auth_ext statement cannot write (a 500, logged). */
+function hookRefusal(ctx: GenericEndpointContext, what: string): APIError {
+  const message = `auth_ext cannot write what a databaseHooks create.before hook returned: ${what}`;
+  ctx.context.logger.error(message);
+  return APIError.from("INTERNAL_SERVER_ERROR", { code: "UNSUPPORTED_HOOK_RESULT", message });
+}
+
+type Model = "user" | "account" | "session";
+
+/**
+ * Runs Better Auth's own internalAdapter.createUser / linkAccount / createSession (and so every
+ * database hook of the application and of plugins, in Better Auth's order) without writing:
+ * inside `fn`, the adapter Better Auth's internal adapter writes through (its AsyncLocalStorage
+ * store, as inside Better Auth's runWithTransaction) is a proxy of the real one whose `create` of
+ * the model `expect` names records the data, after every before hook, and returns it as the row.
+ * Reads go to the database, except a read of the captured user by id, answered with the captured
+ * user (inside Better Auth's transaction that user would already be written). After hooks are
+ * queued, as in a transaction, and run by `runAfterHooks` once the auth_ext statement has written
+ * the rows and they were copied into the captured objects (which the queued hooks hold).
+ */
+async function captureWrites<T>(ctx: GenericEndpointContext, fn: (capture: Capture) => Promise<T>) {
+  const als = await getCurrentDBAdapterAsyncLocalStorage();
+  const real = ctx.context.adapter;
+  const capture: Capture = { expect: undefined, rows: {}, pendingHooks: [] };
+  const proxy = new Proxy(real, {
+    get(target, property, receiver) {
+      if (property === "create") {
+        return async (args: { model: string; data: Row }) => {
+          if (capture.expect && args.model === capture.expect && !capture.rows[capture.expect]) {
+            const row: Row = { ...args.data };
+            if (capture.expect === "user" && row.id === undefined) {
+              // The id Better Auth's adapter would give it (advanced.database.generateId); none
+              // for "serial" or false, and auth_ext's id_format applies.
+              const id = ctx.context.generateId({ model: "user" });
+              if (typeof id === "string") row.id = id;
+            }
+            capture.rows[capture.expect] = row;
+            return row;
+          }
+          return target.create(args as never);
+        };
+      }
+      if (property === "findOne") {
+        return async (args: { model: string; where?: { field: string; value: unknown; operator?: string }[] }) => {
+          const user = capture.rows.user;
+          const where = args.where ?? [];
+          if (user && args.model === "user" && where.length === 1 && where[0].field === "id"
+            && (where[0].operator ?? "eq") === "eq" && where[0].value === user.id) {
+            return { ...user };
+          }
+          return target.findOne(args as never);
+        };
+      }
+      return Reflect.get(target, property, receiver);
+    },
+  });
+  const result = await als.run({ adapter: proxy, pendingHooks: capture.pendingHooks, isTransactionActive: true }, () => fn(capture));
+  return { result, capture };
+}
+
+interface Capture {
+  expect: Model | undefined;
+  rows: Partial<Record<Model, Row>>;
+  pendingHooks: (() => Promise<void>)[];
+}
+
+/** The queued after hooks, in order, as Better Auth runs them once its transaction commits. */
+async function runAfterHooks(capture: Capture): Promise<void> {
+  for (const hook of capture.pendingHooks) await hook();
+}
+
+/**
+ * Better Auth's answer to a sign-up for an email that is taken when sign-up must not tell
+ * (requireEmailVerification, or autoSignIn: false): a user that was never written, from the
+ * body (its sign-up's buildGenericDuplicateResponse, customSyntheticUser included).
+ */
+function syntheticResponse(
+  ctx: GenericEndpointContext,
+  input: { name: string; email: string; image?: string | null; additional: Row },
+  id: string,
+  now: Date,
+) {
+  const { options } = ctx.context;
+  const coreFields = {
+    name: input.name, email: input.email, emailVerified: false, image: input.image ?? null, createdAt: now, updatedAt: now,
   };
+  const custom = options.emailAndPassword?.customSyntheticUser;
+  let synthetic;
+  if (custom) {
+    const additionalFields: Row = {};
+    for (const key of Object.keys(options.user?.additionalFields ?? {})) {
+      if (key in input.additional) additionalFields[key] = input.additional[key];
+    }
+    synthetic = buildSyntheticUserOutput(options, custom({ coreFields, additionalFields, id }));
+  } else {
+    synthetic = buildSyntheticUserOutput(options, { ...coreFields, ...input.additional, id });
+  }
+  return ctx.json({ token: null, user: parseUserOutput(options, synthetic as User) });
+}
+
+/** Better Auth's safeCloneRequest: the request for a callback that runs after the response. */
+function safeCloneRequest(request: Request | undefined): Request | undefined {
+  if (!request) return undefined;
+  try {
+    return request.clone();
+  } catch {
+    return new Request(request.url, { headers: request.headers, method: request.method, signal: request.signal });
+  }
+}
+
+/** emailAndPassword.onExistingUserSignUp, run after the response is decided, errors logged, as Better Auth does. */
+async function notifyExistingUser(ctx: GenericEndpointContext, email: string, existing?: User): Promise<void> {
+  const onExistingUserSignUp = ctx.context.options.emailAndPassword?.onExistingUserSignUp;
+  if (!onExistingUserSignUp) return;
+  try {
+    const user = existing ?? (await ctx.context.internalAdapter.findUserByEmail(email))?.user;
+    if (!user) return;
+    await ctx.context.runInBackgroundOrAwait(onExistingUserSignUp({ user }, safeCloneRequest(ctx.request)));
+  } catch (error) {
+    ctx.context.logger.error("Failed to run onExistingUserSignUp after sign-up", error);
+  }
+}
+
+/** Better Auth's verification email (its sign-up's and sign-in's): a token, the /verify-email link, sendVerificationEmail. */
+async function sendVerificationEmail(ctx: GenericEndpointContext, user: User, callbackURL: string | undefined): Promise<void> {
+  const emailVerification = ctx.context.options.emailVerification;
+  if (!emailVerification?.sendVerificationEmail) return;
+  const token = await createEmailVerificationToken(
+    ctx.context.secret, user.email, undefined, emailVerification.expiresIn, { userId: user.id },
+  );
+  const url = `${ctx.context.baseURL}/verify-email?token=${token}&callbackURL=${encodeURIComponent(callbackURL ?? "/")}`;
+  await ctx.context.runInBackgroundOrAwait(emailVerification.sendVerificationEmail({ user, url, token }, safeCloneRequest(ctx.request)));
 }
 
 /** The client IP and user agent exactly as Better Auth's createSession derives them. */
@@ -234,8 +386,8 @@ const PRIVILEGES_SQL = `SELECT current_user AS role, has_schema_privilege('auth_
   CASE WHEN has_schema_privilege('auth_ext', 'USAGE') THEN
     ARRAY(SELECT f FROM unnest($1::text[]) f WHERE NOT has_function_privilege(f, 'EXECUTE')) END AS missing`;
 const REQUIRED_FUNCTIONS = [
-  "auth_ext.sign_up_email(text,text,text,text,text,text,boolean,integer,jsonb,jsonb)",
-  "auth_ext.sign_in_email(text,text,text,text,boolean,integer,jsonb)",
+  "auth_ext.sign_up_email(text,text,text,text,text,text,boolean,integer,jsonb,jsonb,boolean,text,text)",
+  "auth_ext.sign_in_email(text,text,text,text,boolean,integer,jsonb,boolean,boolean)",
   "auth_ext.hash_password(text)",
   "auth_ext.verify_password(text,text)",
 ];
@@ -271,6 +423,12 @@ async function callAccountFunction(query: AuthExtQuery, text: string, params: un
 }
 
 /**
+ * Plugins of Better Auth 1.7.25 whose init registers no session database hook (jwt's returns only
+ * a context; username's hooks are on user only).
+ */
+const PLUGINS_WITHOUT_SESSION_HOOKS = new Set(["auth-ext", "jwt", "username"]);
+
+/**
  * `{ query }`: runs one SQL statement, `(text, params) => Promise<{ rows }>` (pg, or Neon's
  * `sql.query(text, params, { fullResults: true })`); or `{ pool }`: a pg-style pool or client.
  */
@@ -284,17 +442,25 @@ export type AuthExtPluginOptions = AuthExtConnection;
 export function authExt(pluginOptions: AuthExtPluginOptions) {
   const query = resolveQuery(pluginOptions);
   let role: string | undefined;
+  let sessionHooksPossible = false;
   const roleName = () => role;
-
-  /** The cookie and the session after hook. */
-  async function startSession(ctx: GenericEndpointContext, rows: { user: User; session: Session }, rememberMe?: boolean) {
-    const { options } = ctx.context;
-    await setSessionCookie(ctx, rows, rememberMe === false);
-    await options.databaseHooks?.session?.create?.after?.(rows.session, ctx);
-  }
 
   const coreSignUp = signUpEmail();
   const coreSignIn = signInEmail();
+
+  /** auth_ext.sign_up_email; USER_ALREADY_EXISTS logged as Better Auth logs it. */
+  async function callSignUp(ctx: GenericEndpointContext, email: string, params: unknown[]): Promise<SignResult> {
+    try {
+      return await callAccountFunction(
+        query, "SELECT auth_ext.sign_up_email($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) AS result", params, roleName,
+      );
+    } catch (error) {
+      if (errorCode(error) === "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL") {
+        ctx.context.logger.info(`Sign-up attempt for existing email: ${email}`);
+      }
+      throw error;
+    }
+  }
 
   return {
     id: "auth-ext",
@@ -303,12 +469,19 @@ export function authExt(pluginOptions: AuthExtPluginOptions) {
       if (problems.length > 0) {
         throw new BetterAuthError(`The auth_ext plugin cannot honour these Better Auth options: ${problems.join("; ")}`);
       }
+      // Sign-in writes its session in the auth_ext statement unless a database hook may have to
+      // see it first: the application's session create hooks, or a plugin's init (which may
+      // register hooks Better Auth keeps out of sight) other than those known to register none.
+      const session = context.options.databaseHooks?.session?.create;
+      sessionHooksPossible = !!(session?.before || session?.after) ||
+        (context.options.plugins ?? []).some((p) => p.init && !PLUGINS_WITHOUT_SESSION_HOOKS.has(p.id));
       role = await checkGrants(query, context.logger);
     },
     endpoints: {
       signUpEmail: createAuthEndpoint("/sign-up/email", coreSignUp.options, async (ctx) => {
-        const { options } = ctx.context;
-        if (!options.emailAndPassword?.enabled || options.emailAndPassword.disableSignUp) {
+        const { options, internalAdapter } = ctx.context;
+        const emailAndPassword = options.emailAndPassword;
+        if (!emailAndPassword?.enabled || emailAndPassword.disableSignUp) {
           throw APIError.from("BAD_REQUEST", {
             code: "EMAIL_PASSWORD_SIGN_UP_DISABLED",
             message: "Email and password sign up is not enabled",
@@ -316,45 +489,124 @@ export function authExt(pluginOptions: AuthExtPluginOptions) {
         }
         const { name, email, password, image, callbackURL, rememberMe, ...rest } = ctx.body;
         assertPasswordLength(ctx, password, true);
-        const userFields = await extraFieldValues(ctx, "user", parseUserInput(options, rest, "create"));
-        const sessionFields = await extraFieldValues(ctx, "session", {});
-        const { ipAddress, userAgent } = clientInfo(ctx);
-        let result: SignResult;
-        try {
-          // The session lasts Better Auth's session.expiresIn (one day for rememberMe: false).
-          result = await callAccountFunction(
-            query,
-            "SELECT auth_ext.sign_up_email($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) AS result",
-            [
-              email, password, name, image ?? null, ipAddress, userAgent, rememberMe !== false, ctx.context.sessionConfig.expiresIn,
-              fieldsParam(userFields), fieldsParam(sessionFields),
-            ],
-            roleName,
+        // Better Auth's sign-up, in its order: the generic duplicate response when sign-up must
+        // not tell that an email is taken, the body's user fields, then the email looked up
+        // before any database hook runs.
+        const generic = !!emailAndPassword.requireEmailVerification || emailAndPassword.autoSignIn === false;
+        const additional: Row = parseUserInput(options, rest, "create");
+        const normalizedEmail = email.toLowerCase();
+        const existing = await throughAdapter(() => internalAdapter.findUserByEmail(normalizedEmail));
+        if (existing?.user) {
+          ctx.context.logger.info(`Sign-up attempt for existing email: ${email}`);
+          if (!generic) throw APIError.from("UNPROCESSABLE_ENTITY", BASE_ERROR_CODES.USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL);
+          await throughAdapter(() => ctx.context.password.hash(password));
+          const response = syntheticResponse(
+            ctx, { name, email: normalizedEmail, image, additional }, ctx.context.generateId({ model: "user" }) || generateId(), new Date(),
           );
-        } catch (error) {
-          if (errorCode(error) === "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL") {
-            ctx.context.logger.info(`Sign-up attempt for existing email: ${email}`);
-          }
-          throw error;
+          await notifyExistingUser(ctx, normalizedEmail, existing.user);
+          return response;
         }
-        const rows = toRows(ctx, result);
-        await options.databaseHooks?.user?.create?.after?.(rows.user, ctx);
-        const emailVerification = options.emailVerification;
-        if (emailVerification?.sendOnSignUp && emailVerification.sendVerificationEmail) {
+        const { ipAddress, userAgent } = clientInfo(ctx);
+        const sendOnSignUp = options.emailVerification?.sendOnSignUp ?? emailAndPassword.requireEmailVerification;
+        const expiresIn = ctx.context.sessionConfig.expiresIn;
+        // Better Auth's createUser, linkAccount and createSession with their database hooks, the
+        // writes captured; then the one auth_ext statement writes what the hooks left; then the
+        // after hooks, as after Better Auth's transaction.
+        const { result: outcome, capture } = await throughAdapter(() => captureWrites(ctx, async (capture) => {
+          let createdUser: User | null;
           try {
-            const token = await createEmailVerificationToken(
-              ctx.context.secret, rows.user.email, undefined, emailVerification.expiresIn, { userId: rows.user.id },
+            capture.expect = "user";
+            createdUser = await internalAdapter.createUser(
+              { email: normalizedEmail, name, image, ...additional, emailVerified: false }, { method: "email-password" },
             );
-            const url = `${ctx.context.baseURL}/verify-email?token=${token}&callbackURL=${encodeURIComponent(callbackURL ?? "/")}`;
-            await ctx.context.runInBackgroundOrAwait(
-              emailVerification.sendVerificationEmail({ user: rows.user, url, token }, ctx.request),
-            );
+            if (!createdUser) throw APIError.from("BAD_REQUEST", BASE_ERROR_CODES.FAILED_TO_CREATE_USER);
           } catch (error) {
-            ctx.context.logger.error("Failed to send the sign-up verification email", error);
+            if (error instanceof APIError) {
+              if (error.statusCode === 403 && generic) return { synthetic: true as const };
+              throw error;
+            }
+            ctx.context.logger.error("Failed to create user", error);
+            throw APIError.from("UNPROCESSABLE_ENTITY", BASE_ERROR_CODES.FAILED_TO_CREATE_USER);
           }
+          capture.expect = "account";
+          // The hooks see the credential account without its hash (auth_ext hashes inside the statement).
+          const account = await internalAdapter.linkAccount({ userId: createdUser.id, providerId: "credential", accountId: createdUser.id });
+          if (!account) throw hookRefusal(ctx, "a credential account hook returned false (Better Auth would create the user without one)");
+          const user = createdUser;
+          if (sendOnSignUp && options.emailVerification?.sendVerificationEmail) {
+            capture.pendingHooks.push(async () => {
+              try {
+                await sendVerificationEmail(ctx, user, callbackURL);
+              } catch (error) {
+                ctx.context.logger.error("Failed to send the sign-up verification email", error);
+              }
+            });
+          }
+          let session: Session | null = null;
+          if (!generic) {
+            capture.expect = "session";
+            session = await internalAdapter.createSession(user.id, rememberMe === false);
+            if (!session) throw APIError.from("BAD_REQUEST", BASE_ERROR_CODES.FAILED_TO_CREATE_SESSION);
+          }
+          capture.expect = undefined;
+          return { synthetic: false as const, user, account, session };
+        }));
+        if (outcome.synthetic) {
+          // A hook refused with a 403 while sign-up must not tell: Better Auth's generic answer.
+          return syntheticResponse(ctx, { name, email: normalizedEmail, image, additional }, ctx.context.generateId({ model: "user" }) || generateId(), new Date());
         }
-        await startSession(ctx, rows, rememberMe);
-        return ctx.json({ token: rows.session.token, user: parseUserOutput(options, rows.user) });
+        const user = capture.rows.user as Row;
+        const account = capture.rows.account as Row;
+        if (user.emailVerified !== false) throw hookRefusal(ctx, "emailVerified set on the user (auth_ext writes false)");
+        if (typeof user.email !== "string" || typeof user.name !== "string") throw hookRefusal(ctx, "a user without an email or name");
+        if (user.image !== undefined && user.image !== null && typeof user.image !== "string") throw hookRefusal(ctx, "a user image that is not a string");
+        if (user.id !== undefined && typeof user.id !== "string") throw hookRefusal(ctx, "a user id that is not a string");
+        if (account.providerId !== "credential" || account.accountId !== user.id || account.userId !== user.id || account.password !== undefined) {
+          throw hookRefusal(ctx, "a credential account with other fields than Better Auth's");
+        }
+        const session = capture.rows.session;
+        let sessionIp = ipAddress;
+        let sessionAgent = userAgent;
+        if (session) {
+          const expected = Date.now() + (rememberMe === false ? 86400 : expiresIn) * 1000;
+          if (session.userId !== user.id) throw hookRefusal(ctx, "a session for another user");
+          if (typeof session.token !== "string") throw hookRefusal(ctx, "a session token that is not a string");
+          if (!(session.expiresAt instanceof Date) || Math.abs(session.expiresAt.getTime() - expected) > 60_000) {
+            throw hookRefusal(ctx, "a session expiresAt other than Better Auth's (session.expiresIn)");
+          }
+          for (const field of ["ipAddress", "userAgent"] as const) {
+            const value = session[field];
+            if (value !== undefined && value !== null && typeof value !== "string") throw hookRefusal(ctx, `a session ${field} that is not a string`);
+          }
+          sessionIp = (session.ipAddress as string | null | undefined) ?? "";
+          sessionAgent = (session.userAgent as string | null | undefined) ?? "";
+        }
+        const userFields = await extraFieldValues(ctx, "user", extraOf("user", user));
+        // A session's extra fields: what its hooks set, then its adapter's defaults.
+        const sessionFields = session ? await extraFieldValues(ctx, "session", extraOf("session", session)) : {};
+        const result = await callSignUp(ctx, email, [
+          user.email, password, user.name, user.image ?? null, sessionIp, sessionAgent, rememberMe !== false, expiresIn,
+          fieldsParam(userFields), fieldsParam(sessionFields), !generic, user.id ?? null, session?.token ?? null,
+        ]);
+        if (result.existing_email) {
+          // The email was taken between the look-up and the statement: Better Auth's generic answer.
+          await notifyExistingUser(ctx, normalizedEmail);
+          return syntheticResponse(ctx, { name, email: normalizedEmail, image, additional }, result.user.id, new Date(result.user.createdAt));
+        }
+        // The written rows, into the objects the hooks saw and the after hooks hold.
+        const createdUser = Object.assign(outcome.user, userDates(ctx, result.user));
+        Object.assign(user, createdUser);
+        if (result.session && outcome.session) {
+          const createdSession = Object.assign(outcome.session, sessionDates(ctx, result.session));
+          if (session) Object.assign(session, createdSession);
+          await setSessionCookie(ctx, { session: createdSession, user: createdUser }, rememberMe === false);
+        }
+        const response = ctx.json({
+          token: result.session && outcome.session ? outcome.session.token : null,
+          user: parseUserOutput(options, createdUser),
+        });
+        await throughAdapter(() => runAfterHooks(capture));
+        return response;
       }),
 
       signInEmail: createAuthEndpoint("/sign-in/email", coreSignIn.options, async (ctx) => {
@@ -371,29 +623,51 @@ export function authExt(pluginOptions: AuthExtPluginOptions) {
         const { email, password, callbackURL, rememberMe } = ctx.body;
         assertPasswordLength(ctx, password, false);
         const { ipAddress, userAgent } = clientInfo(ctx);
+        const requireEmailVerification = !!options.emailAndPassword.requireEmailVerification;
+        // With database hooks that may see the session (admin's ban check), auth_ext checks the
+        // password (and the verification) only, and Better Auth's own createSession writes the
+        // session, its hooks first: Better Auth's order, so a wrong password is still
+        // INVALID_EMAIL_OR_PASSWORD and a banned user's right password BANNED_USER.
         let result: SignResult;
         try {
           result = await callAccountFunction(
             query,
-            "SELECT auth_ext.sign_in_email($1, $2, $3, $4, $5, $6, $7) AS result",
-            [
-              email, password, ipAddress, userAgent, rememberMe !== false, ctx.context.sessionConfig.expiresIn,
-              fieldsParam(await extraFieldValues(ctx, "session", {})),
-            ],
+            "SELECT auth_ext.sign_in_email($1, $2, $3, $4, $5, $6, $7, $8, $9) AS result",
+            [email, password, ipAddress, userAgent, rememberMe !== false, ctx.context.sessionConfig.expiresIn,
+              sessionHooksPossible ? null : fieldsParam(await extraFieldValues(ctx, "session", {})),
+              requireEmailVerification, !sessionHooksPossible],
             roleName,
           );
         } catch (error) {
-          if (errorCode(error) === "INVALID_EMAIL_OR_PASSWORD") await logSignInRefusal(ctx, email);
+          const code = errorCode(error);
+          if (code === "INVALID_EMAIL_OR_PASSWORD") await logSignInRefusal(ctx, email);
+          if (code === "EMAIL_NOT_VERIFIED" && options.emailVerification?.sendVerificationEmail && options.emailVerification.sendOnSignIn) {
+            const record = await throughAdapter(() => ctx.context.internalAdapter.findUserByEmail(email.toLowerCase()));
+            if (record) await sendVerificationEmail(ctx, record.user, callbackURL);
+          }
           throw error;
         }
-        const rows = toRows(ctx, result);
-        await startSession(ctx, rows, rememberMe);
+        const user = userDates(ctx, result.user);
+        let session: Session;
+        if (result.session) {
+          session = sessionDates(ctx, result.session);
+          await setSessionCookie(ctx, { session, user }, rememberMe === false);
+          await options.databaseHooks?.session?.create?.after?.(session, ctx);
+        } else {
+          const created = await throughAdapter(() => ctx.context.internalAdapter.createSession(user.id, rememberMe === false));
+          if (!created) {
+            ctx.context.logger.error("Failed to create session");
+            throw APIError.from("UNAUTHORIZED", BASE_ERROR_CODES.FAILED_TO_CREATE_SESSION);
+          }
+          session = created;
+          await setSessionCookie(ctx, { session, user }, rememberMe === false);
+        }
         if (callbackURL) ctx.setHeader("Location", callbackURL);
         return ctx.json({
           redirect: !!callbackURL,
-          token: rows.session.token,
+          token: session.token,
           url: callbackURL,
-          user: parseUserOutput(options, rows.user),
+          user: parseUserOutput(options, user),
         });
       }),
     },

@@ -72,6 +72,7 @@ describe("one error table", () => {
        VALUES ('reset-for-nobody', 'reset-password:reset-token-for-nobody', 'no-such-user', now() + interval '1 hour', now(), now())`,
     );
 
+    const verifying = createAuth({ pool: db.pool, options: { emailAndPassword: { enabled: true, requireEmailVerification: true } } });
     const cases = {
       USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL: ["POST", "/sign-up/email", { body: { email, password: PASSWORD, name: "Again" } }],
       INVALID_EMAIL: ["POST", "/sign-in/email", { body: { email: "not-an-email", password: PASSWORD } }],
@@ -85,14 +86,16 @@ describe("one error table", () => {
         { body: { currentPassword: PASSWORD, newPassword: "new-password-1" }, cookie: oauthCookie }],
       USER_NOT_FOUND: ["POST", "/reset-password", { body: { newPassword: "new-password-1", token: "reset-token-for-nobody" } }],
       INVALID_TOKEN: ["POST", "/reset-password", { body: { newPassword: "new-password-1", token: "no-such-reset-token" } }],
+      // The right password of a user whose email is not verified, with requireEmailVerification.
+      EMAIL_NOT_VERIFIED: ["POST", "/sign-in/email", { body: { email, password: PASSWORD } }, verifying],
     };
     const betterAuthCodes = [...new Set(ERROR_CODES.map((row) => row.code))]
       .filter((code) => !NOT_BETTER_AUTH_CODES.has(code) && !MESSAGE_ONLY_CODES.has(code));
     assert.deepEqual(Object.keys(cases).sort(), betterAuthCodes.sort(),
       "every code of the table has a Better Auth case here, or is one Better Auth has no route for");
-    for (const [code, [method, path, options]] of Object.entries(cases)) {
+    for (const [code, [method, path, options, auth = plain]] of Object.entries(cases)) {
       const row = ERROR_CODES.find((r) => r.code === code);
-      const res = await plain.request(method, path, options);
+      const res = await auth.request(method, path, options);
       assert.deepEqual([res.status, res.json?.code], [row.httpStatus, code], `${code}: ${res.text}`);
       // Better Auth words VALIDATION_ERROR per field; every other message is BASE_ERROR_CODES'.
       if (code !== "VALIDATION_ERROR") {

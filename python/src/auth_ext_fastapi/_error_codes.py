@@ -13,6 +13,7 @@ ERROR_CODES: tuple[tuple[str, str, int, str], ...] = (
     ("PASSWORD_TOO_LONG", "22023", 400, "Password too long"),
     ("VALIDATION_ERROR", "22023", 400, "Validation Error"),
     ("INVALID_EMAIL_OR_PASSWORD", "28P01", 401, "Invalid email or password"),
+    ("EMAIL_NOT_VERIFIED", "28000", 403, "Email not verified"),
     ("INVALID_PASSWORD", "28P01", 400, "Invalid password"),
     ("USER_NOT_FOUND", "P0002", 400, "User not found"),
     ("CREDENTIAL_ACCOUNT_NOT_FOUND", "P0002", 400, "Credential account not found"),

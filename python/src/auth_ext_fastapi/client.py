@@ -50,8 +50,8 @@ _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 # What grant_app_role gives and this package calls: checked when a pool opens, so a role without
 # the grant fails at startup with the fix in the message, not with 500s on the first sign-up.
 _REQUIRED_FUNCTIONS = (
-    "auth_ext.sign_up_email(text,text,text,text,text,text,boolean,integer,jsonb,jsonb)",
-    "auth_ext.sign_in_email(text,text,text,text,boolean,integer,jsonb)",
+    "auth_ext.sign_up_email(text,text,text,text,text,text,boolean,integer,jsonb,jsonb,boolean,text,text)",
+    "auth_ext.sign_in_email(text,text,text,text,boolean,integer,jsonb,boolean,boolean)",
     "auth_ext.get_session(text)",
     "auth_ext.sign_out(text)",
     "auth_ext.change_password(text,text,text,boolean)",

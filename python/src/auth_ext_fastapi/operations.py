@@ -71,22 +71,32 @@ def _boolean(row: Row) -> bool:
 def sign_up_email(
     email: str, password: str, name: str, image: str | None = None,
     ip_address: str | None = None, user_agent: str | None = None, remember_me: bool = True,
+    auto_sign_in: bool = True,
 ) -> Operation[SignUpResult]:
-    """``auth_ext.sign_up_email``: ``{"token", "user", "session"}``."""
+    """``auth_ext.sign_up_email``: ``{"token", "user", "session"}``.
+
+    ``auto_sign_in=False`` (Better Auth's ``autoSignIn: false`` or ``requireEmailVerification``):
+    no session (``token`` and ``session`` None), and a taken email is not an error but a user that
+    was never written, with ``existing_email`` True (never to be shown to the client).
+    """
     return Operation(
-        "auth_ext.sign_up_email(%s, %s, %s, %s, %s, %s, %s)",
-        (email, password, name, image, ip_address, user_agent, remember_me), _sign_up_result,
+        "auth_ext.sign_up_email(%s, %s, %s, %s, %s, %s, %s, auto_sign_in => %s)",
+        (email, password, name, image, ip_address, user_agent, remember_me, auto_sign_in), _sign_up_result,
     )
 
 
 def sign_in_email(
     email: str, password: str, ip_address: str | None = None,
-    user_agent: str | None = None, remember_me: bool = True,
+    user_agent: str | None = None, remember_me: bool = True, require_email_verification: bool = False,
 ) -> Operation[SignInResult]:
-    """``auth_ext.sign_in_email``: ``{"token", "user", "session"}``."""
+    """``auth_ext.sign_in_email``: ``{"token", "user", "session"}``.
+
+    ``require_email_verification`` (Better Auth's ``requireEmailVerification``): the right password
+    of a user whose email is not verified raises ``EMAIL_NOT_VERIFIED`` (403).
+    """
     return Operation(
-        "auth_ext.sign_in_email(%s, %s, %s, %s, %s)",
-        (email, password, ip_address, user_agent, remember_me), _sign_up_result,
+        "auth_ext.sign_in_email(%s, %s, %s, %s, %s, require_email_verification => %s)",
+        (email, password, ip_address, user_agent, remember_me, require_email_verification), _sign_up_result,
     )
 
 

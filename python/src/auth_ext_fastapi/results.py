@@ -8,7 +8,7 @@ Better Auth's JSON has them. Columns an application added to Better Auth's table
 
 from __future__ import annotations
 
-from typing import TypedDict
+from typing import NotRequired, TypedDict
 
 
 class User(TypedDict):
@@ -37,11 +37,17 @@ class Session(TypedDict):
 
 
 class SignUpResult(TypedDict):
-    """``auth_ext.sign_up_email`` and ``auth_ext.sign_in_email``: the new session, its token and its user."""
+    """``auth_ext.sign_up_email`` and ``auth_ext.sign_in_email``: the new session, its token and its user.
 
-    token: str
+    ``token`` and ``session`` are None when no session was created (``auto_sign_in=False``);
+    ``existing_email`` (sign-up without a session only): the user is a synthetic one for a taken
+    email. It is for the application, never for the client.
+    """
+
+    token: str | None
     user: User
-    session: Session
+    session: Session | None
+    existing_email: NotRequired[bool]
 
 
 #: ``auth_ext.sign_in_email``'s result: the same shape as sign-up's.

@@ -139,6 +139,8 @@ def auth_router(
     reset_password_token_expires_in: int = 3600,
     revoke_sessions_on_password_reset: bool = False,
     on_password_reset: OnPasswordReset | None = None,
+    require_email_verification: bool = False,
+    auto_sign_in: bool = True,
 ) -> APIRouter:
     """Routes mirroring Better Auth's email/password API under ``prefix``.
 
@@ -158,6 +160,14 @@ def auth_router(
     ``resetPasswordTokenExpiresIn``; ``revoke_sessions_on_password_reset`` is
     ``revokeSessionsOnPasswordReset``; ``on_password_reset(user)`` is ``onPasswordReset``. Tokens
     are Better Auth's verification rows, so either server redeems the other's.
+
+    ``require_email_verification`` and ``auto_sign_in`` are Better Auth's
+    ``emailAndPassword.requireEmailVerification`` and ``autoSignIn``: with either
+    (``require_email_verification=True`` or ``auto_sign_in=False``) sign-up creates no session and
+    answers ``{"token": null, "user"}``, also for an email that is taken (a user that was never
+    written, so sign-up does not tell who has an account); with ``require_email_verification`` the
+    right password of an unverified user is 403 ``EMAIL_NOT_VERIFIED``. Sending the verification
+    email is the application's (Better Auth's ``emailVerification.sendVerificationEmail``).
     """
     router = APIRouter(prefix=prefix, tags=["auth"])
     cookie_name = SECURE_SESSION_COOKIE if secure_cookies else SESSION_COOKIE
@@ -174,12 +184,15 @@ def auth_router(
         result: SignUpResult, signed: str | None, body: dict[str, Any], remember_me: bool
     ) -> JSONResponse:
         """The JSON body plus Better Auth's session cookie and bearer header for a new session."""
+        token, session = result["token"], result["session"]
+        if token is None or session is None:  # the statement was asked for a session
+            raise RuntimeError("auth_ext returned no session")
         response = JSONResponse(body)
         if signed is None:
-            response.headers["set-auth-token"] = result["token"]
+            response.headers["set-auth-token"] = token
         else:
             response.headers["set-auth-token"] = signed
-            expires = datetime.fromisoformat(result["session"]["expiresAt"])  # Python 3.11 reads the "Z"
+            expires = datetime.fromisoformat(session["expiresAt"])  # Python 3.11 reads the "Z"
             max_age = int((expires - datetime.now(UTC)).total_seconds()) if remember_me else None
             response.set_cookie(
                 cookie_name, quote(signed, safe="-_.!~*'()"), max_age=max_age, path="/",
@@ -201,10 +214,16 @@ def auth_router(
         """Creates a user with a credential account and a session: ``{token, user}``."""
         await limit(request, "/sign-up/email")
         body = await parse_sign_up(await request.body(), request.headers.get("content-type", ""))
-        result, signed = await create_session(operations.sign_up_email(
+        signs_in = auto_sign_in and not require_email_verification
+        operation = operations.sign_up_email(
             body.email, body.password, body.name, body.image,
-            _client_ip(request), request.headers.get("user-agent", ""), body.remember_me,
-        ))
+            _client_ip(request), request.headers.get("user-agent", ""), body.remember_me, signs_in,
+        )
+        if not signs_in:
+            # Better Auth's answer without a session; existing_email stays with the application.
+            created = await _run(auth, operation)
+            return JSONResponse({"token": None, "user": created["user"]})
+        result, signed = await create_session(operation)
         return session_response(result, signed, {"token": result["token"], "user": result["user"]}, body.remember_me)
 
     @router.post("/sign-in/email", openapi_extra=_openapi_body(SignInBody))
@@ -214,6 +233,7 @@ def auth_router(
         body = await parse_sign_in(await request.body(), request.headers.get("content-type", ""))
         result, signed = await create_session(operations.sign_in_email(
             body.email, body.password, _client_ip(request), request.headers.get("user-agent", ""), body.remember_me,
+            require_email_verification,
         ))
         return session_response(
             result, signed, {"redirect": False, "token": result["token"], "user": result["user"]}, body.remember_me

@@ -1,9 +1,11 @@
 // Sends requests through the real Better Auth (1.7.25, email/password + jwt + bearer) on a
 // database and prints each answer: the reference the FastAPI package's answers are compared with.
-// Usage: node scripts/better-auth-requests.mjs <database-url> [rate-limit]   (requests on stdin)
+// Usage: node scripts/better-auth-requests.mjs <database-url> [mode]   (requests on stdin)
 //   stdin: [{"path": "/sign-in/email", "body": "<raw body>", "contentType": "...", "ip": "..."}]
 //   stdout: [{"status": 400, "body": {...}, "retryAfter": "3" | null}]
-// "rate-limit" turns Better Auth's rate limiter on with storage "database" (its rateLimit table).
+// mode "rate-limit" turns Better Auth's rate limiter on with storage "database" (its rateLimit
+// table); "require-email-verification" and "no-auto-sign-in" set emailAndPassword's
+// requireEmailVerification: true and autoSignIn: false.
 import pg from "pg";
 import { betterAuth } from "better-auth";
 import { bearer, jwt } from "better-auth/plugins";
@@ -19,7 +21,11 @@ const auth = betterAuth({
   database: pool,
   secret: SECRET,
   baseURL: BASE_URL,
-  emailAndPassword: { enabled: true },
+  emailAndPassword: {
+    enabled: true,
+    ...(mode === "require-email-verification" ? { requireEmailVerification: true } : {}),
+    ...(mode === "no-auto-sign-in" ? { autoSignIn: false } : {}),
+  },
   plugins: [jwt(), bearer()],
   rateLimit: mode === "rate-limit" ? { enabled: true, storage: "database" } : { enabled: false },
   telemetry: { enabled: false },

@@ -100,3 +100,38 @@ test("Better Auth's error codes for the same bad sign-ups", async () => {
       (e) => e.code === sqlstate && e.message.startsWith(`${code}: `), `auth_ext: ${email}`);
   }
 });
+
+test("requireEmailVerification both ways: auth_ext's sign-up without a session, EMAIL_NOT_VERIFIED after the password, the generic answer", async () => {
+  const verifying = createBetterAuth({ pool: db.pool, emailAndPassword: { requireEmailVerification: true } });
+  // A user signed up by auth_ext without a session is refused by Better Auth's sign-in as unverified ...
+  const { r } = await sql("SELECT auth_ext.sign_up_email($1, $2, $3, auto_sign_in => false) AS r", ["Unverified.SQL@Example.com", "sql-unverified-1", "U"]);
+  assert.equal(r.token, null);
+  assert.equal(r.session, null);
+  assert.equal(r.existing_email, false);
+  const { n } = await sql(`SELECT count(*)::int AS n FROM session WHERE "userId" = $1`, [r.user.id]);
+  assert.equal(n, 0);
+  const refused = await verifying.request("POST", "/sign-in/email", { body: { email: "unverified.sql@example.com", password: "sql-unverified-1" } });
+  assert.deepEqual([refused.status, refused.json], [403, { code: "EMAIL_NOT_VERIFIED", message: "Email not verified" }]);
+  // ... and a user signed up by Better Auth (requireEmailVerification) is refused by auth_ext the same way.
+  const up = await verifying.request("POST", "/sign-up/email", { body: { email: "unverified.ba@example.com", password: "ba-unverified-1", name: "V" } });
+  assert.deepEqual([up.status, up.json.token], [200, null]);
+  await assert.rejects(sql("SELECT auth_ext.sign_in_email($1, $2, require_email_verification => true)", ["unverified.ba@example.com", "ba-unverified-1"]),
+    (e) => e.code === "28000" && e.constraint === "EMAIL_NOT_VERIFIED" && e.message === "EMAIL_NOT_VERIFIED: Email not verified");
+  await assert.rejects(sql("SELECT auth_ext.sign_in_email($1, $2, require_email_verification => true)", ["unverified.ba@example.com", "wrong-password-1"]),
+    (e) => e.code === "28P01", "a wrong password is still INVALID_EMAIL_OR_PASSWORD, as in Better Auth");
+  // The generic answer for a taken email: Better Auth's synthetic user and auth_ext's have the same fields.
+  const theirs = await verifying.request("POST", "/sign-up/email", { body: { email: "Unverified.SQL@Example.com", password: "another-pass-1", name: "Again" } });
+  assert.deepEqual([theirs.status, theirs.json.token], [200, null]);
+  const { d } = await sql("SELECT auth_ext.sign_up_email($1, $2, $3, auto_sign_in => false) AS d", ["Unverified.BA@Example.com", "another-pass-1", "Again"]);
+  assert.equal(d.existing_email, true);
+  assert.equal(d.token, null);
+  assert.deepEqual(Object.keys(d.user).sort(), Object.keys(theirs.json.user).sort());
+  for (const [synthetic, existing] of [[d.user, up.json.user], [theirs.json.user, r.user]]) {
+    assert.notEqual(synthetic.id, existing.id);
+    assert.equal(synthetic.name, "Again");
+    assert.equal(synthetic.emailVerified, false);
+    assert.equal(synthetic.createdAt, synthetic.updatedAt);
+  }
+  const { users } = await sql(`SELECT count(*)::int AS users FROM "user" WHERE email IN ('unverified.sql@example.com', 'unverified.ba@example.com')`);
+  assert.equal(users, 2, "no second user either way");
+});
