@@ -80,6 +80,7 @@ def owner_dsn() -> Iterator[str]:
         }.items():
             conn.execute("SELECT auth_ext.configure(%s, %s)", (name, value))
         conn.execute("SELECT auth_ext.grant_app_role(%s)", (APP_ROLE,))
+        conn.execute("SELECT auth_ext.grant_mail_role(%s)", (APP_ROLE,))  # the tests' app mails reset links
     yield dsn
     with psycopg.connect(_url("postgres"), autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')

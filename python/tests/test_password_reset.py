@@ -23,7 +23,7 @@ from auth_ext_fastapi import (
     install_exception_handlers,
 )
 
-from .conftest import PASSWORD_FOR_TESTS, stateless_client
+from .conftest import DATABASE, PASSWORD_FOR_TESTS, _url, stateless_client
 
 MESSAGE = "If this email exists in our system, check your email for the reset link"
 
@@ -201,3 +201,25 @@ def test_rate_limit_rules_are_better_auths() -> None:
     assert limit.rule("/request-password-reset") == (60, 3)
     assert limit.rule("/reset-password") == (10, 100)
     assert limit.rule("/get-session") == (10, 100)
+
+
+async def test_a_role_without_grant_mail_role_gets_a_500_naming_the_grant(owner_dsn: str) -> None:
+    # request_password_reset hands out a token for any account: grant_app_role alone does not
+    # allow it, and the route says what to grant instead of answering a bare 403.
+    role = "auth_ext_fastapi_no_mail"
+    with psycopg.connect(owner_dsn, autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone() is None:
+            conn.execute(f'CREATE ROLE "{role}" LOGIN')
+        conn.execute("SELECT auth_ext.grant_app_role(%s)", (role,))
+    auth = AsyncAuthExt(_url(DATABASE, role), max_size=1)
+    await auth.open()
+    try:
+        # (not stateless_client, which fails any 5xx: this 500 is the point)
+        transport = httpx.ASGITransport(app=_app(auth, []))
+        async with httpx.AsyncClient(transport=transport, base_url="http://localhost:3000") as c:
+            r = await c.post("/auth/request-password-reset", json={"email": "anyone@example.com"})
+        assert r.status_code == 500, r.text
+        assert r.json()["code"] == "AUTH_EXT_NOT_GRANTED"
+        assert "auth_ext.grant_mail_role(" in r.json()["message"]
+    finally:
+        await auth.close()

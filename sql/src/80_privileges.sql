@@ -4,6 +4,9 @@
 -- applies it, grant_app_role() grants from it, and the tests check the catalog against it.
 --   owner: the extension owner's alone (secrets, schema changes, administration);
 --   app:   the application role's account functions (grant_app_role grants them);
+--   mail:  functions that hand their caller a token for ANY user's account (a password-reset
+--          token), so whoever may call them can take over any account: granted only by
+--          grant_mail_role, to the role that mails those links;
 --   any:   any role with USAGE on schema auth_ext (pure functions such as error_codes(), identity
 --          functions, and internals that need the caller's own rights on Better Auth's tables or
 --          hold no secret, such as _raise()). A function named in no list below is 'any'.
@@ -17,7 +20,8 @@ LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
   SELECT p.oid::regprocedure,
-         CASE WHEN p.oid = ANY (owner_only.fns) THEN 'owner' WHEN p.oid = ANY (app_only.fns) THEN 'app' ELSE 'any' END,
+         CASE WHEN p.oid = ANY (owner_only.fns) THEN 'owner' WHEN p.oid = ANY (app_only.fns) THEN 'app'
+              WHEN p.oid = ANY (mail_only.fns) THEN 'mail' ELSE 'any' END,
          p.oid = ANY (app_only.fns) OR p.oid = ANY (app_also.fns)
   FROM pg_proc p,
        -- The application role's account functions: not PUBLIC's.
@@ -27,8 +31,10 @@ AS $$
                      'auth_ext.sign_session_cookie(text)',
                      'auth_ext.change_password(text,text,text,boolean)',
                      'auth_ext.authenticate_session(text)',
-                     'auth_ext.request_password_reset(text,integer)', 'auth_ext.reset_password(text,text,boolean)',
+                     'auth_ext.reset_password(text,text,boolean)',
                      'auth_ext.rate_limit_hit(text,integer,integer)']::regprocedure[]::oid[]) app_only(fns),
+       -- Tokens for any user's account, for the role that mails the links (grant_mail_role).
+       (SELECT ARRAY['auth_ext.request_password_reset(text,integer)']::regprocedure[]::oid[]) mail_only(fns),
        -- Identity functions any role may call (row-level security policies call user_id() as the
        -- querying role), granted to the application role as well.
        (SELECT ARRAY['auth_ext.authenticate(text)', 'auth_ext.verify_jwt(text,jsonb)',
@@ -36,6 +42,7 @@ AS $$
        -- Secrets, schema changes and administration.
        (SELECT ARRAY['auth_ext.configure(text,text)', 'auth_ext.settings()',
                      'auth_ext.create_better_auth_schema(name)', 'auth_ext.grant_app_role(name)',
+                     'auth_ext.grant_mail_role(name)',
                      'auth_ext.revoke_sessions(text,text)', 'auth_ext.set_password(text,text)',
                      'auth_ext.delete_user(text)', 'auth_ext._setting_value(text)',
                      'auth_ext._session_token_from_credential(text)']::regprocedure[]::oid[]) owner_only(fns)
@@ -43,8 +50,9 @@ AS $$
   ORDER BY 2, 1::text
 $$;
 COMMENT ON FUNCTION auth_ext.function_privileges() IS
-'Every auth_ext function, who may call it (owner: the extension owner alone; app: roles given grant_app_role; any: any '
-'role with USAGE on schema auth_ext) and whether grant_app_role grants it.';
+'Every auth_ext function, who may call it (owner: the extension owner alone; app: roles given grant_app_role; mail: '
+'roles given grant_mail_role, for functions that hand out a token for any user''s account; any: any role with USAGE on '
+'schema auth_ext) and whether grant_app_role grants it.';
 
 CREATE OR REPLACE FUNCTION auth_ext.grant_app_role(role name)
 RETURNS void
@@ -63,8 +71,28 @@ $$;
 COMMENT ON FUNCTION auth_ext.grant_app_role(name) IS
 'Grants an application role (e.g. FastAPI''s) what it needs: USAGE on schema auth_ext and EXECUTE on the functions '
 'auth_ext.function_privileges() marks granted_to_app (sign-up, sign-in, get_session, sign_out, sign_session_cookie, '
-'change_password, request_password_reset, reset_password, rate_limit_hit, authenticate, authenticate_session, '
+'change_password, reset_password, rate_limit_hit, authenticate, authenticate_session, '
 'verify_jwt, user_id, claims). It needs no privilege on Better Auth''s tables.';
+
+CREATE OR REPLACE FUNCTION auth_ext.grant_mail_role(role name)
+RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  fn regprocedure;
+BEGIN
+  EXECUTE format('GRANT USAGE ON SCHEMA auth_ext TO %I', role);
+  FOR fn IN SELECT f.function_name FROM auth_ext.function_privileges() f WHERE f.callable_by = 'mail' LOOP
+    EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO %I', fn, role);
+  END LOOP;
+END
+$$;
+COMMENT ON FUNCTION auth_ext.grant_mail_role(name) IS
+'Grants the role that mails account links (e.g. FastAPI''s, when it serves /request-password-reset) USAGE on schema '
+'auth_ext and EXECUTE on the functions auth_ext.function_privileges() marks mail (request_password_reset). They hand '
+'their caller a token for any user''s account, so a role that may call them can take over any account, as the server '
+'that mails the links can: grant_app_role does not grant them.';
 
 -- Applies the list: PUBLIC loses EXECUTE on app and owner functions and every right on the
 -- settings table. Only where PUBLIC still has them, so an upgrade leaves the privileges granted

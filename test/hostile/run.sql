@@ -45,6 +45,7 @@ CREATE EXTENSION auth_ext;
 SELECT auth_ext.create_better_auth_schema(:'ba');
 SELECT auth_ext.configure('better_auth_schema', :'ba');
 SELECT auth_ext.grant_app_role(:'app');
+SELECT auth_ext.grant_mail_role(:'app');  -- the application role mails the reset links here
 RESET ROLE;
 GRANT CREATE, USAGE ON SCHEMA :"ba" TO PUBLIC;  -- the attacker may create objects in Better Auth's schema
 
@@ -486,6 +487,7 @@ SELECT hostile_kit.run_path('verify_password', :'app',
   pg_catalog.format('SELECT auth_ext.verify_password(%L, %L)', 'password123', hostile_kit.result('hash_password')));
 SELECT hostile_kit.run_path('generate_id', :'app', $$SELECT auth_ext.generate_id(32)$$);
 SELECT hostile_kit.run_path('grant_app_role', :'owner', pg_catalog.format('SELECT auth_ext.grant_app_role(%L)', :'app'));
+SELECT hostile_kit.run_path('grant_mail_role', :'owner', pg_catalog.format('SELECT auth_ext.grant_mail_role(%L)', :'app'));
 SELECT hostile_kit.run_path('function_privileges', :'owner', $$SELECT pg_catalog.jsonb_agg(f) FROM auth_ext.function_privileges() f$$);
 SELECT hostile_kit.run_path('error_codes', :'app', $$SELECT pg_catalog.jsonb_agg(e) FROM auth_ext.error_codes() e$$);
 SELECT hostile_kit.run_path('_raise', :'app', $$SELECT auth_ext._raise('USER_NOT_FOUND')$$, 'P0002');

@@ -148,12 +148,18 @@ SELECT is(ARRAY(SELECT callable_by || ':' || granted_to_app FROM auth_ext.functi
                  WHERE function_name IN ('auth_ext.request_password_reset(text,integer)'::regprocedure,
                                          'auth_ext.reset_password(text,text,boolean)'::regprocedure,
                                          'auth_ext.rate_limit_hit(text,integer,integer)'::regprocedure)),
-          ARRAY['app:true', 'app:true', 'app:true'], 'the three are the application role''s');
+          ARRAY['app:true', 'app:true', 'mail:false'],
+          'reset and rate limit are the application role''s; a token for any account is the mailing role''s (grant_mail_role)');
 CREATE ROLE auth_ext_reset_app;
 CREATE ROLE auth_ext_reset_nobody;
 GRANT auth_ext_reset_app, auth_ext_reset_nobody TO CURRENT_USER;
 SELECT auth_ext.grant_app_role('auth_ext_reset_app');
 GRANT USAGE ON SCHEMA auth_ext TO auth_ext_reset_nobody;
+SET ROLE auth_ext_reset_app;
+SELECT throws_ok($$SELECT auth_ext.request_password_reset('reset.me@example.com')$$, '42501', NULL,
+                 'grant_app_role alone does not let a role get a reset token for any account');
+RESET ROLE;
+SELECT auth_ext.grant_mail_role('auth_ext_reset_app');
 SET ROLE auth_ext_reset_app;
 SELECT is((auth_ext.request_password_reset('reset.me@example.com'))->'user'->>'email', 'reset.me@example.com',
           'the application role requests a reset without any privilege on the tables');
@@ -164,7 +170,7 @@ SELECT throws_ok('SELECT * FROM verification', '42501', NULL, 'but cannot read t
 RESET ROLE;
 SET ROLE auth_ext_reset_nobody;
 SELECT throws_ok($$SELECT auth_ext.request_password_reset('reset.me@example.com')$$, '42501', NULL,
-                 'a role without grant_app_role cannot request a reset');
+                 'a role without grant_mail_role cannot request a reset');
 SELECT throws_ok($$SELECT auth_ext.reset_password('x', 'new-password-8')$$, '42501', NULL, 'nor reset');
 SELECT throws_ok($$SELECT auth_ext.rate_limit_hit('k', 10, 3)$$, '42501', NULL, 'nor count requests');
 RESET ROLE;

@@ -45,6 +45,7 @@ SELECT is(
     'function auth_ext.generate_id(integer)',
     'function auth_ext.get_session(text)',
     'function auth_ext.grant_app_role(name)',
+    'function auth_ext.grant_mail_role(name)',
     'function auth_ext.hash_password(text)',
     'function auth_ext.rate_limit_hit(text,integer,integer)',
     'function auth_ext.request_password_reset(text,integer)',

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
+import psycopg
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
@@ -26,7 +27,7 @@ from starlette.concurrency import run_in_threadpool
 from . import operations
 from .client import AsyncAuthExt, AuthExt
 from .credentials import SECURE_SESSION_COOKIE, SESSION_COOKIE, CredentialKind, CredentialSource, read_credential
-from .errors import AuthExtError
+from .errors import AuthExtError, logger
 from .operations import Operation
 from .rate_limit import RateLimit, rate_limit_key
 from .results import GetSessionResult, SignUpResult, User
@@ -118,6 +119,16 @@ def _with_token(url: str, token: str) -> str:
     parts = urlsplit(url)
     query = urlencode([*parse_qsl(parts.query, keep_blank_values=True), ("token", token)])
     return urlunsplit(parts._replace(query=query))
+
+
+def _mail_not_granted() -> AuthExtError:
+    """The 500 for a role that may not mail account links (no grant_mail_role), logged with the fix."""
+    message = (
+        "The database role may not call auth_ext.request_password_reset: run SELECT "
+        "auth_ext.grant_mail_role('<the application's role>') as the database owner"
+    )
+    logger.error(message)
+    return AuthExtError(500, "AUTH_EXT_NOT_GRANTED", message)
 
 
 async def _run(auth: AuthExt | AsyncAuthExt, operation: Operation[T]) -> T:
@@ -268,7 +279,12 @@ def auth_router(
         )
         if send_reset_password is None:
             raise AuthExtError(400, "RESET_PASSWORD_DISABLED", "Reset password isn't enabled")
-        issued = await _run(auth, operations.request_password_reset(body.email, reset_password_token_expires_in))
+        try:
+            issued = await _run(auth, operations.request_password_reset(body.email, reset_password_token_expires_in))
+        except psycopg.errors.InsufficientPrivilege as exc:
+            # request_password_reset hands out a token for any account: grant_app_role does not
+            # grant it, grant_mail_role does (a 500 naming the fix, not a bare 403).
+            raise _mail_not_granted() from exc
         if issued is not None:  # committed: the link works by the time the mail is read
             url = _with_token(body.redirect_to, issued["token"]) if body.redirect_to else ""
             await _callback(send_reset_password, issued["user"], url, issued["token"])
