@@ -26,6 +26,8 @@ AS $$
                      'auth_ext.get_session(text)', 'auth_ext.sign_out(text)',
                      'auth_ext.sign_session_cookie(text)',
                      'auth_ext.change_password(text,text,text,boolean)',
+                     'auth_ext.create_email_verification_token(text,integer)',
+                     'auth_ext.verify_email(text,boolean,text,text,integer)',
                      'auth_ext.authenticate_session(text)']::regprocedure[]::oid[]) app_only(fns),
        -- Identity functions any role may call (row-level security policies call user_id() as the
        -- querying role), granted to the application role as well.
@@ -36,7 +38,9 @@ AS $$
                      'auth_ext.create_better_auth_schema(name)', 'auth_ext.grant_app_role(name)',
                      'auth_ext.revoke_sessions(text,text)', 'auth_ext.set_password(text,text)',
                      'auth_ext.delete_user(text)', 'auth_ext._setting_value(text)',
-                     'auth_ext._session_token_from_credential(text)']::regprocedure[]::oid[]) owner_only(fns)
+                     'auth_ext._session_token_from_credential(text)',
+                     'auth_ext._sign_email_verification_token(text,text,integer)',
+                     'auth_ext._verify_email_token(text)']::regprocedure[]::oid[]) owner_only(fns)
   WHERE p.pronamespace = 'auth_ext'::regnamespace
   ORDER BY 2, 1::text
 $$;
@@ -61,7 +65,8 @@ $$;
 COMMENT ON FUNCTION auth_ext.grant_app_role(name) IS
 'Grants an application role (e.g. FastAPI''s) what it needs: USAGE on schema auth_ext and EXECUTE on the functions '
 'auth_ext.function_privileges() marks granted_to_app (sign-up, sign-in, get_session, sign_out, sign_session_cookie, '
-'change_password, authenticate, authenticate_session, verify_jwt, user_id, claims). It needs no privilege on Better Auth''s tables.';
+'change_password, create_email_verification_token, verify_email, authenticate, authenticate_session, verify_jwt, '
+'user_id, claims). It needs no privilege on Better Auth''s tables.';
 
 -- Applies the list: PUBLIC loses EXECUTE on app and owner functions and every right on the
 -- settings table. Only where PUBLIC still has them, so an upgrade leaves the privileges granted

@@ -58,6 +58,7 @@ SELECT auth_ext.create_better_auth_schema();
 SELECT auth_ext.sign_up_email('taken@example.com', 'password123', 'Taken');
 INSERT INTO "user" (id, name, email, "emailVerified", "createdAt", "updatedAt")
   VALUES ('oauth-only', 'O', 'oauth@example.com', true, now(), now());
+SELECT auth_ext.configure('better_auth_secret', 'errors-test-secret-0123456789abcdef');
 CREATE TEMP TABLE raised (code text, statement text, got text[]);
 INSERT INTO raised (code, statement) VALUES
   ('USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL', $$SELECT auth_ext.sign_up_email('Taken@example.com', 'password123', 'T')$$),
@@ -70,7 +71,10 @@ INSERT INTO raised (code, statement) VALUES
                               (SELECT id FROM "user" WHERE email = 'taken@example.com'), 'wrong-password', 'new-password-1')),
   ('USER_NOT_FOUND', $$SELECT auth_ext.set_password('no-such-user', 'password123')$$),
   ('CREDENTIAL_ACCOUNT_NOT_FOUND', $$SELECT auth_ext.change_password('oauth-only', 'password123', 'new-password-1')$$),
-  ('READ_ONLY', $$SELECT auth_ext.sign_up_email('ro@example.com', 'password123', 'R')$$);
+  ('READ_ONLY', $$SELECT auth_ext.sign_up_email('ro@example.com', 'password123', 'R')$$),
+  ('TOKEN_EXPIRED', format('SELECT auth_ext.verify_email(%L)', auth_ext._sign_email_verification_token('taken@example.com', 'x', -1))),
+  ('INVALID_TOKEN', $$SELECT auth_ext.verify_email('not-a-token')$$),
+  ('EMAIL_ALREADY_VERIFIED', $$SELECT auth_ext.create_email_verification_token('oauth@example.com')$$);
 UPDATE raised SET got = pg_temp.error_of(statement, code = 'READ_ONLY');
 SELECT is((SELECT got[4] FROM raised WHERE code = 'READ_ONLY'), 'Send account writes to the primary, not a replica.',
           'READ_ONLY keeps its hint');
