@@ -20,8 +20,17 @@ from .errors import (
 from .identity import Identity, UserTable, authenticate, authenticate_async
 from .operations import Operation
 from .rate_limit import RateLimit, rate_limit_key
-from .results import ChangePasswordResult, GetSessionResult, Session, SignInResult, SignUpResult, User
-from .router import auth_router
+from .results import (
+    ChangePasswordResult,
+    EmailVerificationTokenResult,
+    GetSessionResult,
+    Session,
+    SignInResult,
+    SignUpResult,
+    User,
+    VerifyEmailResult,
+)
+from .router import EmailVerification, SendVerificationEmail, auth_router
 
 __all__ = [
     "SECURE_SESSION_COOKIE",
@@ -35,15 +44,19 @@ __all__ = [
     "Credential",
     "CredentialKind",
     "CredentialSource",
+    "EmailVerification",
+    "EmailVerificationTokenResult",
     "GetSessionResult",
     "Identity",
     "Operation",
     "RateLimit",
+    "SendVerificationEmail",
     "Session",
     "SignInResult",
     "SignUpResult",
     "User",
     "UserTable",
+    "VerifyEmailResult",
     "auth_router",
     "authenticate",
     "authenticate_async",

@@ -252,7 +252,8 @@ class AuthExt(_AuthExtBase[ConnectionPool[psycopg.Connection[TupleRow]]]):
     connection before handing it out (replaces those a server restart closed).
 
     The account methods (``sign_up_email``, ``sign_in_email``, ``get_session``, ``sign_out``,
-    ``change_password``) take the arguments of their builders in :mod:`.operations`.
+    ``change_password``, ``create_email_verification_token``, ``verify_email``) take the arguments of
+    their builders in :mod:`.operations`.
     """
 
     sign_up_email = _SyncMethod(operations.sign_up_email)
@@ -260,6 +261,8 @@ class AuthExt(_AuthExtBase[ConnectionPool[psycopg.Connection[TupleRow]]]):
     get_session = _SyncMethod(operations.get_session)
     sign_out = _SyncMethod(operations.sign_out)
     change_password = _SyncMethod(operations.change_password)
+    create_email_verification_token = _SyncMethod(operations.create_email_verification_token)
+    verify_email = _SyncMethod(operations.verify_email)
 
     def _new_pool(
         self, settings: _PoolSettings, conninfo: str, pooled: bool | None
@@ -362,6 +365,8 @@ class AsyncAuthExt(_AuthExtBase[AsyncConnectionPool[psycopg.AsyncConnection[Tupl
     get_session = _AsyncMethod(operations.get_session)
     sign_out = _AsyncMethod(operations.sign_out)
     change_password = _AsyncMethod(operations.change_password)
+    create_email_verification_token = _AsyncMethod(operations.create_email_verification_token)
+    verify_email = _AsyncMethod(operations.verify_email)
 
     def _new_pool(
         self, settings: _PoolSettings, conninfo: str, pooled: bool | None

@@ -8,7 +8,7 @@ Better Auth's JSON has them. Columns an application added to Better Auth's table
 
 from __future__ import annotations
 
-from typing import TypedDict
+from typing import NotRequired, TypedDict
 
 
 class User(TypedDict):
@@ -61,3 +61,22 @@ class ChangePasswordResult(TypedDict):
 
     token: str | None
     session: Session | None
+
+
+class EmailVerificationTokenResult(TypedDict):
+    """``auth_ext.create_email_verification_token``: Better Auth's verification token for the user's
+    email (an HS256 JWT signed with ``better_auth_secret``) and the user, for the mail."""
+
+    token: str
+    user: User
+
+
+class VerifyEmailResult(TypedDict):
+    """``auth_ext.verify_email``: ``user`` is the updated user, or ``None`` when the email was
+    already verified (nothing changed). With ``create_session`` (and a newly verified email), the new
+    session and its token as well."""
+
+    status: bool
+    user: User | None
+    token: NotRequired[str]
+    session: NotRequired[Session]
