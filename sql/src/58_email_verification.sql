@@ -6,14 +6,17 @@
 -- (docs/better-auth-compatibility.md §10). Signing and checking are in C (the core's JWS code).
 -- ---------------------------------------------------------------------------------------------
 
-CREATE OR REPLACE FUNCTION auth_ext._sign_email_verification_token(email text, user_id text, expires_in integer)
+CREATE OR REPLACE FUNCTION auth_ext._sign_email_verification_token(email text, user_id text, expires_in integer,
+                                                                   update_to text DEFAULT NULL, request_type text DEFAULT NULL)
 RETURNS text
 AS 'MODULE_PATHNAME', 'auth_ext_sign_email_verification_token'
-LANGUAGE C STRICT VOLATILE PARALLEL SAFE;
-COMMENT ON FUNCTION auth_ext._sign_email_verification_token(text, text, integer) IS
-'Internal: Better Auth''s createEmailVerificationToken: an HS256 JWT, header {"alg":"HS256"}, payload '
-'{"email","userId","iat","exp"} in that order (iat now, exp iat + expires_in seconds), signed with better_auth_secret. '
-'Signs any email it is given (owner only). 55000 when better_auth_secret is not set.';
+LANGUAGE C VOLATILE PARALLEL SAFE;
+COMMENT ON FUNCTION auth_ext._sign_email_verification_token(text, text, integer, text, text) IS
+'Internal: Better Auth''s createEmailVerificationToken(secret, email, update_to, expires_in, {requestType, userId}): an '
+'HS256 JWT, header {"alg":"HS256"}, payload {"email","updateTo","requestType","userId","iat","exp"} in that order '
+'(updateTo and requestType only when not NULL; iat now, exp iat + expires_in seconds), signed with better_auth_secret. '
+'NULL when email, user_id or expires_in is NULL. Signs any email it is given (owner only). 55000 when '
+'better_auth_secret is not set.';
 
 CREATE OR REPLACE FUNCTION auth_ext._verify_email_token(token text)
 RETURNS jsonb
@@ -73,6 +76,68 @@ COMMENT ON FUNCTION auth_ext.create_email_verification_token(text, integer) IS
 'both this and USER_NOT_FOUND to {"status": true} there), 22023 INVALID_EMAIL / VALIDATION_ERROR (expires_in outside '
 '1 to 315360000), 55000 better_auth_secret not set, 42P01 missing tables.';
 
+CREATE OR REPLACE FUNCTION auth_ext._verify_email_change(schema text, claims jsonb)
+RETURNS jsonb
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  bound_email text;
+  bound_verified boolean;
+  user_id text := claims OPERATOR(pg_catalog.->>) 'userId';
+  update_to text := pg_catalog.lower(claims OPERATOR(pg_catalog.->>) 'updateTo');
+  request_type text := claims OPERATOR(pg_catalog.->>) 'requestType';
+  updated_user jsonb;
+  next_token text;
+BEGIN
+  IF user_id IS NULL THEN
+    PERFORM auth_ext._raise('INVALID_TOKEN');
+  END IF;
+  EXECUTE pg_catalog.format('SELECT u.email, u."emailVerified" FROM %I.%I u WHERE u.id OPERATOR(pg_catalog.=) $1 '
+                            'FOR NO KEY UPDATE', schema, 'user')
+    INTO bound_email, bound_verified USING user_id;
+  IF bound_email IS NULL THEN
+    PERFORM auth_ext._raise('USER_NOT_FOUND');
+  END IF;
+  IF pg_catalog.lower(bound_email) OPERATOR(pg_catalog.<>) (claims OPERATOR(pg_catalog.->>) 'email') THEN
+    PERFORM auth_ext._raise('INVALID_TOKEN');
+  END IF;
+  IF request_type OPERATOR(pg_catalog.=) 'change-email-confirmation' THEN
+    -- The old address confirmed: the new one gets a change-email-verification token (valid 3600 s,
+    -- Better Auth's default emailVerification.expiresIn); nothing changes yet.
+    next_token := auth_ext._sign_email_verification_token(claims OPERATOR(pg_catalog.->>) 'email', user_id, 3600,
+                                                          update_to, 'change-email-verification');
+    EXECUTE pg_catalog.format('SELECT auth_ext._row_json(u) FROM %I.%I u WHERE u.id OPERATOR(pg_catalog.=) $1', schema, 'user')
+      INTO updated_user USING user_id;
+    RETURN pg_catalog.jsonb_build_object('status', true, 'user', NULL, 'verification', pg_catalog.jsonb_build_object(
+             'token', next_token, 'user', updated_user OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object('email', update_to)));
+  END IF;
+  BEGIN
+    -- change-email-verification keeps emailVerified; the legacy token (no known requestType) clears it.
+    EXECUTE pg_catalog.format('UPDATE %I.%I AS u SET email = $2, "emailVerified" = $3, "updatedAt" = $4 '
+                              'WHERE u.id OPERATOR(pg_catalog.=) $1 RETURNING auth_ext._row_json(u)', schema, 'user')
+      INTO updated_user
+      USING user_id, update_to, COALESCE(request_type OPERATOR(pg_catalog.=) 'change-email-verification', false) AND bound_verified,
+            pg_catalog.date_trunc('milliseconds', pg_catalog.now());
+  EXCEPTION WHEN unique_violation THEN  -- the new address was taken since the token was mailed
+    PERFORM auth_ext._raise('USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL');
+  END;
+  IF request_type OPERATOR(pg_catalog.=) 'change-email-verification' THEN
+    RETURN pg_catalog.jsonb_build_object('status', true, 'user', updated_user);
+  END IF;
+  next_token := auth_ext._sign_email_verification_token(update_to, user_id, 3600);
+  RETURN pg_catalog.jsonb_build_object('status', true, 'user', updated_user, 'verification',
+                                       pg_catalog.jsonb_build_object('token', next_token, 'user', updated_user));
+END
+$$;
+COMMENT ON FUNCTION auth_ext._verify_email_change(text, jsonb) IS
+'Internal: verify_email for a change-email token (verified claims with updateTo), as Better Auth''s /verify-email: '
+'userId required and the user''s current email must be the token''s email (28000 INVALID_TOKEN), P0002 USER_NOT_FOUND. '
+'requestType change-email-confirmation: changes nothing, returns the change-email-verification token for the new '
+'address (valid 3600 s) under "verification"; change-email-verification: sets the email to updateTo, emailVerified kept; any other '
+'(Better Auth''s legacy flow): sets the email, emailVerified false, and returns a verification token for the new '
+'address under "verification". 23505 USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL when the new address is taken.';
+
 CREATE OR REPLACE FUNCTION auth_ext.verify_email(
   token text, create_session boolean DEFAULT false, ip_address text DEFAULT NULL, user_agent text DEFAULT NULL,
   session_expires_in integer DEFAULT NULL)
@@ -111,7 +176,7 @@ BEGIN
     END IF;
   END LOOP;
   IF COALESCE(claims OPERATOR(pg_catalog.->>) 'updateTo', '') OPERATOR(pg_catalog.<>) '' THEN
-    PERFORM auth_ext._raise('INVALID_TOKEN', hint => 'Change-email tokens (updateTo) are verified by Better Auth''s own /verify-email only.');
+    RETURN auth_ext._verify_email_change(s, claims);
   END IF;
   EXECUTE pg_catalog.format('SELECT u.id, u."emailVerified" FROM %I.%I u WHERE u.email OPERATOR(pg_catalog.=) $1 '
                             'FOR NO KEY UPDATE', s, 'user')
@@ -145,7 +210,11 @@ COMMENT ON FUNCTION auth_ext.verify_email(text, boolean, text, text, integer) IS
 'route answers user null; the row is here for the caller), {"status": true, "user": null} when the email was already '
 'verified (nothing changes, no session), and with create_session (Better Auth''s autoSignInAfterVerification) also '
 '"token" and "session" of a new session lasting session_expires_in seconds (NULL: the session_expires_in_seconds '
-'setting). Change-email tokens (with updateTo) are refused (INVALID_TOKEN): Better Auth''s route verifies those. Errors: '
+'setting). Change-email tokens (with updateTo, from Better Auth''s /change-email) are handled as Better Auth does: '
+'"change-email-confirmation" returns {"status": true, "user": null, "verification": {"token", "user"}}, the token to mail '
+'to the new address (user: with the new email); "change-email-verification" sets the email ({"status", "user"}, '
+'emailVerified kept); a legacy token sets it with emailVerified false and returns "verification" for the new address; '
+'never a session; 23505 USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL when the new address was taken meanwhile. Errors: '
 '28000 TOKEN_EXPIRED / INVALID_TOKEN (bad signature, format, claims, userId mismatch), P0002 USER_NOT_FOUND, 22023 '
 'VALIDATION_ERROR (session_expires_in outside 1 to 315360000), 55000 better_auth_secret not set, 25006 read-only, '
 '42P01 missing tables.';

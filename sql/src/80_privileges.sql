@@ -39,8 +39,8 @@ AS $$
                      'auth_ext.revoke_sessions(text,text)', 'auth_ext.set_password(text,text)',
                      'auth_ext.delete_user(text)', 'auth_ext._setting_value(text)',
                      'auth_ext._session_token_from_credential(text)',
-                     'auth_ext._sign_email_verification_token(text,text,integer)',
-                     'auth_ext._verify_email_token(text)']::regprocedure[]::oid[]) owner_only(fns)
+                     'auth_ext._sign_email_verification_token(text,text,integer,text,text)',
+                     'auth_ext._verify_email_token(text)', 'auth_ext._verify_email_change(text,jsonb)']::regprocedure[]::oid[]) owner_only(fns)
   WHERE p.pronamespace = 'auth_ext'::regnamespace
   ORDER BY 2, 1::text
 $$;

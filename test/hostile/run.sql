@@ -198,13 +198,28 @@ SELECT hostile_kit.run_path('verify_email: userId of another user', :'app', pg_c
   auth_ext._sign_email_verification_token('alice@example.com', 'someone-else', 60)), '28000');
 SELECT hostile_kit.run_path('verify_email: claims not Better Auth''s', :'app', pg_catalog.format('SELECT auth_ext.verify_email(%L)',
   auth_ext._sign_email_verification_token('not-an-email', 'x', 60)), '28000');
-SELECT hostile_kit.run_path('verify_email: change-email token', :'app', pg_catalog.format('SELECT auth_ext.verify_email(%L)',
-  auth_ext.sign_jwt(pg_catalog.jsonb_build_object('email', 'alice@example.com', 'updateTo', 'new@example.com', 'userId', 'x',
-                                                  'exp', 4102444800),
+SELECT hostile_kit.run_path('verify_email: change-email token without userId', :'app', pg_catalog.format('SELECT auth_ext.verify_email(%L)',
+  auth_ext.sign_jwt(pg_catalog.jsonb_build_object('email', 'alice@example.com', 'updateTo', 'new@example.com', 'exp', 4102444800),
                     pg_catalog.jsonb_build_object('kty', 'oct', 'k',
                       pg_catalog.rtrim(pg_catalog.translate(pg_catalog.encode(
                         pg_catalog.convert_to('interop-harness-secret-5f8a1c2e9b7d4036a1e2c3b4d5e6f708', 'UTF8'), 'base64'),
                         E'+/\n', '-_'), '=')))), '28000');
+SELECT hostile_kit.run_path('verify_email: change-email token, unknown user', :'app', pg_catalog.format('SELECT auth_ext.verify_email(%L)',
+  auth_ext._sign_email_verification_token('alice@example.com', 'no-such-user', 60, 'new@example.com')), 'P0002');
+SELECT hostile_kit.run_path('verify_email: change-email token, not the user''s email', :'app', pg_catalog.format('SELECT auth_ext.verify_email(%L)',
+  auth_ext._sign_email_verification_token('other@example.com', hostile_kit.json('sign_up_email: ok')->'user'->>'id', 60, 'new@example.com')),
+  '28000');
+SELECT hostile_kit.run_path('verify_email: change-email confirmation', :'app', pg_catalog.format('SELECT auth_ext.verify_email(%L)',
+  auth_ext._sign_email_verification_token('alice@example.com', hostile_kit.json('sign_up_email: ok')->'user'->>'id', 60,
+                                          'alice.new@example.com', 'change-email-confirmation')));
+SELECT hostile_kit.run_path('verify_email: change-email, new address taken', :'app', pg_catalog.format('SELECT auth_ext.verify_email(%L)',
+  auth_ext._sign_email_verification_token('alice@example.com', hostile_kit.json('sign_up_email: ok')->'user'->>'id', 60,
+                                          'bob@example.com', 'change-email-verification')), '23505');
+SELECT hostile_kit.run_path('verify_email: change-email verification', :'app', pg_catalog.format('SELECT auth_ext.verify_email(%L)',
+  hostile_kit.json('verify_email: change-email confirmation')->'verification'->>'token'));
+SELECT hostile_kit.run_path('verify_email: change-email, legacy', :'app', pg_catalog.format('SELECT auth_ext.verify_email(%L)',
+  auth_ext._sign_email_verification_token('alice.new@example.com', hostile_kit.json('sign_up_email: ok')->'user'->>'id', 60,
+                                          'alice@example.com')));
 SELECT hostile_kit.run_path('verify_email: unknown user', :'app', pg_catalog.format('SELECT auth_ext.verify_email(%L)',
   auth_ext._sign_email_verification_token('nobody@example.com', 'x', 60)), 'P0002');
 SELECT hostile_kit.run_path('verify_email: session_expires_in out of bounds', :'app',

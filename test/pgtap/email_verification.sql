@@ -130,12 +130,53 @@ SELECT is((auth_ext.verify_email(auth_ext.sign_jwt(
              jsonb_build_object('email', 'no-user-id@example.com', 'exp', extract(epoch FROM now())::bigint + 60),
              jsonb_build_object('kty', 'oct', 'k', pg_temp.b64url('pgtap-email-verification-secret-0123456789')))))->'user'->'emailVerified',
           'true'::jsonb, 'a token with email and exp only verifies the email');
--- Change-email tokens (updateTo) are left to Better Auth's route.
+-- ---- change-email tokens (updateTo), as Better Auth's /change-email makes them ----
+CREATE TEMP TABLE auto_user AS SELECT id FROM "user" WHERE email = 'auto@example.com';
+CREATE FUNCTION pg_temp.auto_id() RETURNS text LANGUAGE sql AS $$ SELECT id FROM auto_user $$;
+SELECT matches(pg_temp.segment_text(auth_ext._sign_email_verification_token('a@example.com', 'u1', 60, 'b@example.com', 'change-email-confirmation'), 2),
+               '^\{"email":"a@example\.com","updateTo":"b@example\.com","requestType":"change-email-confirmation","userId":"u1","iat":[0-9]+,"exp":[0-9]+\}$',
+               'a change-email token''s payload in Better Auth''s order: email, updateTo, requestType, userId, iat, exp');
+-- change-email-confirmation: nothing changes; the token for the new address comes back.
+CREATE TEMP TABLE c AS SELECT auth_ext.verify_email(auth_ext._sign_email_verification_token(
+  'auto@example.com', pg_temp.auto_id(), 60, 'Auto.New@Example.com', 'change-email-confirmation')) AS v;
+SELECT is((SELECT v->'status' FROM c), 'true'::jsonb, 'confirmation: status true');
+SELECT is((SELECT v->'user' FROM c), 'null'::jsonb, 'confirmation: user null');
+SELECT is((SELECT v->'verification'->'user'->>'email' FROM c), 'auto.new@example.com', 'the mail goes to the new address');
+SELECT is((SELECT pg_temp.payload(v->'verification'->>'token') - 'iat' - 'exp' FROM c),
+          jsonb_build_object('email', 'auto@example.com', 'updateTo', 'auto.new@example.com',
+                             'requestType', 'change-email-verification', 'userId', pg_temp.auto_id()),
+          'with a change-email-verification token');
+SELECT is((SELECT email FROM "user" WHERE id = pg_temp.auto_id()), 'auto@example.com', 'the email is unchanged yet');
+-- change-email-verification: the email changes, emailVerified is kept.
+CREATE TEMP TABLE cv AS SELECT auth_ext.verify_email(v->'verification'->>'token') AS v FROM c;
+SELECT is((SELECT v->'user'->>'email' FROM cv), 'auto.new@example.com', 'verification: the email is the new one');
+SELECT is((SELECT v->'user'->'emailVerified' FROM cv), 'true'::jsonb, 'emailVerified kept (it was true)');
+SELECT ok(NOT (SELECT v ? 'verification' OR v ? 'token' FROM cv), 'no further token, no session');
+SELECT is((SELECT email || ' ' || "emailVerified" FROM "user" WHERE id = pg_temp.auto_id()), 'auto.new@example.com true', 'in the row');
+-- The same token again: the user's email is no longer the token's: INVALID_TOKEN.
+SELECT throws_ok(format('SELECT auth_ext.verify_email(%L)', v->'verification'->>'token'), '28000', 'INVALID_TOKEN: Invalid token',
+                 'a change-email token whose email is no longer the user''s: INVALID_TOKEN') FROM c;
+-- Legacy (no requestType): the email changes, emailVerified false, a verification token for the new address.
+CREATE TEMP TABLE l AS SELECT auth_ext.verify_email(auth_ext._sign_email_verification_token(
+  'auto.new@example.com', pg_temp.auto_id(), 60, 'auto.legacy@example.com')) AS v;
+SELECT is((SELECT v->'user'->>'email' || ' ' || (v->'user'->>'emailVerified') FROM l), 'auto.legacy@example.com false',
+          'legacy: the new email, unverified');
+SELECT is((SELECT pg_temp.payload(v->'verification'->>'token') - 'iat' - 'exp' FROM l),
+          jsonb_build_object('email', 'auto.legacy@example.com', 'userId', pg_temp.auto_id()),
+          'legacy: a verification token for the new address');
+SELECT is((SELECT (auth_ext.verify_email(v->'verification'->>'token'))->'user'->'emailVerified' FROM l), 'true'::jsonb,
+          'which verifies it');
+-- Refusals.
 SELECT throws_ok(format('SELECT auth_ext.verify_email(%L)', auth_ext.sign_jwt(
-                   jsonb_build_object('email', 'auto@example.com', 'updateTo', 'new@example.com', 'userId', (SELECT v->'user'->>'id' FROM a),
-                                      'requestType', 'change-email-verification', 'exp', extract(epoch FROM now())::bigint + 60),
+                   jsonb_build_object('email', 'auto.legacy@example.com', 'updateTo', 'x@example.com', 'exp', extract(epoch FROM now())::bigint + 60),
                    jsonb_build_object('kty', 'oct', 'k', pg_temp.b64url('pgtap-email-verification-secret-0123456789')))),
-                 '28000', 'INVALID_TOKEN: Invalid token', 'a change-email token (updateTo): INVALID_TOKEN');
+                 '28000', 'INVALID_TOKEN: Invalid token', 'a change-email token without userId: INVALID_TOKEN');
+SELECT throws_ok(format('SELECT auth_ext.verify_email(%L)', auth_ext._sign_email_verification_token('auto.legacy@example.com', 'no-such-user', 60, 'x@example.com')),
+                 'P0002', 'USER_NOT_FOUND: User not found', 'a change-email token for an unknown userId: USER_NOT_FOUND');
+SELECT throws_ok(format('SELECT auth_ext.verify_email(%L)', auth_ext._sign_email_verification_token(
+                   'auto.legacy@example.com', pg_temp.auto_id(), 60, 'Verify.Me@example.com', 'change-email-verification')),
+                 '23505', 'USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL: User already exists. Use another email.',
+                 'a new address taken meanwhile: USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL');
 
 -- ---- privileges: the application role calls both, never the internal signers ----
 CREATE ROLE auth_ext_ev_app;
@@ -148,6 +189,8 @@ SELECT is((auth_ext.verify_email((auth_ext.create_email_verification_token('app.
 SELECT throws_ok($$SELECT auth_ext._sign_email_verification_token('app.role@example.com', 'x', 60)$$, '42501', NULL,
                  'the application role cannot sign arbitrary tokens');
 SELECT throws_ok($$SELECT auth_ext._verify_email_token('x')$$, '42501', NULL, 'nor call the internal verifier');
+SELECT throws_ok($$SELECT auth_ext._verify_email_change('public', '{"userId": "x", "email": "a@b.co", "updateTo": "c@d.co"}')$$,
+                 '42501', NULL, 'nor change an email without a token');
 RESET ROLE;
 
 SELECT * FROM finish();

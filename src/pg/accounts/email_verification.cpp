@@ -29,22 +29,30 @@ void ForgetSecret(char* secret, size_t len) {
 
 }  // namespace
 
-// _sign_email_verification_token(email text, user_id text, expires_in integer) returns text:
-// createEmailVerificationToken(secret, email, undefined, expires_in, {userId}) of Better Auth:
-// payload {"email","userId","iat","exp"} (email as given: the caller lowercases it), header
-// {"alg":"HS256"}, signed with better_auth_secret. Internal (owner only): it signs any email.
+// _sign_email_verification_token(email text, user_id text, expires_in integer, update_to text,
+// request_type text) returns text: Better Auth's createEmailVerificationToken(secret, email,
+// update_to, expires_in, {requestType, userId}): payload {"email", "updateTo" (when not NULL),
+// "requestType" (when not NULL), "userId", "iat", "exp"} in that order (email as given: the caller
+// lowercases it), header {"alg":"HS256"}, signed with better_auth_secret. NULL when email, user_id
+// or expires_in is NULL. Internal (owner only): it signs any email.
 AUTH_EXT_SQL_FUNCTION(auth_ext_sign_email_verification_token) {
+  if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2)) PG_RETURN_NULL();
   text* email_text = PG_GETARG_TEXT_PP(0);
   text* user_id_text = PG_GETARG_TEXT_PP(1);
   int32 expires_in = PG_GETARG_INT32(2);
+  text* update_to_text = PG_ARGISNULL(3) ? nullptr : PG_GETARG_TEXT_PP(3);
+  text* request_type_text = PG_ARGISNULL(4) ? nullptr : PG_GETARG_TEXT_PP(4);
   char* secret = CopySecret();
   size_t secret_len = strlen(secret);
   const int64 iat = NowSeconds();
-  std::string_view email(VARDATA_ANY(email_text), VARSIZE_ANY_EXHDR(email_text));
-  std::string_view user_id(VARDATA_ANY(user_id_text), VARSIZE_ANY_EXHDR(user_id_text));
   auth_ext::pg::CoreOutcome out = auth_ext::pg::CallCore([&] {
-    return auth_ext::core::jwt::SignBetterAuthToken({{"email", std::string(email)}, {"userId", std::string(user_id)}},
-                                                    iat, iat + expires_in, std::string_view(secret, secret_len));
+    namespace jwt = auth_ext::core::jwt;
+    auto text_of = [](text* t) { return std::string(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t)); };
+    std::vector<jwt::StringClaim> claims = {{"email", text_of(email_text)}};
+    if (update_to_text != nullptr) claims.push_back({"updateTo", text_of(update_to_text)});
+    if (request_type_text != nullptr) claims.push_back({"requestType", text_of(request_type_text)});
+    claims.push_back({"userId", text_of(user_id_text)});
+    return jwt::SignBetterAuthToken(claims, iat, iat + expires_in, std::string_view(secret, secret_len));
   });
   ForgetSecret(secret, secret_len);
   PG_RETURN_TEXT_P(auth_ext::pg::OutcomeToText(out));

@@ -191,3 +191,78 @@ test("send-verification-email refuses an already verified user with a session; a
   assert.deepEqual(await sqlError("SELECT auth_ext.create_email_verification_token('done@example.com')"),
                    { code: "P0001", message: "EMAIL_ALREADY_VERIFIED: Email is already verified" });
 });
+
+// ---- change-email tokens (updateTo), as Better Auth's POST /change-email mails them ----
+
+const confirmations = [];
+const changeEmailAuth = () => createBetterAuth({
+  pool: db.pool,
+  emailVerification: { sendVerificationEmail: async ({ user, url, token }) => { mails.push({ email: user.email, userId: user.id, url, token }); } },
+  user: { changeEmail: { enabled: true,
+                         sendChangeEmailConfirmation: async ({ user, newEmail, token }) => { confirmations.push({ email: user.email, newEmail, token }); } } },
+});
+const claimsOf = (token) => JSON.parse(decode(token.split(".")[1]));
+const userRow = (id) => sql('SELECT email, "emailVerified" FROM "user" WHERE id = $1', [id]);
+
+test("change-email: Better Auth's change-email-verification token changes the email through auth_ext.verify_email", async () => {
+  const auth = changeEmailAuth();
+  const user = await signUpSql("change.me@example.com");  // unverified: Better Auth mails the new address directly
+  const signIn = await auth.request("POST", "/sign-in/email", { body: { email: "change.me@example.com", password: "password-1234" } });
+  const res = await auth.request("POST", "/change-email", { body: { newEmail: "Changed.Me@Example.com" }, cookie: signIn.sessionCookie });
+  assert.equal(res.status, 200);
+  const mail = lastMailTo("changed.me@example.com");
+  assert.deepEqual(Object.keys(claimsOf(mail.token)), ["email", "updateTo", "requestType", "userId", "iat", "exp"]);
+  assert.equal(claimsOf(mail.token).requestType, "change-email-verification");
+  const { r } = await sql("SELECT auth_ext.verify_email($1) AS r", [mail.token]);
+  assert.equal(r.user.email, "changed.me@example.com");
+  assert.deepEqual(await userRow(user.id), { email: "changed.me@example.com", emailVerified: false });
+});
+
+test("change-email: a verified user's confirmation (Better Auth's token) gives auth_ext's verification token, which Better Auth accepts", async () => {
+  const auth = changeEmailAuth();
+  const user = await signUpSql("confirm.me@example.com");
+  await sql("SELECT auth_ext.verify_email($1)", [await sqlToken("confirm.me@example.com")]);
+  const signIn = await auth.request("POST", "/sign-in/email", { body: { email: "confirm.me@example.com", password: "password-1234" } });
+  await auth.request("POST", "/change-email", { body: { newEmail: "confirmed.new@example.com" }, cookie: signIn.sessionCookie });
+  const confirmation = confirmations.at(-1);
+  assert.equal(claimsOf(confirmation.token).requestType, "change-email-confirmation");
+  const { r } = await sql("SELECT auth_ext.verify_email($1) AS r", [confirmation.token]);
+  assert.equal(r.user, null);
+  assert.equal(r.verification.user.email, "confirmed.new@example.com");
+  assert.deepEqual(await userRow(user.id), { email: "confirm.me@example.com", emailVerified: true }, "nothing changed yet");
+  // What Better Auth itself would have mailed (it mails the same claims from the same confirmation).
+  await auth.request("GET", `/verify-email?token=${confirmation.token}`);
+  const theirs = lastMailTo("confirmed.new@example.com").token;
+  const strip = ({ iat, exp, ...rest }) => rest;
+  assert.deepEqual(strip(claimsOf(r.verification.token)), strip(claimsOf(theirs)));
+  assert.deepEqual(Object.keys(claimsOf(r.verification.token)), Object.keys(claimsOf(theirs)));
+  const res = await auth.request("GET", `/verify-email?token=${r.verification.token}`);
+  assert.equal(res.status, 200);
+  assert.equal(res.json.user.email, "confirmed.new@example.com");
+  assert.deepEqual(await userRow(user.id), { email: "confirmed.new@example.com", emailVerified: true }, "Better Auth keeps emailVerified");
+});
+
+test("change-email, legacy token (no requestType): made by auth_ext, Better Auth changes the email; its new token verifies through auth_ext", async () => {
+  const auth = changeEmailAuth();
+  const user = await signUpSql("legacy.old@example.com");
+  const token = (await sql("SELECT auth_ext._sign_email_verification_token('legacy.old@example.com', $1, 60, 'legacy.new@example.com') AS t",
+                           [user.id])).t;
+  const res = await auth.request("GET", `/verify-email?token=${token}`);
+  assert.equal(res.status, 200);
+  assert.equal(res.json.user.email, "legacy.new@example.com");
+  assert.deepEqual(await userRow(user.id), { email: "legacy.new@example.com", emailVerified: false });
+  const mail = lastMailTo("legacy.new@example.com");
+  assert.deepEqual(Object.keys(claimsOf(mail.token)), ["email", "userId", "iat", "exp"]);
+  const { r } = await sql("SELECT auth_ext.verify_email($1) AS r", [mail.token]);
+  assert.equal(r.user.emailVerified, true);
+  // The same legacy token through auth_ext on another user: the same change, and the token to mail.
+  const other = await signUpSql("legacy2.old@example.com");
+  const ours = (await sql("SELECT auth_ext.verify_email(auth_ext._sign_email_verification_token('legacy2.old@example.com', $1, 60, 'legacy2.new@example.com')) AS r",
+                          [other.id])).r;
+  assert.deepEqual([ours.user.email, ours.user.emailVerified], ["legacy2.new@example.com", false]);
+  assert.deepEqual(strip2(claimsOf(ours.verification.token)), { email: "legacy2.new@example.com", userId: other.id });
+  // A change-email token whose email is no longer the user's: INVALID_TOKEN on both sides.
+  assert.equal((await auth.request("GET", `/verify-email?token=${token}`)).json.code, "INVALID_TOKEN");
+  assert.deepEqual(await sqlError("SELECT auth_ext.verify_email($1)", [token]), { code: "28000", message: "INVALID_TOKEN: Invalid token" });
+});
+const strip2 = ({ iat, exp, ...rest }) => rest;
