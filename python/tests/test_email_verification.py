@@ -9,7 +9,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import httpx
 import jwt
@@ -198,3 +198,27 @@ async def test_client_methods(async_auth: AsyncAuthExt, sync_auth: AuthExt) -> N
     with pytest.raises(psycopg.Error) as info:
         sync_auth.create_email_verification_token(email)
     assert info.value.diag.constraint_name == "EMAIL_ALREADY_VERIFIED"
+
+
+async def test_change_email_tokens(client: httpx.AsyncClient, outbox: Outbox, owner_dsn: str) -> None:
+    email, new = new_email(), new_email()
+    user = (await sign_up(client, email))["user"]
+    async with await psycopg.AsyncConnection.connect(owner_dsn) as conn:
+        row = await (await conn.execute(
+            "SELECT auth_ext._sign_email_verification_token(%s, %s, 60, %s, 'change-email-confirmation')", (email, user["id"], new)
+        )).fetchone()
+    assert row is not None
+    r = await client.get("/auth/verify-email", params={"token": row[0]})
+    assert r.status_code == 200 and r.json() == {"status": True}, "confirmation: Better Auth answers {status: true}"
+    mail = outbox.last_to(new)
+    assert mail is not None and mail["user"]["id"] == user["id"], "the next token goes to the new address"
+    assert parse_qs(urlsplit(mail["url"]).query)["token"] == [mail["token"]]
+    claims = jwt.decode(mail["token"], BETTER_AUTH_SECRET, algorithms=["HS256"])
+    assert (claims["requestType"], claims["updateTo"], claims["email"]) == ("change-email-verification", new, email)
+    r = await client.get("/auth/verify-email", params={"token": mail["token"], "callbackURL": "/changed"})
+    assert r.status_code == 302 and r.headers["location"] == "/changed"
+    r = await client.get("/auth/verify-email", params={"token": mail["token"]})
+    assert_error(r, 401, "INVALID_TOKEN", "Invalid token")  # the email is no longer the token's
+    async with await psycopg.AsyncConnection.connect(owner_dsn) as conn:
+        changed = await (await conn.execute('SELECT email FROM "user" WHERE id = %s', (user["id"],))).fetchone()
+    assert changed == (new,)

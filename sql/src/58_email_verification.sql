@@ -109,7 +109,7 @@ BEGIN
                                                           update_to, 'change-email-verification');
     EXECUTE pg_catalog.format('SELECT auth_ext._row_json(u) FROM %I.%I u WHERE u.id OPERATOR(pg_catalog.=) $1', schema, 'user')
       INTO updated_user USING user_id;
-    RETURN pg_catalog.jsonb_build_object('status', true, 'user', NULL, 'verification', pg_catalog.jsonb_build_object(
+    RETURN pg_catalog.jsonb_build_object('status', true, 'user', NULL, 'change_email', request_type, 'verification', pg_catalog.jsonb_build_object(
              'token', next_token, 'user', updated_user OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object('email', update_to)));
   END IF;
   BEGIN
@@ -123,15 +123,16 @@ BEGIN
     PERFORM auth_ext._raise('USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL');
   END;
   IF request_type OPERATOR(pg_catalog.=) 'change-email-verification' THEN
-    RETURN pg_catalog.jsonb_build_object('status', true, 'user', updated_user);
+    RETURN pg_catalog.jsonb_build_object('status', true, 'user', updated_user, 'change_email', request_type);
   END IF;
   next_token := auth_ext._sign_email_verification_token(update_to, user_id, 3600);
-  RETURN pg_catalog.jsonb_build_object('status', true, 'user', updated_user, 'verification',
+  RETURN pg_catalog.jsonb_build_object('status', true, 'user', updated_user, 'change_email', 'legacy', 'verification',
                                        pg_catalog.jsonb_build_object('token', next_token, 'user', updated_user));
 END
 $$;
 COMMENT ON FUNCTION auth_ext._verify_email_change(text, jsonb) IS
-'Internal: verify_email for a change-email token (verified claims with updateTo), as Better Auth''s /verify-email: '
+'Internal: verify_email for a change-email token (verified claims with updateTo), as Better Auth''s /verify-email '
+'("change_email" in the result: the requestType, or legacy): '
 'userId required and the user''s current email must be the token''s email (28000 INVALID_TOKEN), P0002 USER_NOT_FOUND. '
 'requestType change-email-confirmation: changes nothing, returns the change-email-verification token for the new '
 'address (valid 3600 s) under "verification"; change-email-verification: sets the email to updateTo, emailVerified kept; any other '
@@ -211,7 +212,8 @@ COMMENT ON FUNCTION auth_ext.verify_email(text, boolean, text, text, integer) IS
 'verified (nothing changes, no session), and with create_session (Better Auth''s autoSignInAfterVerification) also '
 '"token" and "session" of a new session lasting session_expires_in seconds (NULL: the session_expires_in_seconds '
 'setting). Change-email tokens (with updateTo, from Better Auth''s /change-email) are handled as Better Auth does: '
-'"change-email-confirmation" returns {"status": true, "user": null, "verification": {"token", "user"}}, the token to mail '
+'"change_email" in the result names the flow; "change-email-confirmation" returns {"status": true, "user": null, '
+'"verification": {"token", "user"}}, the token to mail '
 'to the new address (user: with the new email); "change-email-verification" sets the email ({"status", "user"}, '
 'emailVerified kept); a legacy token sets it with emailVerified false and returns "verification" for the new address; '
 'never a session; 23505 USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL when the new address was taken meanwhile. Errors: '

@@ -141,6 +141,7 @@ CREATE TEMP TABLE c AS SELECT auth_ext.verify_email(auth_ext._sign_email_verific
   'auto@example.com', pg_temp.auto_id(), 60, 'Auto.New@Example.com', 'change-email-confirmation')) AS v;
 SELECT is((SELECT v->'status' FROM c), 'true'::jsonb, 'confirmation: status true');
 SELECT is((SELECT v->'user' FROM c), 'null'::jsonb, 'confirmation: user null');
+SELECT is((SELECT v->>'change_email' FROM c), 'change-email-confirmation', 'change_email names the flow');
 SELECT is((SELECT v->'verification'->'user'->>'email' FROM c), 'auto.new@example.com', 'the mail goes to the new address');
 SELECT is((SELECT pg_temp.payload(v->'verification'->>'token') - 'iat' - 'exp' FROM c),
           jsonb_build_object('email', 'auto@example.com', 'updateTo', 'auto.new@example.com',
@@ -152,6 +153,7 @@ CREATE TEMP TABLE cv AS SELECT auth_ext.verify_email(v->'verification'->>'token'
 SELECT is((SELECT v->'user'->>'email' FROM cv), 'auto.new@example.com', 'verification: the email is the new one');
 SELECT is((SELECT v->'user'->'emailVerified' FROM cv), 'true'::jsonb, 'emailVerified kept (it was true)');
 SELECT ok(NOT (SELECT v ? 'verification' OR v ? 'token' FROM cv), 'no further token, no session');
+SELECT is((SELECT v->>'change_email' FROM cv), 'change-email-verification', 'change_email: change-email-verification');
 SELECT is((SELECT email || ' ' || "emailVerified" FROM "user" WHERE id = pg_temp.auto_id()), 'auto.new@example.com true', 'in the row');
 -- The same token again: the user's email is no longer the token's: INVALID_TOKEN.
 SELECT throws_ok(format('SELECT auth_ext.verify_email(%L)', v->'verification'->>'token'), '28000', 'INVALID_TOKEN: Invalid token',
@@ -161,6 +163,7 @@ CREATE TEMP TABLE l AS SELECT auth_ext.verify_email(auth_ext._sign_email_verific
   'auto.new@example.com', pg_temp.auto_id(), 60, 'auto.legacy@example.com')) AS v;
 SELECT is((SELECT v->'user'->>'email' || ' ' || (v->'user'->>'emailVerified') FROM l), 'auto.legacy@example.com false',
           'legacy: the new email, unverified');
+SELECT is((SELECT v->>'change_email' FROM l), 'legacy', 'change_email: legacy');
 SELECT is((SELECT pg_temp.payload(v->'verification'->>'token') - 'iat' - 'exp' FROM l),
           jsonb_build_object('email', 'auto.legacy@example.com', 'userId', pg_temp.auto_id()),
           'legacy: a verification token for the new address');

@@ -74,9 +74,13 @@ class EmailVerificationTokenResult(TypedDict):
 class VerifyEmailResult(TypedDict):
     """``auth_ext.verify_email``: ``user`` is the updated user, or ``None`` when the email was
     already verified (nothing changed). With ``create_session`` (and a newly verified email), the new
-    session and its token as well."""
+    session and its token as well. For a change-email token, ``change_email`` names the flow
+    (``"change-email-confirmation"``, ``"change-email-verification"`` or ``"legacy"``) and
+    ``verification``, when present, is the token to mail to the new address and the user to mail."""
 
     status: bool
     user: User | None
     token: NotRequired[str]
     session: NotRequired[Session]
+    change_email: NotRequired[str]
+    verification: NotRequired[EmailVerificationTokenResult]

@@ -249,6 +249,12 @@ def auth_router(
     return router
 
 
+def _verification_url(request: Request, token: str, callback_url: str | None) -> str:
+    """Better Auth's link: ``<base>/verify-email?token=...&callbackURL=<encodeURIComponent(callbackURL or "/")>``."""
+    link = str(request.url_for("auth_ext_verify_email"))
+    return f"{link}?token={token}&callbackURL={quote(callback_url or '/', safe=_URI_COMPONENT_SAFE)}"
+
+
 def _check_callback_url(request: Request, auth: AuthExt | AsyncAuthExt, callback_url: str | None) -> None:
     """Better Auth's originCheck on ``callbackURL``: a safe root-relative path, or a URL of this
     server's origin or of the client's ``trusted_origins``; else 403 ``INVALID_CALLBACK_URL``."""
@@ -296,6 +302,16 @@ def _add_email_verification(
             if callback_url:
                 return RedirectResponse(_with_error(callback_url, code), status_code=302)
             raise AuthExtError(401, code, mapped.message) from None
+        if "change_email" in result:  # a change-email token: Better Auth mails the next token and answers the user
+            verification = result.get("verification")
+            if verification is not None and options.send_verification_email is not None:
+                await _call(options.send_verification_email, verification["user"],
+                            _verification_url(request, verification["token"], callback_url), verification["token"])
+            if callback_url:
+                return RedirectResponse(callback_url, status_code=302)
+            if result["change_email"] == "change-email-confirmation":
+                return JSONResponse({"status": True})
+            return JSONResponse({"status": True, "user": result["user"]})
         response: Response
         if "token" in result and "session" in result and result["user"] is not None:
             created: SignUpResult = {"token": result["token"], "user": result["user"], "session": result["session"]}
@@ -314,8 +330,7 @@ def _add_email_verification(
         """Creates the token and hands the mail to the application (Better Auth's link)."""
         assert options.send_verification_email is not None
         made = await _run(auth, operations.create_email_verification_token(email, options.expires_in))
-        link = str(request.url_for("auth_ext_verify_email"))
-        url = f"{link}?token={made['token']}&callbackURL={quote(callback_url or '/', safe=_URI_COMPONENT_SAFE)}"
+        url = _verification_url(request, made["token"], callback_url)
         await _call(options.send_verification_email, made["user"], url, made["token"])
 
     @router.post("/send-verification-email")
