@@ -84,7 +84,7 @@ AS $$
 DECLARE
   bound_email text;
   bound_verified boolean;
-  user_id text := claims OPERATOR(pg_catalog.->>) 'userId';
+  user_id text := NULLIF(claims OPERATOR(pg_catalog.->>) 'userId', '');  -- Better Auth: if (!parsed.userId)
   update_to text := pg_catalog.lower(claims OPERATOR(pg_catalog.->>) 'updateTo');
   request_type text := claims OPERATOR(pg_catalog.->>) 'requestType';
   updated_user jsonb;
@@ -185,7 +185,7 @@ BEGIN
   IF found_user_id IS NULL THEN
     PERFORM auth_ext._raise('USER_NOT_FOUND');
   END IF;
-  IF claims OPERATOR(pg_catalog.?) 'userId'
+  IF COALESCE(claims OPERATOR(pg_catalog.->>) 'userId', '') OPERATOR(pg_catalog.<>) ''  -- Better Auth: parsed.userId && ...
      AND (claims OPERATOR(pg_catalog.->>) 'userId') OPERATOR(pg_catalog.<>) found_user_id THEN
     PERFORM auth_ext._raise('INVALID_TOKEN');
   END IF;

@@ -130,6 +130,13 @@ SELECT is((auth_ext.verify_email(auth_ext.sign_jwt(
              jsonb_build_object('email', 'no-user-id@example.com', 'exp', extract(epoch FROM now())::bigint + 60),
              jsonb_build_object('kty', 'oct', 'k', pg_temp.b64url('pgtap-email-verification-secret-0123456789')))))->'user'->'emailVerified',
           'true'::jsonb, 'a token with email and exp only verifies the email');
+-- An empty userId is no userId, as Better Auth's truthiness tests have it.
+SELECT auth_ext.sign_up_email('empty-user-id@example.com', 'password123', 'E') IS NOT NULL;
+SELECT is((auth_ext.verify_email(auth_ext._sign_email_verification_token('empty-user-id@example.com', '', 60)))->'user'->'emailVerified',
+          'true'::jsonb, 'a token with userId "" verifies by email alone');
+SELECT throws_ok(format('SELECT auth_ext.verify_email(%L)', auth_ext._sign_email_verification_token('empty-user-id@example.com', '', 60, 'x@example.com')),
+                 '28000', 'INVALID_TOKEN: Invalid token', 'a change-email token with userId "": INVALID_TOKEN');
+
 -- ---- change-email tokens (updateTo), as Better Auth's /change-email makes them ----
 CREATE TEMP TABLE auto_user AS SELECT id FROM "user" WHERE email = 'auto@example.com';
 CREATE FUNCTION pg_temp.auto_id() RETURNS text LANGUAGE sql AS $$ SELECT id FROM auto_user $$;
