@@ -1,4 +1,5 @@
-"""The package's /auth routes answer every sign-up and sign-in error exactly as Better Auth does.
+"""The package's /auth routes answer every sign-up and sign-in error, and the email verification
+routes' answers, exactly as Better Auth does.
 
 The same requests go to the real Better Auth 1.7.25 (test/interop/scripts/better-auth-requests.mjs,
 on its own fresh database) and to the package's router; status, ``code`` and ``message`` must be
@@ -15,11 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import jwt
 import psycopg
 import pytest
 from fastapi import FastAPI
 
-from auth_ext_fastapi import AsyncAuthExt, RateLimit, auth_router, install_exception_handlers
+from auth_ext_fastapi import AsyncAuthExt, EmailVerification, RateLimit, auth_router, install_exception_handlers
 
 from .conftest import _url
 
@@ -212,6 +214,70 @@ async def test_sign_up_without_a_session_answers_as_better_auth(mode: str, optio
         ).fetchone()
     expected_sessions = 0 if mode == "require-email-verification" else 1  # the last sign-in
     assert counts == (1, 1, expected_sessions)
+#: Better Auth's secret in the reference script (test/interop/lib/better-auth.mjs).
+INTEROP_SECRET = "interop-harness-secret-5f8a1c2e9b7d4036a1e2c3b4d5e6f708"
+
+
+def _verification_token(email: str, exp_in: int) -> str:
+    now = int(time.time())
+    return jwt.encode({"email": email, "userId": "nobody", "iat": now, "exp": now + exp_in}, INTEROP_SECRET, "HS256")
+
+
+def _get(path: str) -> dict[str, Any]:
+    return {"path": path, "body": "", "method": "GET"}
+
+
+def _send(body: Any) -> dict[str, Any]:
+    return {"path": "/send-verification-email", "body": body if isinstance(body, str) else json.dumps(body),
+            "contentType": "application/json"}
+
+
+VERIFICATION_CASES: list[dict[str, Any]] = [
+    _get("/verify-email"),
+    _get("/verify-email?token=not-a-token"),
+    _get("/verify-email?token=not-a-token&callbackURL=%2Fafter%3Fx%3D1"),
+    _get("/verify-email?token=not-a-token&callbackURL=http%3A%2F%2Flocalhost%3A3000%2Fok"),
+    _get("/verify-email?token=x&callbackURL=https%3A%2F%2Fevil.example%2Fx"),
+    _get("/verify-email?token=x&callbackURL=%2F%2Fevil.example%2Fx"),
+    _get(f"/verify-email?token={_verification_token(f'parity-expired-{RUN}@example.com', -10)}"),
+    _get(f"/verify-email?token={_verification_token(f'parity-expired-{RUN}@example.com', -10)}&callbackURL=%2Fdone"),
+    _get(f"/verify-email?token={_verification_token(f'parity-nobody-{RUN}@example.com', 600)}"),
+    _get(f"/verify-email?token={_verification_token(f'parity-nobody-{RUN}@example.com', 600)[:-2]}AA"),
+    _send({"email": "bad"}),
+    _send({}),
+    _send({"email": f"parity-nobody-{RUN}@example.com"}),  # 200 {status: true}: nothing said
+    _send({"email": f"parity-nobody-{RUN}@example.com", "callbackURL": "https://evil.example"}),
+    _send({"email": f"parity-nobody-{RUN}@example.com", "callbackURL": 3}),
+]
+
+
+async def test_email_verification_answers_match_better_auth() -> None:
+    dsn = fresh_database("auth_ext_parity_verification")
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("SELECT auth_ext.configure('better_auth_secret', %s)", (INTEROP_SECRET,))
+    reference = better_auth(fresh_database("auth_ext_parity_verification_ba"), VERIFICATION_CASES)
+    async def sender(user: Any, url: str, token: str) -> None:
+        return None
+    async with AsyncAuthExt(dsn, max_size=4, trusted_origins=["http://localhost:3000"]) as auth:
+        app = FastAPI()
+        install_exception_handlers(app)
+        app.include_router(auth_router(auth, email_verification=EmailVerification(send_verification_email=sender)))
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as c:
+            mismatches = []
+            for case, expected in zip(VERIFICATION_CASES, reference, strict=True):
+                if case.get("method", "POST") == "GET":
+                    r = await c.get(f"/auth{case['path']}")
+                else:
+                    r = await c.post(f"/auth{case['path']}", content=case["body"].encode(),
+                                     headers={"content-type": case["contentType"]})
+                got = r.json() if r.content else None
+                same = r.status_code == expected["status"] and got == expected["body"] \
+                    and r.headers.get("location") == expected["location"]
+                if not same:
+                    mismatches.append(f"{case['path'][:80]} {case['body'][:60]!r}: Better Auth {expected['status']} "
+                                      f"{expected['body']} {expected['location']}, FastAPI {r.status_code} {got} "
+                                      f"{r.headers.get('location')}")
+    assert not mismatches, "\n".join(mismatches)
 
 
 async def test_sign_in_rate_limit_is_better_auths_and_shared_with_it() -> None:

@@ -23,7 +23,11 @@ AS $$
     ('INVALID_PASSWORD', '28P01', 400, 'Invalid password'),
     ('USER_NOT_FOUND', 'P0002', 400, 'User not found'),
     ('CREDENTIAL_ACCOUNT_NOT_FOUND', 'P0002', 400, 'Credential account not found'),
+    -- Email verification (/verify-email answers every refusal, USER_NOT_FOUND included, with 401; the
+    -- status here is the code's elsewhere: INVALID_TOKEN is 400 on /reset-password).
+    ('TOKEN_EXPIRED', '28000', 401, 'Token expired'),
     ('INVALID_TOKEN', '28000', 400, 'Invalid token'),
+    ('EMAIL_ALREADY_VERIFIED', 'P0001', 400, 'Email is already verified'),
     -- Better Auth answers 429 with this message and no code, and X-Retry-After: <seconds>; the
     -- error's hint carries the seconds ('Retry after N seconds.').
     ('RATE_LIMITED', '54000', 429, 'Too many requests. Please try again later.'),

@@ -4,8 +4,8 @@
 -- applies it, grant_app_role() grants from it, and the tests check the catalog against it.
 --   owner: the extension owner's alone (secrets, schema changes, administration);
 --   app:   the application role's account functions (grant_app_role grants them);
---   mail:  functions that hand their caller a token for ANY user's account (a password-reset
---          token), so whoever may call them can take over any account: granted only by
+--   mail:  functions that hand their caller a token for ANY user's account (a password-reset or
+--          email-verification token), so whoever may call them can take over any account: granted only by
 --          grant_mail_role, to the role that mails those links;
 --   any:   any role with USAGE on schema auth_ext (pure functions such as error_codes(), identity
 --          functions, and internals that need the caller's own rights on Better Auth's tables or
@@ -30,11 +30,13 @@ AS $$
                      'auth_ext.get_session(text)', 'auth_ext.sign_out(text)',
                      'auth_ext.sign_session_cookie(text)',
                      'auth_ext.change_password(text,text,text,boolean)',
+                     'auth_ext.verify_email(text,boolean,text,text,integer)',
                      'auth_ext.authenticate_session(text)',
                      'auth_ext.reset_password(text,text,boolean)',
                      'auth_ext.rate_limit_hit(text,integer,integer)']::regprocedure[]::oid[]) app_only(fns),
        -- Tokens for any user's account, for the role that mails the links (grant_mail_role).
-       (SELECT ARRAY['auth_ext.request_password_reset(text,integer)']::regprocedure[]::oid[]) mail_only(fns),
+       (SELECT ARRAY['auth_ext.request_password_reset(text,integer)',
+                     'auth_ext.create_email_verification_token(text,integer)']::regprocedure[]::oid[]) mail_only(fns),
        -- Identity functions any role may call (row-level security policies call user_id() as the
        -- querying role), granted to the application role as well.
        (SELECT ARRAY['auth_ext.authenticate(text)', 'auth_ext.verify_jwt(text,jsonb)',
@@ -45,7 +47,9 @@ AS $$
                      'auth_ext.grant_mail_role(name)',
                      'auth_ext.revoke_sessions(text,text)', 'auth_ext.set_password(text,text)',
                      'auth_ext.delete_user(text)', 'auth_ext._setting_value(text)',
-                     'auth_ext._session_token_from_credential(text)']::regprocedure[]::oid[]) owner_only(fns)
+                     'auth_ext._session_token_from_credential(text)',
+                     'auth_ext._sign_email_verification_token(text,text,integer,text,text)',
+                     'auth_ext._verify_email_token(text)', 'auth_ext._verify_email_change(text,jsonb)']::regprocedure[]::oid[]) owner_only(fns)
   WHERE p.pronamespace = 'auth_ext'::regnamespace
   ORDER BY 2, 1::text
 $$;
@@ -71,7 +75,7 @@ $$;
 COMMENT ON FUNCTION auth_ext.grant_app_role(name) IS
 'Grants an application role (e.g. FastAPI''s) what it needs: USAGE on schema auth_ext and EXECUTE on the functions '
 'auth_ext.function_privileges() marks granted_to_app (sign-up, sign-in, get_session, sign_out, sign_session_cookie, '
-'change_password, reset_password, rate_limit_hit, authenticate, authenticate_session, '
+'change_password, reset_password, rate_limit_hit, verify_email, authenticate, authenticate_session, '
 'verify_jwt, user_id, claims). It needs no privilege on Better Auth''s tables.';
 
 CREATE OR REPLACE FUNCTION auth_ext.grant_mail_role(role name)
@@ -90,9 +94,10 @@ END
 $$;
 COMMENT ON FUNCTION auth_ext.grant_mail_role(name) IS
 'Grants the role that mails account links (e.g. FastAPI''s, when it serves /request-password-reset) USAGE on schema '
-'auth_ext and EXECUTE on the functions auth_ext.function_privileges() marks mail (request_password_reset). They hand '
-'their caller a token for any user''s account, so a role that may call them can take over any account, as the server '
-'that mails the links can: grant_app_role does not grant them.';
+'auth_ext and EXECUTE on the functions auth_ext.function_privileges() marks mail (request_password_reset, '
+'create_email_verification_token). They hand their caller a token for any user''s account, so a role that may call '
+'them can take over any account (or verify any email), as the server that mails the links can: grant_app_role does '
+'not grant them.';
 
 -- Applies the list: PUBLIC loses EXECUTE on app and owner functions and every right on the
 -- settings table. Only where PUBLIC still has them, so an upgrade leaves the privileges granted

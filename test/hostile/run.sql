@@ -194,6 +194,9 @@ SELECT hostile_kit.run_path('get_session: signed cookie without better_auth_secr
   $$SELECT auth_ext.get_session('G1kNA9QMICNACjGhPDKGzyq7BUKdPInG.zMZPmTrsUaiEY7Tw39tLfa1G3iKzPUK%2B2GlT09B7ECo%3D')$$, '55000');
 SELECT hostile_kit.run_path('sign_session_cookie: without better_auth_secret', :'app',
   $$SELECT auth_ext.sign_session_cookie('G1kNA9QMICNACjGhPDKGzyq7BUKdPInG')$$, '55000');
+SELECT hostile_kit.run_path('create_email_verification_token: without better_auth_secret', :'app',
+  $$SELECT auth_ext.create_email_verification_token('alice@example.com')$$, '55000');
+SELECT hostile_kit.run_path('verify_email: without better_auth_secret', :'app', $$SELECT auth_ext.verify_email('x.y.z')$$, '55000');
 SELECT hostile_kit.run_path('configure: better_auth_secret', :'owner',
   $$SELECT auth_ext.configure('better_auth_secret', 'interop-harness-secret-5f8a1c2e9b7d4036a1e2c3b4d5e6f708')$$);
 SELECT hostile_kit.run_path('get_session: signed cookie value', :'app',
@@ -209,6 +212,57 @@ SELECT hostile_kit.run_path('sign_session_cookie: unknown session', :'app',
 SELECT hostile_kit.run_path('sign_session_cookie: in the sign-in statement', :'app',
   $$SELECT auth_ext.sign_session_cookie(r->>'token') FROM auth_ext.sign_in_email('alice@example.com', 'password123') r$$);
 
+-- email verification (Better Auth's HS256 tokens with better_auth_secret)
+SELECT hostile_kit.run_path('create_email_verification_token: ok', :'app',
+  $$SELECT auth_ext.create_email_verification_token('Alice@Example.com', 600)$$);
+SELECT hostile_kit.run_path('create_email_verification_token: unknown email', :'app',
+  $$SELECT auth_ext.create_email_verification_token('nobody@example.com')$$, 'P0002');
+SELECT hostile_kit.run_path('create_email_verification_token: invalid email', :'app',
+  $$SELECT auth_ext.create_email_verification_token('not-an-email')$$, '22023');
+SELECT hostile_kit.run_path('create_email_verification_token: expires_in out of bounds', :'app',
+  $$SELECT auth_ext.create_email_verification_token('alice@example.com', 0)$$, '22023');
+SELECT hostile_kit.run_path('verify_email: expired', :'app', pg_catalog.format('SELECT auth_ext.verify_email(%L)',
+  auth_ext._sign_email_verification_token('alice@example.com', hostile_kit.json('sign_up_email: ok')->'user'->>'id', -1)), '28000');
+SELECT hostile_kit.run_path('verify_email: invalid token', :'app', $$SELECT auth_ext.verify_email('not.a.token')$$, '28000');
+SELECT hostile_kit.run_path('verify_email: userId of another user', :'app', pg_catalog.format('SELECT auth_ext.verify_email(%L)',
+  auth_ext._sign_email_verification_token('alice@example.com', 'someone-else', 60)), '28000');
+SELECT hostile_kit.run_path('verify_email: claims not Better Auth''s', :'app', pg_catalog.format('SELECT auth_ext.verify_email(%L)',
+  auth_ext._sign_email_verification_token('not-an-email', 'x', 60)), '28000');
+SELECT hostile_kit.run_path('verify_email: change-email token without userId', :'app', pg_catalog.format('SELECT auth_ext.verify_email(%L)',
+  auth_ext.sign_jwt(pg_catalog.jsonb_build_object('email', 'alice@example.com', 'updateTo', 'new@example.com', 'exp', 4102444800),
+                    pg_catalog.jsonb_build_object('kty', 'oct', 'k',
+                      pg_catalog.rtrim(pg_catalog.translate(pg_catalog.encode(
+                        pg_catalog.convert_to('interop-harness-secret-5f8a1c2e9b7d4036a1e2c3b4d5e6f708', 'UTF8'), 'base64'),
+                        E'+/\n', '-_'), '=')))), '28000');
+SELECT hostile_kit.run_path('verify_email: change-email token, unknown user', :'app', pg_catalog.format('SELECT auth_ext.verify_email(%L)',
+  auth_ext._sign_email_verification_token('alice@example.com', 'no-such-user', 60, 'new@example.com')), 'P0002');
+SELECT hostile_kit.run_path('verify_email: change-email token, not the user''s email', :'app', pg_catalog.format('SELECT auth_ext.verify_email(%L)',
+  auth_ext._sign_email_verification_token('other@example.com', hostile_kit.json('sign_up_email: ok')->'user'->>'id', 60, 'new@example.com')),
+  '28000');
+SELECT hostile_kit.run_path('verify_email: change-email confirmation', :'app', pg_catalog.format('SELECT auth_ext.verify_email(%L)',
+  auth_ext._sign_email_verification_token('alice@example.com', hostile_kit.json('sign_up_email: ok')->'user'->>'id', 60,
+                                          'alice.new@example.com', 'change-email-confirmation')));
+SELECT hostile_kit.run_path('verify_email: change-email, new address taken', :'app', pg_catalog.format('SELECT auth_ext.verify_email(%L)',
+  auth_ext._sign_email_verification_token('alice@example.com', hostile_kit.json('sign_up_email: ok')->'user'->>'id', 60,
+                                          'bob@example.com', 'change-email-verification')), '23505');
+SELECT hostile_kit.run_path('verify_email: change-email verification', :'app', pg_catalog.format('SELECT auth_ext.verify_email(%L)',
+  hostile_kit.json('verify_email: change-email confirmation')->'verification'->>'token'));
+SELECT hostile_kit.run_path('verify_email: change-email, legacy', :'app', pg_catalog.format('SELECT auth_ext.verify_email(%L)',
+  auth_ext._sign_email_verification_token('alice.new@example.com', hostile_kit.json('sign_up_email: ok')->'user'->>'id', 60,
+                                          'alice@example.com')));
+SELECT hostile_kit.run_path('verify_email: unknown user', :'app', pg_catalog.format('SELECT auth_ext.verify_email(%L)',
+  auth_ext._sign_email_verification_token('nobody@example.com', 'x', 60)), 'P0002');
+SELECT hostile_kit.run_path('verify_email: session_expires_in out of bounds', :'app',
+  $$SELECT auth_ext.verify_email('x', session_expires_in => 0)$$, '22023');
+SELECT hostile_kit.run_path('verify_email: read-only transaction', :'app',
+  pg_catalog.format('SELECT auth_ext.verify_email(%L)', hostile_kit.json('create_email_verification_token: ok')->>'token'), '25006', true);
+SELECT hostile_kit.run_path('verify_email: ok, with a session', :'app',
+  pg_catalog.format('SELECT auth_ext.verify_email(%L, true, %L, %L, 120)',
+                    hostile_kit.json('create_email_verification_token: ok')->>'token', '203.0.113.9', 'hostile-test'));
+SELECT hostile_kit.run_path('verify_email: already verified', :'app',
+  pg_catalog.format('SELECT auth_ext.verify_email(%L)', hostile_kit.json('create_email_verification_token: ok')->>'token'));
+SELECT hostile_kit.run_path('create_email_verification_token: already verified', :'app',
+  $$SELECT auth_ext.create_email_verification_token('alice@example.com')$$, 'P0001');
 -- authenticate_session
 SELECT hostile_kit.run_path('authenticate_session: valid', :'app',
   pg_catalog.format('SELECT pg_catalog.jsonb_build_array(auth_ext.authenticate_session(%L), auth_ext.user_id(), auth_ext.claims())',
@@ -426,6 +480,11 @@ SELECT hostile_kit.run_path('caller path first: sign_up_email with user_fields',
 SELECT hostile_kit.run_path('caller path first: sign_up_email, user_fields refused', :'app',
   $$SELECT auth_ext.sign_up_email('erin3@example.com', 'password123', 'Erin', user_fields => '{"age": 1.5}')$$,
   '22023', false, current_setting('hostile_kit.hostile_caller_path'));
+SELECT hostile_kit.run_path('caller path first: create_email_verification_token', :'app',
+  $$SELECT auth_ext.create_email_verification_token('erin@example.com')$$, 'ok', false, current_setting('hostile_kit.hostile_caller_path'));
+SELECT hostile_kit.run_path('caller path first: verify_email', :'app',
+  pg_catalog.format('SELECT auth_ext.verify_email(%L, true)', hostile_kit.json('caller path first: create_email_verification_token')->>'token'),
+  'ok', false, current_setting('hostile_kit.hostile_caller_path'));
 SELECT hostile_kit.run_path('caller path first: sign_in_email', :'app',
   $$SELECT auth_ext.sign_in_email('erin@example.com', 'password123')$$, 'ok', false, current_setting('hostile_kit.hostile_caller_path'));
 SELECT hostile_kit.run_path('caller path first: sign_in_email, wrong password', :'app',

@@ -58,6 +58,7 @@ SELECT auth_ext.create_better_auth_schema();
 SELECT auth_ext.sign_up_email('taken@example.com', 'password123', 'Taken');
 INSERT INTO "user" (id, name, email, "emailVerified", "createdAt", "updatedAt")
   VALUES ('oauth-only', 'O', 'oauth@example.com', true, now(), now());
+SELECT auth_ext.configure('better_auth_secret', 'errors-test-secret-0123456789abcdef');
 CREATE TEMP TABLE raised (code text, statement text, got text[]);
 INSERT INTO raised (code, statement) VALUES
   ('USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL', $$SELECT auth_ext.sign_up_email('Taken@example.com', 'password123', 'T')$$),
@@ -72,7 +73,9 @@ INSERT INTO raised (code, statement) VALUES
   ('USER_NOT_FOUND', $$SELECT auth_ext.set_password('no-such-user', 'password123')$$),
   ('CREDENTIAL_ACCOUNT_NOT_FOUND', $$SELECT auth_ext.change_password('oauth-only', 'password123', 'new-password-1')$$),
   ('READ_ONLY', $$SELECT auth_ext.sign_up_email('ro@example.com', 'password123', 'R')$$),
+  ('TOKEN_EXPIRED', format('SELECT auth_ext.verify_email(%L)', auth_ext._sign_email_verification_token('taken@example.com', 'x', -1))),
   ('INVALID_TOKEN', $$SELECT auth_ext.reset_password('no-such-token', 'password123')$$),
+  ('EMAIL_ALREADY_VERIFIED', $$SELECT auth_ext.create_email_verification_token('oauth@example.com')$$),
   ('RATE_LIMITED', $$SELECT auth_ext.rate_limit_hit('203.0.113.1|/sign-in/email', 1, 1) FROM generate_series(1, 2)$$);
 CREATE TABLE "rateLimit" ("id" text not null primary key, "key" text not null unique, "count" integer not null,
                           "lastRequest" bigint not null);

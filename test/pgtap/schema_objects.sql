@@ -29,9 +29,12 @@ SELECT is(
     'function auth_ext._session_token_from_credential(text)',
     'function auth_ext._setting_value(text)',
     'function auth_ext._settings_changed()',
+    'function auth_ext._sign_email_verification_token(text,text,integer,text,text)',
     'function auth_ext._store_credential_password(text,text,text,text)',
     'function auth_ext._utf16_length(text)',
     'function auth_ext._validate_setting(text,text)',
+    'function auth_ext._verify_email_change(text,jsonb)',
+    'function auth_ext._verify_email_token(text)',
     'function auth_ext.authenticate(text)',
     'function auth_ext.authenticate_session(text)',
     'function auth_ext.change_password(text,text,text,boolean)',
@@ -39,6 +42,7 @@ SELECT is(
     'function auth_ext.claims()',
     'function auth_ext.configure(text,text)',
     'function auth_ext.create_better_auth_schema(name)',
+    'function auth_ext.create_email_verification_token(text,integer)',
     'function auth_ext.delete_user(text)',
     'function auth_ext.error_codes()',
     'function auth_ext.function_privileges()',
@@ -60,6 +64,7 @@ SELECT is(
     'function auth_ext.sign_session_cookie(text)',
     'function auth_ext.sign_up_email(text,text,text,text,text,text,boolean,integer,jsonb,jsonb,boolean,text,text)',
     'function auth_ext.user_id()',
+    'function auth_ext.verify_email(text,boolean,text,text,integer)',
     'function auth_ext.verify_jwt(text,jsonb)',
     'function auth_ext.verify_password(text,text)',
     'table auth_ext.setting'
@@ -91,11 +96,13 @@ SELECT is(
   ARRAY(SELECT p.oid::regprocedure::text FROM pg_proc p
         WHERE p.pronamespace = 'auth_ext'::regnamespace AND p.prosecdef ORDER BY 1),
   ARRAY['auth_ext.authenticate_session(text)', 'auth_ext.change_password(text,text,text,boolean)',
+        'auth_ext.create_email_verification_token(text,integer)',
         'auth_ext.delete_user(text)', 'auth_ext.get_session(text)', 'auth_ext.rate_limit_hit(text,integer,integer)',
         'auth_ext.request_password_reset(text,integer)', 'auth_ext.reset_password(text,text,boolean)',
         'auth_ext.revoke_sessions(text,text)',
         'auth_ext.set_password(text,text)', 'auth_ext.sign_in_email(text,text,text,text,boolean,integer,jsonb,boolean,boolean)',
-        'auth_ext.sign_out(text)', 'auth_ext.sign_session_cookie(text)', 'auth_ext.sign_up_email(text,text,text,text,text,text,boolean,integer,jsonb,jsonb,boolean,text,text)'],
+        'auth_ext.sign_out(text)', 'auth_ext.sign_session_cookie(text)', 'auth_ext.sign_up_email(text,text,text,text,text,text,boolean,integer,jsonb,jsonb,boolean,text,text)',
+        'auth_ext.verify_email(text,boolean,text,text,integer)'],
   'exactly these functions run with the owner''s rights');
 
 SELECT ok(NOT has_table_privilege('public', 'auth_ext.setting', 'SELECT'), 'PUBLIC cannot read the settings (secrets)');

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { BASE_ERROR_CODES } from "better-auth";
 import { ERROR_CODES } from "../dist/errorCodes.js";
 import { toAPIError, unavailableError } from "../dist/index.js";
-import { PASSWORD, createAuth, createTestDatabase, signToken, uniqueEmail } from "./support.mjs";
+import { PASSWORD, SECRET, createAuth, createTestDatabase, signToken, uniqueEmail } from "./support.mjs";
 
 /** Codes Better Auth has no route for: auth_ext's answers for a database it cannot use (Better Auth: 500). */
 const NOT_BETTER_AUTH_CODES = new Set(["READ_ONLY", "DATABASE_UNAVAILABLE"]);
@@ -73,6 +73,16 @@ describe("one error table", () => {
     );
 
     const verifying = createAuth({ pool: db.pool, options: { emailAndPassword: { enabled: true, requireEmailVerification: true } } });
+    // Email verification: an expired token (auth_ext signs Better Auth's tokens with the same
+    // secret), and a verified user asking for another mail with its session.
+    await db.pool.query("SELECT auth_ext.configure('better_auth_secret', $1)", [SECRET]);
+    const { rows: [{ expired }] } = await db.pool.query(
+      "SELECT auth_ext._sign_email_verification_token($1, $2, -10) AS expired", [email, signedUp.json.user.id]);
+    const mailing = createAuth({ pool: db.pool, options: { emailVerification: { sendVerificationEmail: async () => {} } } });
+    const verifiedEmail = uniqueEmail("verified");
+    const verifiedUser = await mailing.request("POST", "/sign-up/email", { body: { email: verifiedEmail, password: PASSWORD, name: "V" } });
+    await db.pool.query(`UPDATE "user" SET "emailVerified" = true WHERE id = $1`, [verifiedUser.json.user.id]);
+
     const cases = {
       USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL: ["POST", "/sign-up/email", { body: { email, password: PASSWORD, name: "Again" } }],
       INVALID_EMAIL: ["POST", "/sign-in/email", { body: { email: "not-an-email", password: PASSWORD } }],
@@ -85,7 +95,12 @@ describe("one error table", () => {
       CREDENTIAL_ACCOUNT_NOT_FOUND: ["POST", "/change-password",
         { body: { currentPassword: PASSWORD, newPassword: "new-password-1" }, cookie: oauthCookie }],
       USER_NOT_FOUND: ["POST", "/reset-password", { body: { newPassword: "new-password-1", token: "reset-token-for-nobody" } }],
+      // 401 on /verify-email; INVALID_TOKEN is 400 (/reset-password), and /verify-email answers every
+      // refusal with 401 (the FastAPI route does the same).
+      TOKEN_EXPIRED: ["GET", `/verify-email?token=${expired}`, {}],
       INVALID_TOKEN: ["POST", "/reset-password", { body: { newPassword: "new-password-1", token: "no-such-reset-token" } }],
+      EMAIL_ALREADY_VERIFIED: ["POST", "/send-verification-email",
+        { body: { email: verifiedEmail }, cookie: verifiedUser.sessionCookie }, mailing],
       // The right password of a user whose email is not verified, with requireEmailVerification.
       EMAIL_NOT_VERIFIED: ["POST", "/sign-in/email", { body: { email, password: PASSWORD } }, verifying],
     };

@@ -22,6 +22,7 @@ from .operations import Operation
 from .rate_limit import RateLimit, rate_limit_key
 from .results import (
     ChangePasswordResult,
+    EmailVerificationTokenResult,
     GetSessionResult,
     RequestPasswordResetResult,
     ResetPasswordResult,
@@ -29,8 +30,9 @@ from .results import (
     SignInResult,
     SignUpResult,
     User,
+    VerifyEmailResult,
 )
-from .router import auth_router
+from .router import EmailVerification, SendVerificationEmail, auth_router
 
 __all__ = [
     "SECURE_SESSION_COOKIE",
@@ -44,17 +46,21 @@ __all__ = [
     "Credential",
     "CredentialKind",
     "CredentialSource",
+    "EmailVerification",
+    "EmailVerificationTokenResult",
     "GetSessionResult",
     "Identity",
     "Operation",
     "RateLimit",
     "RequestPasswordResetResult",
     "ResetPasswordResult",
+    "SendVerificationEmail",
     "Session",
     "SignInResult",
     "SignUpResult",
     "User",
     "UserTable",
+    "VerifyEmailResult",
     "auth_router",
     "authenticate",
     "authenticate_async",

@@ -248,8 +248,9 @@ class AuthExt(_AuthExtBase[ConnectionPool[psycopg.Connection[TupleRow]]]):
     connection before handing it out (replaces those a server restart closed).
 
     The account methods (``sign_up_email``, ``sign_in_email``, ``get_session``, ``sign_out``,
-    ``change_password``, ``request_password_reset``, ``reset_password``, ``rate_limit_hit``) take
-    the arguments of their builders in :mod:`.operations`.
+    ``change_password``, ``request_password_reset``, ``reset_password``, ``rate_limit_hit``,
+    ``create_email_verification_token``, ``verify_email``) take the arguments of their builders in
+    :mod:`.operations`.
     """
 
     sign_up_email = _SyncMethod(operations.sign_up_email)
@@ -260,6 +261,8 @@ class AuthExt(_AuthExtBase[ConnectionPool[psycopg.Connection[TupleRow]]]):
     request_password_reset = _SyncMethod(operations.request_password_reset)
     reset_password = _SyncMethod(operations.reset_password)
     rate_limit_hit = _SyncMethod(operations.rate_limit_hit)
+    create_email_verification_token = _SyncMethod(operations.create_email_verification_token)
+    verify_email = _SyncMethod(operations.verify_email)
 
     def _new_pool(
         self, settings: _PoolSettings, conninfo: str, pooled: bool | None
@@ -360,6 +363,8 @@ class AsyncAuthExt(_AuthExtBase[AsyncConnectionPool[psycopg.AsyncConnection[Tupl
     request_password_reset = _AsyncMethod(operations.request_password_reset)
     reset_password = _AsyncMethod(operations.reset_password)
     rate_limit_hit = _AsyncMethod(operations.rate_limit_hit)
+    create_email_verification_token = _AsyncMethod(operations.create_email_verification_token)
+    verify_email = _AsyncMethod(operations.verify_email)
 
     def _new_pool(
         self, settings: _PoolSettings, conninfo: str, pooled: bool | None

@@ -14,11 +14,13 @@ from typing import Any, Generic, TypeVar, cast
 
 from .results import (
     ChangePasswordResult,
+    EmailVerificationTokenResult,
     GetSessionResult,
     RequestPasswordResetResult,
     ResetPasswordResult,
     SignInResult,
     SignUpResult,
+    VerifyEmailResult,
 )
 
 T = TypeVar("T")
@@ -164,6 +166,47 @@ def rate_limit_hit(key: str, window_seconds: int, max_requests: int) -> Operatio
     429 with ``X-Retry-After`` by :mod:`.errors`).
     """
     return Operation("auth_ext.rate_limit_hit(%s, %s, %s)", (key, window_seconds, max_requests), _integer)
+def _email_verification_token_result(row: Row) -> EmailVerificationTokenResult:
+    return cast(EmailVerificationTokenResult, _value(row))
+
+
+def _verify_email_result(row: Row) -> VerifyEmailResult:
+    return cast(VerifyEmailResult, _value(row))
+
+
+def create_email_verification_token(email: str, expires_in: int = 3600) -> Operation[EmailVerificationTokenResult]:
+    """``auth_ext.create_email_verification_token``: ``{"token", "user"}``, Better Auth's verification
+    token for an existing, unverified user (``USER_NOT_FOUND`` / ``EMAIL_ALREADY_VERIFIED`` otherwise)."""
+    return Operation(
+        "auth_ext.create_email_verification_token(%s, %s)", (email, expires_in), _email_verification_token_result
+    )
+
+
+def verify_email(
+    token: str, create_session: bool = False, ip_address: str | None = None,
+    user_agent: str | None = None, session_expires_in: int | None = None,
+) -> Operation[VerifyEmailResult]:
+    """``auth_ext.verify_email``: ``{"status", "user"}`` (user ``None`` when already verified), plus
+    ``"token"`` and ``"session"`` of a new session with ``create_session``."""
+    return Operation(
+        "auth_ext.verify_email(%s, %s, %s, %s, %s)",
+        (token, create_session, ip_address, user_agent, session_expires_in), _verify_email_result,
+    )
+
+
+def with_optional_signed_cookie(
+    operation: Operation[VerifyEmailResult],
+) -> Operation[tuple[VerifyEmailResult, str | None]]:
+    """:func:`verify_email` that also returns Better Auth's signed cookie value of the session it
+    created, in the same statement; None when it created none (the email was already verified)."""
+
+    def convert(row: Row) -> tuple[VerifyEmailResult, str | None]:
+        signed = row[1] if row else None
+        return operation.convert(row), signed if isinstance(signed, str) else None
+
+    return Operation(
+        f"r, auth_ext.sign_session_cookie(r->>'token') FROM {operation.call} AS r", operation.params, convert
+    )
 
 
 def with_signed_cookie(operation: Operation[SignUpResult]) -> Operation[tuple[SignUpResult, str]]:

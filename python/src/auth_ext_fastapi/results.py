@@ -76,8 +76,31 @@ class RequestPasswordResetResult(TypedDict):
     user: User
 
 
+class EmailVerificationTokenResult(TypedDict):
+    """``auth_ext.create_email_verification_token``: Better Auth's verification token for the user's
+    email (an HS256 JWT signed with ``better_auth_secret``) and the user, for the mail."""
+
+    token: str
+    user: User
+
+
 class ResetPasswordResult(TypedDict):
     """``auth_ext.reset_password``: ``status`` True, and the user whose password was reset."""
 
     status: bool
     user: User
+
+
+class VerifyEmailResult(TypedDict):
+    """``auth_ext.verify_email``: ``user`` is the updated user, or ``None`` when the email was
+    already verified (nothing changed). With ``create_session`` (and a newly verified email), the new
+    session and its token as well. For a change-email token, ``change_email`` names the flow
+    (``"change-email-confirmation"``, ``"change-email-verification"`` or ``"legacy"``) and
+    ``verification``, when present, is the token to mail to the new address and the user to mail."""
+
+    status: bool
+    user: User | None
+    token: NotRequired[str]
+    session: NotRequired[Session]
+    change_email: NotRequired[str]
+    verification: NotRequired[EmailVerificationTokenResult]

@@ -1,4 +1,5 @@
-"""Better Auth's request-body validation for ``/sign-up/email`` and ``/sign-in/email``, answer for answer.
+"""Better Auth's request-body validation for ``/sign-up/email``, ``/sign-in/email`` and
+``/send-verification-email``, answer for answer.
 
 Better Auth 1.7.25 validates these bodies with zod 4 schemas and answers a failure with 400
 ``VALIDATION_ERROR`` and a message joining every issue as ``[body.<field>] <zod message>`` (in the
@@ -78,6 +79,12 @@ _SIGN_IN_FIELDS = (
     _Field("password", "string"),
     _Field("callbackURL", "string", optional=True),
     _Field("rememberMe", "boolean", optional=True),
+)
+
+
+_SEND_VERIFICATION_EMAIL_FIELDS = (
+    _Field("email", "email"),
+    _Field("callbackURL", "string", optional=True),
 )
 
 
@@ -214,3 +221,14 @@ async def parse_reset_password(raw: bytes, content_type: str) -> ResetPasswordBo
     """The ``/reset-password`` body, or Better Auth's own 400/415 for it."""
     body = _validate(await _read_body(raw, content_type), _RESET_FIELDS, record_too=False)
     return ResetPasswordBody(body["newPassword"], body.get("token"))
+class SendVerificationEmailBody:
+    """A valid ``/send-verification-email`` body."""
+
+    email: str
+    callback_url: str | None
+
+
+async def parse_send_verification_email(raw: bytes, content_type: str) -> SendVerificationEmailBody:
+    """The ``/send-verification-email`` body, or Better Auth's own 400/415 for it."""
+    body = _validate(await _read_body(raw, content_type), _SEND_VERIFICATION_EMAIL_FIELDS, record_too=False)
+    return SendVerificationEmailBody(body["email"], body.get("callbackURL"))

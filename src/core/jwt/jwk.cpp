@@ -367,18 +367,33 @@ Result<std::vector<Key>> ParseJwksText(std::string_view text, KeyUse use) {
   });
 }
 
+namespace {
+
+Result<Key> HmacKey(const std::uint8_t* secret, std::size_t len, std::string kid) {
+  Key key;
+  key.type = KeyType::kOct;
+  key.kid = std::move(kid);
+  key.secret.assign(secret, secret + len);
+  key.can_sign = true;
+  AUTH_EXT_RETURN_IF_ERROR(PrepareHmacKey(key));
+  return key;
+}
+
+}  // namespace
+
 Result<Key> KeyFromSecret(const std::uint8_t* secret, std::size_t len, std::string kid) {
   return Guarded([&]() -> Result<Key> {
     if (len < kMinHmacSecretBytes) {
       return InvalidKey("hmac key is too short", "HS256 keys must have at least 32 bytes (RFC 7518 section 3.2).");
     }
-    Key key;
-    key.type = KeyType::kOct;
-    key.kid = std::move(kid);
-    key.secret.assign(secret, secret + len);
-    key.can_sign = true;
-    AUTH_EXT_RETURN_IF_ERROR(PrepareHmacKey(key));
-    return key;
+    return HmacKey(secret, len, std::move(kid));
+  });
+}
+
+Result<Key> KeyFromBetterAuthSecret(const std::uint8_t* secret, std::size_t len) {
+  return Guarded([&]() -> Result<Key> {
+    if (len == 0) return InvalidKey("hmac key is empty");
+    return HmacKey(secret, len, {});
   });
 }
 

@@ -61,6 +61,11 @@ Result<std::vector<Key>> ParseJwksText(std::string_view text, KeyUse use);
 // An HS256 key from raw secret bytes (at least 32, RFC 7518 §3.2), with an optional kid.
 Result<Key> KeyFromSecret(const std::uint8_t* secret, std::size_t len, std::string kid = {});
 
+// An HS256 key from Better Auth's own secret, of any nonzero length: Better Auth signs and checks
+// its HS256 tokens (signJWT, jose's jwtVerify) with TextEncoder().encode(secret), which has no
+// minimum. Only for that secret; JWKs and jwt_shared_secret keep RFC 7518's 32 bytes.
+Result<Key> KeyFromBetterAuthSecret(const std::uint8_t* secret, std::size_t len);
+
 // True when the key's type and curve can produce/verify alg and the key's own "alg", if any, is
 // equivalent to alg. HS256 is never permitted for an asymmetric key, nor the reverse.
 bool KeyPermits(const Key& key, Algorithm alg);

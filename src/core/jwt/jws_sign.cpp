@@ -12,9 +12,7 @@ namespace auth_ext::core::jwt {
 
 namespace {
 
-Result<std::string> SignUnguarded(const nlohmann::json& claims_object, const Key& key,
-                                  std::optional<Algorithm> requested) {
-  if (!claims_object.is_object()) return MakeError(ErrorKind::kInvalidArgument, "jwt claims must be a json object");
+Result<std::string> SignTextUnguarded(std::string_view payload_text, const Key& key, std::optional<Algorithm> requested) {
   Result<Algorithm> alg = ResolveAlgorithm(key, requested);
   if (!alg.ok()) return alg.error();
 
@@ -22,12 +20,6 @@ Result<std::string> SignUnguarded(const nlohmann::json& claims_object, const Key
   header["alg"] = std::string(AlgorithmName(alg.value()));
   if (!key.kid.empty()) header["kid"] = key.kid;
 
-  std::string payload_text;
-  try {
-    payload_text = claims_object.dump();
-  } catch (const nlohmann::json::type_error&) {
-    return MakeError(ErrorKind::kInvalidArgument, "jwt claims contain invalid utf-8");
-  }
   std::string token = encoding::Base64UrlEncode(header.dump());
   token += '.';
   token += encoding::Base64UrlEncode(payload_text);
@@ -39,11 +31,33 @@ Result<std::string> SignUnguarded(const nlohmann::json& claims_object, const Key
   return token;
 }
 
+Result<std::string> SignUnguarded(const nlohmann::json& claims_object, const Key& key,
+                                  std::optional<Algorithm> requested) {
+  if (!claims_object.is_object()) return MakeError(ErrorKind::kInvalidArgument, "jwt claims must be a json object");
+  std::string payload_text;
+  try {
+    payload_text = claims_object.dump();
+  } catch (const nlohmann::json::type_error&) {
+    return MakeError(ErrorKind::kInvalidArgument, "jwt claims contain invalid utf-8");
+  }
+  return SignTextUnguarded(payload_text, key, requested);
+}
+
 }  // namespace
 
 Result<std::string> SignJwt(const nlohmann::json& claims_object, const Key& key, std::optional<Algorithm> alg) {
   try {
     return SignUnguarded(claims_object, key, alg);
+  } catch (const std::bad_alloc&) {
+    return MakeError(ErrorKind::kOutOfMemory, "out of memory while signing a token");
+  } catch (...) {
+    return MakeError(ErrorKind::kInternal, "unexpected failure while signing a token");
+  }
+}
+
+Result<std::string> SignJwsText(std::string_view payload_text, const Key& key, std::optional<Algorithm> alg) {
+  try {
+    return SignTextUnguarded(payload_text, key, alg);
   } catch (const std::bad_alloc&) {
     return MakeError(ErrorKind::kOutOfMemory, "out of memory while signing a token");
   } catch (...) {

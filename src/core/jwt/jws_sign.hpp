@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -18,5 +19,10 @@ namespace auth_ext::core::jwt {
 // is not an object or holds invalid UTF-8, or the key cannot sign with the algorithm.
 Result<std::string> SignJwt(const nlohmann::json& claims_object, const Key& key,
                             std::optional<Algorithm> alg = std::nullopt);
+
+// SignJwt over a payload already serialized (its exact bytes are signed, e.g. claims in the order
+// another implementation writes them); the caller guarantees it is a JSON object.
+Result<std::string> SignJwsText(std::string_view payload_text, const Key& key,
+                                std::optional<Algorithm> alg = std::nullopt);
 
 }  // namespace auth_ext::core::jwt

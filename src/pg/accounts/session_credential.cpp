@@ -26,11 +26,11 @@ char* SessionTokenFromCredential(text* credential_text) {
   return out.value_len == 0 ? nullptr : out.value;
 }
 
-const char* RequireBetterAuthSecret() {
+const char* RequireBetterAuthSecret(const char* purpose) {
   const char* secret = SettingValue(Setting::kBetterAuthSecret);
   if (secret == nullptr || secret[0] == '\0') {
     ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-                    errmsg("signed session cookies need the better_auth_secret setting"),
+                    errmsg("%s need the better_auth_secret setting", purpose),
                     errhint("SELECT auth_ext.configure('better_auth_secret', <BETTER_AUTH_SECRET>) as the database owner.")));
   }
   return secret;
@@ -53,9 +53,9 @@ AUTH_EXT_SQL_FUNCTION(auth_ext_session_token_from_credential) {
 // secret also signs Better Auth's other cookies). 55000 when better_auth_secret is not configured.
 AUTH_EXT_SQL_FUNCTION(auth_ext_sign_session_cookie) {
   text* token_text = PG_GETARG_TEXT_PP(0);
-  auth_ext::pg::RequireBetterAuthSecret();  // first, so a missing secret is 55000 whatever the token
+  auth_ext::pg::RequireBetterAuthSecret("signed session cookies");  // first, so a missing secret is 55000 whatever the token
   if (!auth_ext::pg::SessionIsLive(token_text)) PG_RETURN_NULL();
-  char* secret = pstrdup(auth_ext::pg::RequireBetterAuthSecret());  // read again after the look-up
+  char* secret = pstrdup(auth_ext::pg::RequireBetterAuthSecret("signed session cookies"));  // read again after the look-up
   size_t secret_len = strlen(secret);
   std::string_view token(VARDATA_ANY(token_text), VARSIZE_ANY_EXHDR(token_text));
   auth_ext::pg::CoreOutcome out = auth_ext::pg::CallCore([&] {

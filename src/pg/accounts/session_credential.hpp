@@ -10,7 +10,8 @@ namespace auth_ext::pg {
 // 55000 when a signed value arrives and better_auth_secret is not configured.
 char* SessionTokenFromCredential(text* credential);
 
-// The better_auth_secret setting (valid as SettingValue's result is); 55000 when it is not set.
-const char* RequireBetterAuthSecret();
+// The better_auth_secret setting (valid as SettingValue's result is); 55000 "<purpose> need the
+// better_auth_secret setting" when it is not set.
+const char* RequireBetterAuthSecret(const char* purpose);
 
 }  // namespace auth_ext::pg

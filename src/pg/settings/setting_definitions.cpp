@@ -24,7 +24,7 @@ constexpr Definition kTable[] = {
     {"jwt_shared_secret", nullptr, Kind::kSecret, 0, 0,
      "HS256 shared secret accepted by verify_jwt(token) besides the jwks table"},
     {"better_auth_secret", nullptr, Kind::kSecret, 0, 0,
-     "Better Auth's secret (BETTER_AUTH_SECRET), used to check signed session cookies"},
+     "Better Auth's secret (BETTER_AUTH_SECRET): signed session cookies, email verification tokens"},
     {"session_expires_in_seconds", "604800", Kind::kInteger, 60, 315360000,
      "session lifetime (Better Auth session.expiresIn)"},
     {"session_update_age_seconds", "86400", Kind::kInteger, 0, 315360000,

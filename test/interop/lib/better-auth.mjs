@@ -7,13 +7,17 @@ import { bearer, jwt } from "better-auth/plugins";
 export const BASE_URL = "http://localhost:3000";
 export const SECRET = "interop-harness-secret-5f8a1c2e9b7d4036a1e2c3b4d5e6f708";
 
-/** Better Auth with email/password, jwt (options, or false) and bearer, on `pool`; rate limit off unless given. */
-export function createBetterAuth({ pool, secret = SECRET, jwt: jwtOptions = {}, emailAndPassword = {}, rateLimit = { enabled: false } }) {
+/** Better Auth with email/password, jwt (options, or false) and bearer, on `pool`; rate limit off unless given; emailVerification and user as given. */
+export function createBetterAuth({
+  pool, secret = SECRET, jwt: jwtOptions = {}, emailAndPassword = {}, rateLimit = { enabled: false }, emailVerification, user,
+}) {
   const options = {
     database: pool,
     secret,
     baseURL: BASE_URL,
     emailAndPassword: { enabled: true, ...emailAndPassword },
+    ...(emailVerification ? { emailVerification } : {}),
+    ...(user ? { user } : {}),
     plugins: [...(jwtOptions === false ? [] : [jwt(jwtOptions)]), bearer()],
     rateLimit,
     telemetry: { enabled: false },

@@ -1,0 +1,222 @@
+
+-- ---------------------------------------------------------------------------------------------
+-- Email verification, as Better Auth's /send-verification-email and /verify-email: its tokens are
+-- HS256 JWTs signed with its secret (better_auth_secret), {"email","userId","iat","exp"}, so a token
+-- made here is accepted by Better Auth and one Better Auth mailed is accepted here
+-- (docs/better-auth-compatibility.md §10). Signing and checking are in C (the core's JWS code).
+-- ---------------------------------------------------------------------------------------------
+
+CREATE OR REPLACE FUNCTION auth_ext._sign_email_verification_token(email text, user_id text, expires_in integer,
+                                                                   update_to text DEFAULT NULL, request_type text DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'auth_ext_sign_email_verification_token'
+LANGUAGE C VOLATILE PARALLEL SAFE;
+COMMENT ON FUNCTION auth_ext._sign_email_verification_token(text, text, integer, text, text) IS
+'Internal: Better Auth''s createEmailVerificationToken(secret, email, update_to, expires_in, {requestType, userId}): an '
+'HS256 JWT, header {"alg":"HS256"}, payload {"email","updateTo","requestType","userId","iat","exp"} in that order '
+'(updateTo and requestType only when not NULL; iat now, exp iat + expires_in seconds), signed with better_auth_secret. '
+'NULL when email, user_id or expires_in is NULL. Signs any email it is given (owner only). 55000 when '
+'better_auth_secret is not set.';
+
+CREATE OR REPLACE FUNCTION auth_ext._verify_email_token(token text)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'auth_ext_verify_email_token'
+LANGUAGE C STRICT VOLATILE PARALLEL SAFE;
+COMMENT ON FUNCTION auth_ext._verify_email_token(text) IS
+'Internal: Better Auth''s jwtVerify(token, better_auth_secret, {algorithms: ["HS256"]}) (jose''s rules: HS256 only, '
+'kid ignored, tag compared in constant time, nbf/exp checked, no exp or a future iat accepted): {"claims": payload}, '
+'{"error": "TOKEN_EXPIRED"} or {"error": "INVALID_TOKEN"}. 55000 when better_auth_secret is not set.';
+
+CREATE OR REPLACE FUNCTION auth_ext.create_email_verification_token(email text, expires_in integer DEFAULT 3600)
+RETURNS jsonb
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  s text := auth_ext._setting_value('better_auth_schema');
+  normalized_email text;
+  found_user jsonb;
+  found_user_id text;
+  verified boolean;
+  new_token text;
+BEGIN
+  PERFORM auth_ext._require_tables(s);
+  IF create_email_verification_token.expires_in IS NULL
+     OR create_email_verification_token.expires_in OPERATOR(pg_catalog.<) 1
+     OR create_email_verification_token.expires_in OPERATOR(pg_catalog.>) 315360000 THEN
+    PERFORM auth_ext._raise('VALIDATION_ERROR', 'expires_in must be from 1 to 315360000 seconds');
+  END IF;
+  IF create_email_verification_token.email IS NULL OR NOT auth_ext._is_valid_email(create_email_verification_token.email) THEN
+    PERFORM auth_ext._raise('INVALID_EMAIL');
+  END IF;
+  normalized_email := pg_catalog.lower(create_email_verification_token.email);
+  EXECUTE pg_catalog.format('SELECT auth_ext._row_json(u), u.id, u."emailVerified" FROM %I.%I u '
+                            'WHERE u.email OPERATOR(pg_catalog.=) $1', s, 'user')
+    INTO found_user, found_user_id, verified USING normalized_email;
+  -- Signed whether or not the user exists, as Better Auth does: the same work either way, and 55000
+  -- for a missing secret whatever the email.
+  new_token := auth_ext._sign_email_verification_token(normalized_email, COALESCE(found_user_id, ''),
+                                                       create_email_verification_token.expires_in);
+  IF found_user_id IS NULL THEN
+    PERFORM auth_ext._raise('USER_NOT_FOUND');
+  END IF;
+  IF verified THEN
+    PERFORM auth_ext._raise('EMAIL_ALREADY_VERIFIED');
+  END IF;
+  RETURN pg_catalog.jsonb_build_object('token', new_token, 'user', found_user);
+END
+$$;
+COMMENT ON FUNCTION auth_ext.create_email_verification_token(text, integer) IS
+'Better Auth''s email verification token for an existing, unverified user (found by lowercased email), exactly as its '
+'sign-up and /send-verification-email make it: an HS256 JWT {"email","userId","iat","exp"} signed with '
+'better_auth_secret, valid expires_in seconds (Better Auth''s emailVerification.expiresIn, default 3600). Returns '
+'{"token","user"} (the user for the mail). Only existing users get one, and the token proves nothing but that its '
+'holder read the mail sent to that address: send it only there. Errors: P0002 USER_NOT_FOUND, P0001 '
+'EMAIL_ALREADY_VERIFIED (Better Auth refuses it with a session, and silently sends nothing without one: a route maps '
+'both this and USER_NOT_FOUND to {"status": true} there), 22023 INVALID_EMAIL / VALIDATION_ERROR (expires_in outside '
+'1 to 315360000), 55000 better_auth_secret not set, 42P01 missing tables.';
+
+CREATE OR REPLACE FUNCTION auth_ext._verify_email_change(schema text, claims jsonb)
+RETURNS jsonb
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  bound_email text;
+  bound_verified boolean;
+  user_id text := NULLIF(claims OPERATOR(pg_catalog.->>) 'userId', '');  -- Better Auth: if (!parsed.userId)
+  update_to text := pg_catalog.lower(claims OPERATOR(pg_catalog.->>) 'updateTo');
+  request_type text := claims OPERATOR(pg_catalog.->>) 'requestType';
+  updated_user jsonb;
+  next_token text;
+BEGIN
+  IF user_id IS NULL THEN
+    PERFORM auth_ext._raise('INVALID_TOKEN');
+  END IF;
+  EXECUTE pg_catalog.format('SELECT u.email, u."emailVerified" FROM %I.%I u WHERE u.id OPERATOR(pg_catalog.=) $1 '
+                            'FOR NO KEY UPDATE', schema, 'user')
+    INTO bound_email, bound_verified USING user_id;
+  IF bound_email IS NULL THEN
+    PERFORM auth_ext._raise('USER_NOT_FOUND');
+  END IF;
+  IF pg_catalog.lower(bound_email) OPERATOR(pg_catalog.<>) (claims OPERATOR(pg_catalog.->>) 'email') THEN
+    PERFORM auth_ext._raise('INVALID_TOKEN');
+  END IF;
+  IF request_type OPERATOR(pg_catalog.=) 'change-email-confirmation' THEN
+    -- The old address confirmed: the new one gets a change-email-verification token (valid 3600 s,
+    -- Better Auth's default emailVerification.expiresIn); nothing changes yet.
+    next_token := auth_ext._sign_email_verification_token(claims OPERATOR(pg_catalog.->>) 'email', user_id, 3600,
+                                                          update_to, 'change-email-verification');
+    EXECUTE pg_catalog.format('SELECT auth_ext._row_json(u) FROM %I.%I u WHERE u.id OPERATOR(pg_catalog.=) $1', schema, 'user')
+      INTO updated_user USING user_id;
+    RETURN pg_catalog.jsonb_build_object('status', true, 'user', NULL, 'change_email', request_type, 'verification', pg_catalog.jsonb_build_object(
+             'token', next_token, 'user', updated_user OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object('email', update_to)));
+  END IF;
+  BEGIN
+    -- change-email-verification keeps emailVerified; the legacy token (no known requestType) clears it.
+    EXECUTE pg_catalog.format('UPDATE %I.%I AS u SET email = $2, "emailVerified" = $3, "updatedAt" = $4 '
+                              'WHERE u.id OPERATOR(pg_catalog.=) $1 RETURNING auth_ext._row_json(u)', schema, 'user')
+      INTO updated_user
+      USING user_id, update_to, COALESCE(request_type OPERATOR(pg_catalog.=) 'change-email-verification', false) AND bound_verified,
+            pg_catalog.date_trunc('milliseconds', pg_catalog.now());
+  EXCEPTION WHEN unique_violation THEN  -- the new address was taken since the token was mailed
+    PERFORM auth_ext._raise('USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL');
+  END;
+  IF request_type OPERATOR(pg_catalog.=) 'change-email-verification' THEN
+    RETURN pg_catalog.jsonb_build_object('status', true, 'user', updated_user, 'change_email', request_type);
+  END IF;
+  next_token := auth_ext._sign_email_verification_token(update_to, user_id, 3600);
+  RETURN pg_catalog.jsonb_build_object('status', true, 'user', updated_user, 'change_email', 'legacy', 'verification',
+                                       pg_catalog.jsonb_build_object('token', next_token, 'user', updated_user));
+END
+$$;
+COMMENT ON FUNCTION auth_ext._verify_email_change(text, jsonb) IS
+'Internal: verify_email for a change-email token (verified claims with updateTo), as Better Auth''s /verify-email '
+'("change_email" in the result: the requestType, or legacy): '
+'userId required and the user''s current email must be the token''s email (28000 INVALID_TOKEN), P0002 USER_NOT_FOUND. '
+'requestType change-email-confirmation: changes nothing, returns the change-email-verification token for the new '
+'address (valid 3600 s) under "verification"; change-email-verification: sets the email to updateTo, emailVerified kept; any other '
+'(Better Auth''s legacy flow): sets the email, emailVerified false, and returns a verification token for the new '
+'address under "verification". 23505 USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL when the new address is taken.';
+
+CREATE OR REPLACE FUNCTION auth_ext.verify_email(
+  token text, create_session boolean DEFAULT false, ip_address text DEFAULT NULL, user_agent text DEFAULT NULL,
+  session_expires_in integer DEFAULT NULL)
+RETURNS jsonb
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  s text := auth_ext._prepare_write();
+  verdict jsonb;
+  claims jsonb;
+  claim text;
+  found_user_id text;
+  verified boolean;
+  updated_user jsonb;
+  new_session jsonb;
+BEGIN
+  IF verify_email.session_expires_in OPERATOR(pg_catalog.<) 1 OR verify_email.session_expires_in OPERATOR(pg_catalog.>) 315360000 THEN
+    PERFORM auth_ext._raise('VALIDATION_ERROR', 'session_expires_in must be from 1 to 315360000 seconds');
+  END IF;
+  verdict := auth_ext._verify_email_token(COALESCE(verify_email.token, ''));
+  IF verdict OPERATOR(pg_catalog.?) 'error' THEN
+    PERFORM auth_ext._raise(verdict OPERATOR(pg_catalog.->>) 'error');
+  END IF;
+  claims := verdict OPERATOR(pg_catalog.->) 'claims';
+  -- Better Auth's claim schema: email a valid email, updateTo / requestType / userId strings when
+  -- present (a signed token that breaks it is a 500 there, INVALID_TOKEN here).
+  IF COALESCE(pg_catalog.jsonb_typeof(claims OPERATOR(pg_catalog.->) 'email'), '') OPERATOR(pg_catalog.<>) 'string'
+     OR NOT auth_ext._is_valid_email(claims OPERATOR(pg_catalog.->>) 'email') THEN
+    PERFORM auth_ext._raise('INVALID_TOKEN');
+  END IF;
+  FOREACH claim IN ARRAY ARRAY['updateTo', 'requestType', 'userId'] LOOP
+    IF claims OPERATOR(pg_catalog.?) claim
+       AND pg_catalog.jsonb_typeof(claims OPERATOR(pg_catalog.->) claim) OPERATOR(pg_catalog.<>) 'string' THEN
+      PERFORM auth_ext._raise('INVALID_TOKEN');
+    END IF;
+  END LOOP;
+  IF COALESCE(claims OPERATOR(pg_catalog.->>) 'updateTo', '') OPERATOR(pg_catalog.<>) '' THEN
+    RETURN auth_ext._verify_email_change(s, claims);
+  END IF;
+  EXECUTE pg_catalog.format('SELECT u.id, u."emailVerified" FROM %I.%I u WHERE u.email OPERATOR(pg_catalog.=) $1 '
+                            'FOR NO KEY UPDATE', s, 'user')
+    INTO found_user_id, verified USING pg_catalog.lower(claims OPERATOR(pg_catalog.->>) 'email');
+  IF found_user_id IS NULL THEN
+    PERFORM auth_ext._raise('USER_NOT_FOUND');
+  END IF;
+  IF COALESCE(claims OPERATOR(pg_catalog.->>) 'userId', '') OPERATOR(pg_catalog.<>) ''  -- Better Auth: parsed.userId && ...
+     AND (claims OPERATOR(pg_catalog.->>) 'userId') OPERATOR(pg_catalog.<>) found_user_id THEN
+    PERFORM auth_ext._raise('INVALID_TOKEN');
+  END IF;
+  IF verified THEN
+    RETURN pg_catalog.jsonb_build_object('status', true, 'user', NULL);
+  END IF;
+  EXECUTE pg_catalog.format('UPDATE %I.%I AS u SET "emailVerified" = true, "updatedAt" = $2 '
+                            'WHERE u.id OPERATOR(pg_catalog.=) $1 RETURNING auth_ext._row_json(u)', s, 'user')
+    INTO updated_user USING found_user_id, pg_catalog.date_trunc('milliseconds', pg_catalog.now());
+  IF NOT COALESCE(verify_email.create_session, false) THEN
+    RETURN pg_catalog.jsonb_build_object('status', true, 'user', updated_user);
+  END IF;
+  new_session := auth_ext._create_session(s, found_user_id, verify_email.ip_address, verify_email.user_agent, true,
+                                          verify_email.session_expires_in);
+  RETURN pg_catalog.jsonb_build_object('status', true, 'user', updated_user,
+                                       'token', new_session OPERATOR(pg_catalog.->>) 'token', 'session', new_session);
+END
+$$;
+COMMENT ON FUNCTION auth_ext.verify_email(text, boolean, text, text, integer) IS
+'Better Auth''s GET /verify-email in one statement: checks the token (HS256 with better_auth_secret, compared in '
+'constant time; exp), its claims as Better Auth does (email valid, userId when present must be the user''s), then sets '
+'the user''s emailVerified = true and updatedAt. Returns {"status": true, "user": the updated user} (Better Auth''s '
+'route answers user null; the row is here for the caller), {"status": true, "user": null} when the email was already '
+'verified (nothing changes, no session), and with create_session (Better Auth''s autoSignInAfterVerification) also '
+'"token" and "session" of a new session lasting session_expires_in seconds (NULL: the session_expires_in_seconds '
+'setting). Change-email tokens (with updateTo, from Better Auth''s /change-email) are handled as Better Auth does: '
+'"change_email" in the result names the flow; "change-email-confirmation" returns {"status": true, "user": null, '
+'"verification": {"token", "user"}}, the token to mail '
+'to the new address (user: with the new email); "change-email-verification" sets the email ({"status", "user"}, '
+'emailVerified kept); a legacy token sets it with emailVerified false and returns "verification" for the new address; '
+'never a session; 23505 USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL when the new address was taken meanwhile. Errors: '
+'28000 TOKEN_EXPIRED / INVALID_TOKEN (bad signature, format, claims, userId mismatch), P0002 USER_NOT_FOUND, 22023 '
+'VALIDATION_ERROR (session_expires_in outside 1 to 315360000), 55000 better_auth_secret not set, 25006 read-only, '
+'42P01 missing tables.';
