@@ -221,6 +221,9 @@ async def parse_reset_password(raw: bytes, content_type: str) -> ResetPasswordBo
     """The ``/reset-password`` body, or Better Auth's own 400/415 for it."""
     body = _validate(await _read_body(raw, content_type), _RESET_FIELDS, record_too=False)
     return ResetPasswordBody(body["newPassword"], body.get("token"))
+
+
+@dataclass(frozen=True)
 class SendVerificationEmailBody:
     """A valid ``/send-verification-email`` body."""
 
