@@ -61,6 +61,24 @@ const CORE_FIELDS: Record<"user" | "session" | "account", readonly string[]> = {
 const MAX_SESSION_EXPIRES_IN = 315360000;
 
 /**
+ * The adapter of a Better Auth configured on another database than PostgreSQL, named, or
+ * undefined: the memory and MongoDB adapters, Kysely, Drizzle or Prisma on another dialect. An
+ * adapter it does not know is taken to be on the same PostgreSQL.
+ */
+function otherDatabase(context: AuthContext): string | undefined {
+  const adapter = context.adapter as { id?: unknown; options?: { type?: unknown; provider?: unknown } } | undefined;
+  const id = typeof adapter?.id === "string" ? adapter.id : undefined;
+  const { type, provider } = adapter?.options ?? {};
+  if (id === "memory" || id === "mongodb-adapter") return `"${id}"`;
+  if (id === "kysely" && type !== undefined && type !== "postgres") return `"kysely" (${String(type)})`;
+  if (id === "drizzle" && provider !== undefined && provider !== "pg") return `"drizzle" (${String(provider)})`;
+  if (id === "prisma" && provider !== undefined && provider !== "postgresql" && provider !== "cockroachdb") {
+    return `"prisma" (${String(provider)})`;
+  }
+  return undefined;
+}
+
+/**
  * Options Better Auth applies inside its own sign-up/sign-in writes that one auth_ext statement
  * cannot honour. Refusing them at startup beats silently diverging from Better Auth.
  */
@@ -82,8 +100,12 @@ function unsupportedOptions(context: AuthContext): string[] {
   if (options.secondaryStorage) {
     problems.push("secondaryStorage (auth_ext writes sessions to the database only)");
   }
-  if (options.user?.validateUserInfo) {
-    problems.push("user.validateUserInfo");
+  const database = otherDatabase(context);
+  if (database) {
+    problems.push(
+      `the database adapter ${database} (auth_ext reads and writes Better Auth's tables in PostgreSQL, so Better Auth ` +
+        "must use that same PostgreSQL database)",
+    );
   }
   for (const model of ["user", "account", "session"] as const) {
     const table = context.tables[model];
@@ -153,13 +175,16 @@ function extraOf(model: "user" | "session", row: Row): Row {
  */
 function userDates(ctx: GenericEndpointContext, user: SignResult["user"]): User {
   const source: Record<string, unknown> = user;
-  const row: Record<string, unknown> = { id: user.id };
+  // In the adapter's order: the schema's fields, then the id (its transformOutput), so the keys of a
+  // response come in the order Better Auth's do (and its synthetic users' do).
+  const row: Record<string, unknown> = {};
   for (const [field, attribute] of Object.entries(ctx.context.tables.user?.fields ?? {})) {
     if (!(field in source)) continue;
     const value = source[field];
     row[field] = (attribute.type === "date" || field === "createdAt" || field === "updatedAt") && typeof value === "string"
       ? new Date(value) : value;
   }
+  row.id = user.id;
   return row as unknown as User;
 }
 
@@ -594,7 +619,8 @@ export function authExt(pluginOptions: AuthExtPluginOptions) {
           return syntheticResponse(ctx, { name, email: normalizedEmail, image, additional }, result.user.id, new Date(result.user.createdAt));
         }
         // The written rows, into the objects the hooks saw and the after hooks hold.
-        const createdUser = Object.assign(outcome.user, userDates(ctx, result.user));
+        const written = userDates(ctx, result.user);
+        const createdUser = Object.assign(outcome.user, written);
         Object.assign(user, createdUser);
         if (result.session && outcome.session) {
           const createdSession = Object.assign(outcome.session, sessionDates(ctx, result.session));
@@ -603,7 +629,7 @@ export function authExt(pluginOptions: AuthExtPluginOptions) {
         }
         const response = ctx.json({
           token: result.session && outcome.session ? outcome.session.token : null,
-          user: parseUserOutput(options, createdUser),
+          user: parseUserOutput(options, written),
         });
         await throughAdapter(() => runAfterHooks(capture));
         return response;

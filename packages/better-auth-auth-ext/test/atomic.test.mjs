@@ -13,6 +13,7 @@ function statementLevelQuery(config, statements) {
   return async (text, params) => {
     statements.push(text);
     const client = new pg.Client(config);
+    client.on("error", () => {}); // a connection the database drop terminates: the query reports it
     await client.connect();
     try {
       return (await client.query(text, params)).rows;

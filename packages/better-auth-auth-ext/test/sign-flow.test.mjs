@@ -276,4 +276,47 @@ describe("sign-up and sign-in flow options through the auth_ext plugin", () => {
     });
     assert.equal(taken.ours.json.code, "USERNAME_IS_ALREADY_TAKEN");
   });
+
+  test("user.validateUserInfo: allowed, refused with Better Auth's 403, hidden behind the generic answer", async () => {
+    const seen = [];
+    const validateUserInfo = async ({ user, source }) => {
+      seen.push(source);
+      if (user.email.startsWith("blocked")) return { error: "BLOCKED_DOMAIN", errorDescription: "Sign-ups from here are closed" };
+      return undefined;
+    };
+    const auths = pair(db, { user: { validateUserInfo } });
+    const allowed = await signUpBoth(auths, { password: PASSWORD, name: "V" }, "validate");
+    assert.equal(allowed.ours.status, 200, allowed.ours.text);
+    assert.deepEqual(seen.map((s) => s.method), ["email-password", "email-password"]);
+    const blocked = await sameAnswer(auths, "POST", "/sign-up/email", {
+      body: { email: `blocked.${uniqueEmail("v")}`, password: PASSWORD, name: "B" },
+    });
+    assert.equal(blocked.ours.status, 403);
+    assert.deepEqual(blocked.ours.json, { code: "BLOCKED_DOMAIN", message: "Sign-ups from here are closed" });
+    // With requireEmailVerification, a refusal looks like any sign-up (Better Auth's generic answer).
+    const quiet = pair(db, { user: { validateUserInfo }, emailAndPassword: { enabled: true, requireEmailVerification: true } });
+    const hiddenEmail = `blocked.${uniqueEmail("q")}`;
+    const ours = await quiet.ours.request("POST", "/sign-up/email", { body: { email: hiddenEmail, password: PASSWORD, name: "Q" } });
+    const theirs = await quiet.theirs.request("POST", "/sign-up/email", { body: { email: hiddenEmail, password: PASSWORD, name: "Q" } });
+    assert.equal(ours.status, 200, ours.text);
+    assert.deepEqual(comparable(ours.json), comparable(theirs.json));
+    assert.deepEqual(await countRows(db.pool, hiddenEmail), { users: 0, accounts: 0, sessions: 0 });
+  });
+
+  test("a response's user has Better Auth's keys in Better Auth's order, real or synthetic", async () => {
+    const options = { emailAndPassword: { enabled: true, requireEmailVerification: true } };
+    const auths = pair(db, options);
+    const { ours, theirs, emails } = await signUpBoth(auths, { password: PASSWORD, name: "Order" }, "order");
+    assert.deepEqual(Object.keys(ours.json.user), Object.keys(theirs.json.user));
+    const again = await auths.ours.request("POST", "/sign-up/email", { body: { email: emails.ours, password: PASSWORD, name: "Again" } });
+    assert.deepEqual(Object.keys(again.json.user), Object.keys(ours.json.user), "the synthetic user of a taken email");
+  });
+
+  test("a Better Auth on another database than PostgreSQL is refused at startup, by name", async () => {
+    const { memoryAdapter } = await import("better-auth/adapters/memory");
+    const refused = createAuth({ pool: db.pool, plugin: true, options: {
+      database: memoryAdapter({ user: [], session: [], account: [], verification: [] }),
+    } });
+    await assert.rejects(refused.auth.$context, /the database adapter "memory" \(auth_ext reads and writes Better Auth's tables in PostgreSQL/);
+  });
 });

@@ -29,6 +29,9 @@ export async function createTestDatabase(name) {
   await admin.end();
   const config = connectionConfig(name);
   const pool = new pg.Pool({ ...config, max: 10 });
+  // DROP DATABASE ... WITH (FORCE) at the end terminates whatever is still connected; an idle
+  // client's error then goes to this listener, not to the test runner as an uncaught exception.
+  pool.on("error", () => {});
   await pool.query("CREATE EXTENSION auth_ext");
   const migrations = await getMigrations(baseOptions(pool));
   await migrations.runMigrations();
