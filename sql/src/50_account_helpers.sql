@@ -69,15 +69,14 @@ $$;
 COMMENT ON FUNCTION auth_ext._prepare_write() IS
 'Internal: refuses read-only transactions (25006) and missing tables (42P01); returns Better Auth''s schema.';
 
-CREATE OR REPLACE FUNCTION auth_ext._require_tables(schema text)
+CREATE OR REPLACE FUNCTION auth_ext._require_tables(schema text, tables text[] DEFAULT ARRAY['user', 'session', 'account'])
 RETURNS void
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-  IF pg_catalog.to_regclass(pg_catalog.format('%I.%I', schema, 'user')) IS NULL
-     OR pg_catalog.to_regclass(pg_catalog.format('%I.%I', schema, 'session')) IS NULL
-     OR pg_catalog.to_regclass(pg_catalog.format('%I.%I', schema, 'account')) IS NULL THEN
+  IF EXISTS (SELECT FROM pg_catalog.unnest(tables) t
+              WHERE pg_catalog.to_regclass(pg_catalog.format('%I.%I', schema, t)) IS NULL) THEN
     RAISE EXCEPTION 'Better Auth''s tables are missing in schema "%"', schema
       USING ERRCODE = '42P01',
             HINT = pg_catalog.format('Run SELECT * FROM auth_ext.check_schema(%L); auth_ext.create_better_auth_schema(%L) creates them.',
@@ -85,7 +84,9 @@ BEGIN
   END IF;
 END
 $$;
-COMMENT ON FUNCTION auth_ext._require_tables(text) IS 'Internal: 42P01 with a check_schema() hint when Better Auth''s tables are missing.';
+COMMENT ON FUNCTION auth_ext._require_tables(text, text[]) IS
+'Internal: 42P01 with a check_schema() hint when one of Better Auth''s tables (user, session and account, or those '
+'named) is missing.';
 
 CREATE OR REPLACE FUNCTION auth_ext._new_id()
 RETURNS text

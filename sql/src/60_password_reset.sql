@@ -6,23 +6,6 @@
 -- the other, once.
 -- ---------------------------------------------------------------------------------------------
 
-CREATE OR REPLACE FUNCTION auth_ext._require_verification_table(schema text)
-RETURNS void
-LANGUAGE plpgsql STABLE
-SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-  IF pg_catalog.to_regclass(pg_catalog.format('%I.%I', schema, 'verification')) IS NULL THEN
-    RAISE EXCEPTION 'Better Auth''s verification table is missing in schema "%"', schema
-      USING ERRCODE = '42P01',
-            HINT = pg_catalog.format('Run SELECT * FROM auth_ext.check_schema(%L); auth_ext.create_better_auth_schema(%L) creates it.',
-                                     schema, schema);
-  END IF;
-END
-$$;
-COMMENT ON FUNCTION auth_ext._require_verification_table(text) IS
-'Internal: 42P01 with a check_schema() hint when Better Auth''s verification table is missing.';
-
 CREATE OR REPLACE FUNCTION auth_ext.request_password_reset(email text, expires_in integer DEFAULT 3600)
 RETURNS jsonb
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
@@ -42,7 +25,7 @@ BEGIN
   IF expires_in IS NULL OR expires_in OPERATOR(pg_catalog.<) 1 OR expires_in OPERATOR(pg_catalog.>) 315360000 THEN
     PERFORM auth_ext._raise('VALIDATION_ERROR', 'expires_in must be from 1 to 315360000 seconds');
   END IF;
-  PERFORM auth_ext._require_verification_table(s);
+  PERFORM auth_ext._require_tables(s, ARRAY['verification']);
   EXECUTE pg_catalog.format('SELECT auth_ext._row_json(u), u.id FROM %I.%I u WHERE u.email OPERATOR(pg_catalog.=) $1', s, 'user')
     INTO found_user, found_user_id USING pg_catalog.lower(request_password_reset.email);
   -- Better Auth's generateId(24): drawn for an unknown email too, as Better Auth does.
@@ -95,7 +78,7 @@ BEGIN
     PERFORM auth_ext._raise('PASSWORD_TOO_SHORT');
   END IF;
   PERFORM auth_ext._check_password_length(new_password, true);
-  PERFORM auth_ext._require_verification_table(s);
+  PERFORM auth_ext._require_tables(s, ARRAY['verification']);
   identifier := 'reset-password:' OPERATOR(pg_catalog.||) reset_password.token;
   -- Better Auth's findVerificationValue: the newest row of the identifier; expired is invalid.
   EXECUTE pg_catalog.format('SELECT v.id, v.value, v."createdAt", v."expiresAt" FROM %I.%I v '

@@ -44,7 +44,7 @@ AS $$
        -- Secrets, schema changes and administration.
        (SELECT ARRAY['auth_ext.configure(text,text)', 'auth_ext.settings()',
                      'auth_ext.create_better_auth_schema(name)', 'auth_ext.grant_app_role(name)',
-                     'auth_ext.grant_mail_role(name)',
+                     'auth_ext.grant_mail_role(name)', 'auth_ext._grant_listed(name,text)',
                      'auth_ext.revoke_sessions(text,text)', 'auth_ext.set_password(text,text)',
                      'auth_ext.delete_user(text)', 'auth_ext._setting_value(text)',
                      'auth_ext._session_token_from_credential(text)',
@@ -58,7 +58,7 @@ COMMENT ON FUNCTION auth_ext.function_privileges() IS
 'roles given grant_mail_role, for functions that hand out a token for any user''s account; any: any role with USAGE on '
 'schema auth_ext) and whether grant_app_role grants it.';
 
-CREATE OR REPLACE FUNCTION auth_ext.grant_app_role(role name)
+CREATE OR REPLACE FUNCTION auth_ext._grant_listed(role name, list text)
 RETURNS void
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
@@ -67,9 +67,23 @@ DECLARE
   fn regprocedure;
 BEGIN
   EXECUTE format('GRANT USAGE ON SCHEMA auth_ext TO %I', role);
-  FOR fn IN SELECT f.function_name FROM auth_ext.function_privileges() f WHERE f.granted_to_app LOOP
+  FOR fn IN SELECT f.function_name FROM auth_ext.function_privileges() f
+             WHERE CASE list WHEN 'app' THEN f.granted_to_app ELSE f.callable_by OPERATOR(pg_catalog.=) list END LOOP
     EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO %I', fn, role);
   END LOOP;
+END
+$$;
+COMMENT ON FUNCTION auth_ext._grant_listed(name, text) IS
+'Internal (owner): USAGE on schema auth_ext and EXECUTE on the functions auth_ext.function_privileges() lists for '
+'list: ''app'' (granted_to_app) or ''mail''; grant_app_role and grant_mail_role.';
+
+CREATE OR REPLACE FUNCTION auth_ext.grant_app_role(role name)
+RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  PERFORM auth_ext._grant_listed(role, 'app');
 END
 $$;
 COMMENT ON FUNCTION auth_ext.grant_app_role(name) IS
@@ -83,13 +97,8 @@ RETURNS void
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-  fn regprocedure;
 BEGIN
-  EXECUTE format('GRANT USAGE ON SCHEMA auth_ext TO %I', role);
-  FOR fn IN SELECT f.function_name FROM auth_ext.function_privileges() f WHERE f.callable_by = 'mail' LOOP
-    EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO %I', fn, role);
-  END LOOP;
+  PERFORM auth_ext._grant_listed(role, 'mail');
 END
 $$;
 COMMENT ON FUNCTION auth_ext.grant_mail_role(name) IS

@@ -12,3 +12,5 @@ DROP FUNCTION IF EXISTS auth_ext._get_session_slow(text);
 DROP FUNCTION IF EXISTS auth_ext._js_dates(jsonb);
 -- _create_session takes the session's lifetime (session.expiresIn from Better Auth's options).
 DROP FUNCTION IF EXISTS auth_ext._create_session(text, text, text, text, boolean);
+-- _require_tables takes the tables to require (the verification table for password reset).
+DROP FUNCTION IF EXISTS auth_ext._require_tables(text);
