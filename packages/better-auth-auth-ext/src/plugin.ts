@@ -97,9 +97,6 @@ function unsupportedOptions(context: AuthContext): string[] {
   if (!Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > MAX_SESSION_EXPIRES_IN) {
     problems.push(`session.expiresIn ${String(expiresIn)} (auth_ext takes whole seconds from 1 to ${MAX_SESSION_EXPIRES_IN})`);
   }
-  if (options.secondaryStorage) {
-    problems.push("secondaryStorage (auth_ext writes sessions to the database only)");
-  }
   const database = otherDatabase(context);
   if (database) {
     problems.push(
@@ -468,6 +465,7 @@ export function authExt(pluginOptions: AuthExtPluginOptions) {
   const query = resolveQuery(pluginOptions);
   let role: string | undefined;
   let sessionHooksPossible = false;
+  let sessionsElsewhere = false;
   const roleName = () => role;
 
   const coreSignUp = signUpEmail();
@@ -500,6 +498,10 @@ export function authExt(pluginOptions: AuthExtPluginOptions) {
       const session = context.options.databaseHooks?.session?.create;
       sessionHooksPossible = !!(session?.before || session?.after) ||
         (context.options.plugins ?? []).some((p) => p.init && !PLUGINS_WITHOUT_SESSION_HOOKS.has(p.id));
+      // With secondaryStorage, sessions are Better Auth's to write (to that storage, and to the
+      // database only with session.storeSessionInDatabase): the statements write the user and the
+      // credential account, and Better Auth's own createSession the session.
+      sessionsElsewhere = !!context.options.secondaryStorage;
       role = await checkGrants(query, context.logger);
     },
     endpoints: {
@@ -568,7 +570,7 @@ export function authExt(pluginOptions: AuthExtPluginOptions) {
             });
           }
           let session: Session | null = null;
-          if (!generic) {
+          if (!generic && !sessionsElsewhere) {
             capture.expect = "session";
             session = await internalAdapter.createSession(user.id, rememberMe === false);
             if (!session) throw APIError.from("BAD_REQUEST", BASE_ERROR_CODES.FAILED_TO_CREATE_SESSION);
@@ -611,8 +613,14 @@ export function authExt(pluginOptions: AuthExtPluginOptions) {
         const sessionFields = session ? await extraFieldValues(ctx, "session", extraOf("session", session)) : {};
         const result = await callSignUp(ctx, email, [
           user.email, password, user.name, user.image ?? null, sessionIp, sessionAgent, rememberMe !== false, expiresIn,
-          fieldsParam(userFields), fieldsParam(sessionFields), !generic, user.id ?? null, session?.token ?? null,
+          fieldsParam(userFields), fieldsParam(sessionFields), !generic && !sessionsElsewhere, user.id ?? null, session?.token ?? null,
         ]);
+        if (result.existing_email && !generic) {
+          // Without a session in the statement (secondaryStorage), a taken email is not an error
+          // there: the email was taken between the look-up and the statement; Better Auth's 422.
+          ctx.context.logger.info(`Sign-up attempt for existing email: ${email}`);
+          throw APIError.from("UNPROCESSABLE_ENTITY", BASE_ERROR_CODES.USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL);
+        }
         if (result.existing_email) {
           // The email was taken between the look-up and the statement: Better Auth's generic answer.
           await notifyExistingUser(ctx, normalizedEmail);
@@ -622,15 +630,20 @@ export function authExt(pluginOptions: AuthExtPluginOptions) {
         const written = userDates(ctx, result.user);
         const createdUser = Object.assign(outcome.user, written);
         Object.assign(user, createdUser);
+        let token: string | null = null;
         if (result.session && outcome.session) {
           const createdSession = Object.assign(outcome.session, sessionDates(ctx, result.session));
           if (session) Object.assign(session, createdSession);
           await setSessionCookie(ctx, { session: createdSession, user: createdUser }, rememberMe === false);
+          token = outcome.session.token;
+        } else if (sessionsElsewhere && !generic) {
+          // Better Auth's own createSession, its hooks first, once the user is written.
+          const created = await throughAdapter(() => internalAdapter.createSession(createdUser.id, rememberMe === false));
+          if (!created) throw APIError.from("BAD_REQUEST", BASE_ERROR_CODES.FAILED_TO_CREATE_SESSION);
+          await setSessionCookie(ctx, { session: created, user: createdUser }, rememberMe === false);
+          token = created.token;
         }
-        const response = ctx.json({
-          token: result.session && outcome.session ? outcome.session.token : null,
-          user: parseUserOutput(options, written),
-        });
+        const response = ctx.json({ token, user: parseUserOutput(options, written) });
         await throughAdapter(() => runAfterHooks(capture));
         return response;
       }),
@@ -650,18 +663,19 @@ export function authExt(pluginOptions: AuthExtPluginOptions) {
         assertPasswordLength(ctx, password, false);
         const { ipAddress, userAgent } = clientInfo(ctx);
         const requireEmailVerification = !!options.emailAndPassword.requireEmailVerification;
-        // With database hooks that may see the session (admin's ban check), auth_ext checks the
-        // password (and the verification) only, and Better Auth's own createSession writes the
-        // session, its hooks first: Better Auth's order, so a wrong password is still
-        // INVALID_EMAIL_OR_PASSWORD and a banned user's right password BANNED_USER.
+        // With database hooks that may see the session (admin's ban check), or sessions kept in
+        // secondaryStorage, auth_ext checks the password (and the verification) only, and Better
+        // Auth's own createSession writes the session, its hooks first: Better Auth's order, so a
+        // wrong password is still INVALID_EMAIL_OR_PASSWORD and a banned user's right password
+        // BANNED_USER.
         let result: SignResult;
         try {
           result = await callAccountFunction(
             query,
             "SELECT auth_ext.sign_in_email($1, $2, $3, $4, $5, $6, $7, $8, $9) AS result",
             [email, password, ipAddress, userAgent, rememberMe !== false, ctx.context.sessionConfig.expiresIn,
-              sessionHooksPossible ? null : fieldsParam(await extraFieldValues(ctx, "session", {})),
-              requireEmailVerification, !sessionHooksPossible],
+              sessionHooksPossible || sessionsElsewhere ? null : fieldsParam(await extraFieldValues(ctx, "session", {})),
+              requireEmailVerification, !(sessionHooksPossible || sessionsElsewhere)],
             roleName,
           );
         } catch (error) {
