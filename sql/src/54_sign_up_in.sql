@@ -7,7 +7,7 @@ CREATE OR REPLACE FUNCTION auth_ext.sign_up_email(
   email text, password text, name text, image text DEFAULT NULL, ip_address text DEFAULT NULL,
   user_agent text DEFAULT NULL, remember_me boolean DEFAULT true, session_expires_in integer DEFAULT NULL,
   user_fields jsonb DEFAULT NULL, session_fields jsonb DEFAULT NULL, auto_sign_in boolean DEFAULT true,
-  user_id text DEFAULT NULL, session_token text DEFAULT NULL)
+  user_id text DEFAULT NULL, session_token text DEFAULT NULL, account_fields jsonb DEFAULT NULL)
 RETURNS jsonb
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -15,6 +15,7 @@ AS $$
 DECLARE
   s text := auth_ext._prepare_write();
   extra record;
+  account_extra record;
   violated text;
   normalized_email text;
   new_user_id text;
@@ -50,6 +51,12 @@ BEGIN
   extra := auth_ext._extra_columns(s, 'user', 'user_fields', sign_up_email.user_fields,
                                    ARRAY['id', 'name', 'email', 'emailVerified', 'image', 'createdAt', 'updatedAt'],
                                    'sign_up_email');
+  -- The same for the credential account (Better Auth's account.additionalFields).
+  account_extra := auth_ext._extra_columns(s, 'account', 'account_fields', sign_up_email.account_fields,
+                                           ARRAY['id', 'accountId', 'providerId', 'userId', 'accessToken', 'refreshToken',
+                                                 'idToken', 'accessTokenExpiresAt', 'refreshTokenExpiresAt', 'scope',
+                                                 'password', 'createdAt', 'updatedAt'],
+                                           'sign_up_email');
   normalized_email := pg_catalog.lower(sign_up_email.email);
   EXECUTE pg_catalog.format('SELECT true FROM %I.%I x WHERE x.email OPERATOR(pg_catalog.=) $1', s, 'user')
     INTO taken USING normalized_email;
@@ -112,9 +119,12 @@ BEGIN
               'image', sign_up_email.image, 'createdAt', now_ms, 'updatedAt', now_ms);
     RETURN pg_catalog.jsonb_build_object('token', NULL, 'user', new_user, 'session', NULL, 'existing_email', true);
   END IF;
-  EXECUTE pg_catalog.format('INSERT INTO %I.%I (id, "accountId", "providerId", "userId", password, "createdAt", "updatedAt") '
-                            'VALUES ($1, $2, ''credential'', $2, $3, $4, $4)', s, 'account')
-    USING auth_ext._new_id(), new_user_id, auth_ext.hash_password(sign_up_email.password), now_ms;
+  EXECUTE pg_catalog.format('INSERT INTO %1$I.%2$I (id, "accountId", "providerId", "userId", password, "createdAt", "updatedAt"%3$s) '
+                            'SELECT $1, $2, ''credential'', $2, $3, $4, $4%4$s '
+                            'FROM pg_catalog.jsonb_populate_record(CAST(NULL AS %1$I.%2$I), $5) r',
+                            s, 'account', account_extra.columns, account_extra.vals)
+    USING auth_ext._new_id(), new_user_id, auth_ext.hash_password(sign_up_email.password), now_ms,
+          COALESCE(sign_up_email.account_fields, CAST('{}' AS pg_catalog.jsonb));
   IF NOT sign_up_email.auto_sign_in THEN
     RETURN pg_catalog.jsonb_build_object('token', NULL, 'user', new_user, 'session', NULL, 'existing_email', false);
   END IF;
@@ -125,7 +135,7 @@ BEGIN
                                        'session', new_session);
 END
 $$;
-COMMENT ON FUNCTION auth_ext.sign_up_email(text, text, text, text, text, text, boolean, integer, jsonb, jsonb, boolean, text, text) IS
+COMMENT ON FUNCTION auth_ext.sign_up_email(text, text, text, text, text, text, boolean, integer, jsonb, jsonb, boolean, text, text, jsonb) IS
 'Better Auth''s email sign-up in one statement: validates like Better Auth (email rule, password length in UTF-16 units, '
 'name required), then writes user + credential account + session exactly as Better Auth does. user_fields, a JSON '
 'object of column: value, fills extra user columns (Better Auth''s additionalFields, plugins'' columns) in the same '
@@ -141,7 +151,8 @@ COMMENT ON FUNCTION auth_ext.sign_up_email(text, text, text, text, text, text, b
 'PASSWORD_TOO_SHORT / PASSWORD_TOO_LONG / VALIDATION_ERROR (also session_expires_in outside 1 to 315360000; '
 'auto_sign_in null; a user_id or session_token of a bad length or already taken; a user_fields key that is unknown, a '
 'core column or generated, a value of the wrong JSON kind or that the column''s type refuses, null for a NOT NULL '
-'column; the same for session_fields), 42P01 missing tables, 25006 read-only.';
+'column; the same for session_fields and account_fields, the credential account''s extra columns), 42P01 missing '
+'tables, 25006 read-only.';
 
 CREATE OR REPLACE FUNCTION auth_ext.sign_in_email(
   email text, password text, ip_address text DEFAULT NULL, user_agent text DEFAULT NULL,

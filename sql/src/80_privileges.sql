@@ -25,7 +25,7 @@ AS $$
          p.oid = ANY (app_only.fns) OR p.oid = ANY (app_also.fns)
   FROM pg_proc p,
        -- The application role's account functions: not PUBLIC's.
-       (SELECT ARRAY['auth_ext.sign_up_email(text,text,text,text,text,text,boolean,integer,jsonb,jsonb,boolean,text,text)',
+       (SELECT ARRAY['auth_ext.sign_up_email(text,text,text,text,text,text,boolean,integer,jsonb,jsonb,boolean,text,text,jsonb)',
                      'auth_ext.sign_in_email(text,text,text,text,boolean,integer,jsonb,boolean,boolean)',
                      'auth_ext.get_session(text)', 'auth_ext.sign_out(text)',
                      'auth_ext.sign_session_cookie(text)',

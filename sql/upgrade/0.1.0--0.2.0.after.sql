@@ -20,7 +20,7 @@ BEGIN
   FOR pair IN
     SELECT o.oid AS old_fn, n.oid AS new_fn
       FROM (VALUES ('auth_ext.sign_up_email(text,text,text,text,text,text,boolean)',
-                    'auth_ext.sign_up_email(text,text,text,text,text,text,boolean,integer,jsonb,jsonb,boolean,text,text)'),
+                    'auth_ext.sign_up_email(text,text,text,text,text,text,boolean,integer,jsonb,jsonb,boolean,text,text,jsonb)'),
                    ('auth_ext.sign_in_email(text,text,text,text,boolean)',
                     'auth_ext.sign_in_email(text,text,text,text,boolean,integer,jsonb,boolean,boolean)')) v(old_signature, new_signature)
       JOIN pg_catalog.pg_proc o ON o.oid OPERATOR(pg_catalog.=) pg_catalog.to_regprocedure(v.old_signature)

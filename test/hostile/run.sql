@@ -464,6 +464,11 @@ SELECT hostile_kit.run_path('sign_in_email: session_fields, core column', :'app'
   $$SELECT auth_ext.sign_in_email('hana@example.com', 'password123', session_fields => '{"token": "x"}')$$, '22023');
 SELECT hostile_kit.run_path('sign_in_email: session_fields, refused by the column type', :'app',
   $$SELECT auth_ext.sign_in_email('hana@example.com', 'password123', session_fields => '{"level": 1.5}')$$, '22023');
+ALTER TABLE :"ba".account ADD COLUMN origin text;
+SELECT hostile_kit.run_path('sign_up_email: account_fields', :'app',
+  $$SELECT auth_ext.sign_up_email('hana3@example.com', 'password123', 'Hana', account_fields => '{"origin": "signup"}')$$);
+SELECT hostile_kit.run_path('sign_up_email: account_fields, core column', :'app',
+  $$SELECT auth_ext.sign_up_email('hana4@example.com', 'password123', 'Hana', account_fields => '{"password": "x"}')$$, '22023');
 SELECT hostile_kit.run_path('sign_up_email: session_fields, null for NOT NULL', :'app',
   $$SELECT auth_ext.sign_up_email('hana2@example.com', 'password123', 'Hana', session_fields => '{"pinned": null}')$$, '22023');
 

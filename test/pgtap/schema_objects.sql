@@ -62,7 +62,7 @@ SELECT is(
     'function auth_ext.sign_jwt(jsonb,jsonb)',
     'function auth_ext.sign_out(text)',
     'function auth_ext.sign_session_cookie(text)',
-    'function auth_ext.sign_up_email(text,text,text,text,text,text,boolean,integer,jsonb,jsonb,boolean,text,text)',
+    'function auth_ext.sign_up_email(text,text,text,text,text,text,boolean,integer,jsonb,jsonb,boolean,text,text,jsonb)',
     'function auth_ext.user_id()',
     'function auth_ext.verify_email(text,boolean,text,text,integer)',
     'function auth_ext.verify_jwt(text,jsonb)',
@@ -101,7 +101,7 @@ SELECT is(
         'auth_ext.request_password_reset(text,integer)', 'auth_ext.reset_password(text,text,boolean)',
         'auth_ext.revoke_sessions(text,text)',
         'auth_ext.set_password(text,text)', 'auth_ext.sign_in_email(text,text,text,text,boolean,integer,jsonb,boolean,boolean)',
-        'auth_ext.sign_out(text)', 'auth_ext.sign_session_cookie(text)', 'auth_ext.sign_up_email(text,text,text,text,text,text,boolean,integer,jsonb,jsonb,boolean,text,text)',
+        'auth_ext.sign_out(text)', 'auth_ext.sign_session_cookie(text)', 'auth_ext.sign_up_email(text,text,text,text,text,text,boolean,integer,jsonb,jsonb,boolean,text,text,jsonb)',
         'auth_ext.verify_email(text,boolean,text,text,integer)'],
   'exactly these functions run with the owner''s rights');
 

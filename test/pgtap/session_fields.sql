@@ -63,5 +63,23 @@ SELECT is((SELECT count(*)::int FROM "user" WHERE email = 's2@example.com'), 0,
 SELECT is((SELECT count(*)::int FROM session s JOIN "user" u ON u.id = s."userId" WHERE u.email = 'sess@example.com'), 5,
           'no refused sign-in wrote a session');
 
+-- account_fields: the credential account's extra columns (Better Auth's account.additionalFields),
+-- through the same helper.
+ALTER TABLE account ADD COLUMN origin text, ADD COLUMN tier integer NOT NULL DEFAULT 1;
+CREATE TEMP TABLE acct AS
+SELECT auth_ext.sign_up_email('acct@example.com', 'password123', 'Acct', account_fields => '{"origin": "signup", "tier": 2}') AS j;
+SELECT row_eq($$SELECT origin, tier, "providerId" FROM account WHERE "userId" = (SELECT j->'user'->>'id' FROM acct)$$,
+              ROW('signup'::text, 2, 'credential'::text), 'sign-up writes account_fields into the credential account');
+SELECT throws_ok($$SELECT auth_ext.sign_up_email('acct2@example.com', 'password123', 'A', account_fields => '{"password": "x"}')$$,
+                 '22023', 'VALIDATION_ERROR: account_fields: "password" is a core column of the account table, which sign_up_email writes itself',
+                 'account_fields: a core column');
+SELECT throws_ok($$SELECT auth_ext.sign_up_email('acct2@example.com', 'password123', 'A', account_fields => '{"tier": "two"}')$$,
+                 '22023', 'VALIDATION_ERROR: account_fields: "tier" must be a JSON number (column type integer), not a JSON string',
+                 'account_fields: a wrong JSON kind');
+SELECT throws_ok($$SELECT auth_ext.sign_up_email('acct2@example.com', 'password123', 'A', account_fields => '{"nope": 1}')$$,
+                 '22023', 'VALIDATION_ERROR: account_fields: "nope" is not a writable column of the account table',
+                 'account_fields: an unknown column');
+SELECT is((SELECT count(*)::int FROM "user" WHERE email = 'acct2@example.com'), 0, 'a refused account_fields writes no user');
+
 SELECT * FROM finish();
 ROLLBACK;

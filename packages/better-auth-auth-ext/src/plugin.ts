@@ -104,6 +104,8 @@ function unsupportedOptions(context: AuthContext): string[] {
         "must use that same PostgreSQL database)",
     );
   }
+  // Extra user, session and account fields go to auth_ext's user_fields, session_fields and
+  // account_fields; other table or column names than Better Auth's defaults do not.
   for (const model of ["user", "account", "session"] as const) {
     const table = context.tables[model];
     if (!table) continue;
@@ -111,10 +113,6 @@ function unsupportedOptions(context: AuthContext): string[] {
     for (const [field, attribute] of Object.entries(table.fields)) {
       if (attribute.fieldName && attribute.fieldName !== field) {
         problems.push(`a custom column name for ${model}.${field}`);
-      } else if (!CORE_FIELDS[model].includes(field) && model === "account") {
-        // Extra user and session fields go to auth_ext's user_fields / session_fields; the
-        // credential account it writes has Better Auth's core columns only.
-        problems.push(`the extra ${model} field "${field}" (auth_ext writes extra columns on user and session only)`);
       }
     }
   }
@@ -135,7 +133,7 @@ function unsupportedOptions(context: AuthContext): string[] {
  * fields outside the schema are dropped. Keyed by column (custom column names are refused at
  * startup), for auth_ext's user_fields / session_fields.
  */
-async function extraFieldValues(ctx: GenericEndpointContext, model: "user" | "session", input: Row): Promise<Row> {
+async function extraFieldValues(ctx: GenericEndpointContext, model: "user" | "session" | "account", input: Row): Promise<Row> {
   const values: Row = {};
   for (const [field, attribute] of Object.entries(ctx.context.tables[model]?.fields ?? {})) {
     if (field === "id" || CORE_FIELDS[model].includes(field)) continue;
@@ -157,7 +155,7 @@ function fieldsParam(values: Row): string | null {
 }
 
 /** The fields of a row that are not the model's core columns (what hooks or the body added). */
-function extraOf(model: "user" | "session", row: Row): Row {
+function extraOf(model: "user" | "session" | "account", row: Row): Row {
   const extra: Row = {};
   for (const [key, value] of Object.entries(row)) {
     if (key !== "id" && !CORE_FIELDS[model].includes(key)) extra[key] = value;
@@ -408,7 +406,7 @@ const PRIVILEGES_SQL = `SELECT current_user AS role, has_schema_privilege('auth_
   CASE WHEN has_schema_privilege('auth_ext', 'USAGE') THEN
     ARRAY(SELECT f FROM unnest($1::text[]) f WHERE NOT has_function_privilege(f, 'EXECUTE')) END AS missing`;
 const REQUIRED_FUNCTIONS = [
-  "auth_ext.sign_up_email(text,text,text,text,text,text,boolean,integer,jsonb,jsonb,boolean,text,text)",
+  "auth_ext.sign_up_email(text,text,text,text,text,text,boolean,integer,jsonb,jsonb,boolean,text,text,jsonb)",
   "auth_ext.sign_in_email(text,text,text,text,boolean,integer,jsonb,boolean,boolean)",
   "auth_ext.hash_password(text)",
   "auth_ext.verify_password(text,text)",
@@ -475,7 +473,7 @@ export function authExt(pluginOptions: AuthExtPluginOptions) {
   async function callSignUp(ctx: GenericEndpointContext, email: string, params: unknown[]): Promise<SignResult> {
     try {
       return await callAccountFunction(
-        query, "SELECT auth_ext.sign_up_email($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) AS result", params, roleName,
+        query, "SELECT auth_ext.sign_up_email($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) AS result", params, roleName,
       );
     } catch (error) {
       if (errorCode(error) === "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL") {
@@ -614,6 +612,7 @@ export function authExt(pluginOptions: AuthExtPluginOptions) {
         const result = await callSignUp(ctx, email, [
           user.email, password, user.name, user.image ?? null, sessionIp, sessionAgent, rememberMe !== false, expiresIn,
           fieldsParam(userFields), fieldsParam(sessionFields), !generic && !sessionsElsewhere, user.id ?? null, session?.token ?? null,
+          fieldsParam(await extraFieldValues(ctx, "account", extraOf("account", account))),
         ]);
         if (result.existing_email && !generic) {
           // Without a session in the statement (secondaryStorage), a taken email is not an error

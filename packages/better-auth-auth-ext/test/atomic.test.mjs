@@ -43,7 +43,7 @@ describe("sign-up over a statement-level driver", () => {
     statements.length = 0;
     const signUp = await auth.request("POST", "/sign-up/email", { body: { email, password: PASSWORD, name: "S" } });
     assert.equal(signUp.status, 200, signUp.text);
-    assert.deepEqual(statements, ["SELECT auth_ext.sign_up_email($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) AS result"]);
+    assert.deepEqual(statements, ["SELECT auth_ext.sign_up_email($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) AS result"]);
     assert.deepEqual(await countRows(db.pool, email), { users: 1, accounts: 1, sessions: 1 });
 
     statements.length = 0;

@@ -98,3 +98,52 @@ describe("session.additionalFields through the auth_ext plugin", () => {
     assert.equal(seen[0].theme, "dark");
   });
 });
+
+describe("account.additionalFields through the auth_ext plugin", () => {
+  let db;
+  const accountFields = {
+    origin: { type: "string", required: false, defaultValue: "signup" },
+    tier: { type: "number", required: false, defaultValue: () => 2 },
+    note: { type: "string", required: false },
+  };
+  const options = { account: { additionalFields: accountFields } };
+
+  before(async () => {
+    db = await createTestDatabase("plugin_account_fields");
+    const migrations = await getMigrations({ database: db.pool, secret: SECRET, emailAndPassword: { enabled: true }, ...options });
+    await migrations.runMigrations();
+  });
+  after(async () => {
+    await db?.drop();
+  });
+
+  /** The credential account of a user, without what differs between two sign-ups. */
+  async function accountRow(email) {
+    const { rows: [row] } = await db.pool.query(
+      `SELECT a.* FROM account a JOIN "user" u ON u.id = a."userId" WHERE u.email = lower($1)`, [email]);
+    const { id: _id, accountId: _a, userId: _u, password: _p, createdAt: _c, updatedAt: _up, ...rest } = row;
+    return rest;
+  }
+
+  test("sign-up writes the credential account's extra columns as Better Auth does, a hook's values too", async () => {
+    const ours = uniqueEmail("acct.ours");
+    const theirs = uniqueEmail("acct.theirs");
+    const withPlugin = createAuth({ pool: db.pool, plugin: true, options });
+    const plain = createAuth({ pool: db.pool, options });
+    assert.equal((await withPlugin.request("POST", "/sign-up/email", { body: { email: ours, password: PASSWORD, name: "A" } })).status, 200);
+    assert.equal((await plain.request("POST", "/sign-up/email", { body: { email: theirs, password: PASSWORD, name: "A" } })).status, 200);
+    assert.deepEqual(await accountRow(ours), await accountRow(theirs));
+    assert.deepEqual(await accountRow(ours), { providerId: "credential", accessToken: null, refreshToken: null, idToken: null,
+      accessTokenExpiresAt: null, refreshTokenExpiresAt: null, scope: null, origin: "signup", tier: 2, note: null });
+
+    const hooks = { databaseHooks: { account: { create: { before: async (account) => ({ data: { ...account, note: "from a hook" } }) } } } };
+    const hookedOurs = uniqueEmail("acct.hook.ours");
+    const hookedTheirs = uniqueEmail("acct.hook.theirs");
+    const withHook = createAuth({ pool: db.pool, plugin: true, options: { ...options, ...hooks } });
+    const plainHook = createAuth({ pool: db.pool, options: { ...options, ...hooks } });
+    assert.equal((await withHook.request("POST", "/sign-up/email", { body: { email: hookedOurs, password: PASSWORD, name: "H" } })).status, 200);
+    assert.equal((await plainHook.request("POST", "/sign-up/email", { body: { email: hookedTheirs, password: PASSWORD, name: "H" } })).status, 200);
+    assert.deepEqual(await accountRow(hookedOurs), await accountRow(hookedTheirs));
+    assert.equal((await accountRow(hookedOurs)).note, "from a hook");
+  });
+});
