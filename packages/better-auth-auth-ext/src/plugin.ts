@@ -116,9 +116,6 @@ function unsupportedOptions(context: AuthContext): string[] {
       }
     }
   }
-  if (options.databaseHooks?.account?.create?.after) {
-    problems.push("databaseHooks.account.create.after (auth_ext does not return the account row)");
-  }
   return problems;
 }
 
@@ -629,6 +626,15 @@ export function authExt(pluginOptions: AuthExtPluginOptions) {
         const written = userDates(ctx, result.user);
         const createdUser = Object.assign(outcome.user, written);
         Object.assign(user, createdUser);
+        if (capture.pendingHooks.length > 0) {
+          // The after hooks see the rows as written; the credential account (with its hash, which
+          // the statement never returns) is read back through Better Auth's own adapter.
+          const credential = await throughAdapter(() => ctx.context.adapter.findOne<Row>({
+            model: "account",
+            where: [{ field: "userId", value: createdUser.id }, { field: "providerId", value: "credential" }],
+          }));
+          if (credential) Object.assign(account, credential);
+        }
         let token: string | null = null;
         if (result.session && outcome.session) {
           const createdSession = Object.assign(outcome.session, sessionDates(ctx, result.session));

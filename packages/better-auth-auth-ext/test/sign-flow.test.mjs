@@ -228,6 +228,22 @@ describe("sign-up and sign-in flow options through the auth_ext plugin", () => {
     assert.ok(mine.createdAt instanceof Date);
   });
 
+  test("an account create after hook sees the written credential account, its hash included, as in Better Auth", async () => {
+    const seen = [];
+    const auths = pair(db, { databaseHooks: { account: { create: { after: async (account) => { seen.push(account); } } } } });
+    const { ours, theirs } = await signUpBoth(auths, { password: PASSWORD, name: "Acct" }, "acct-after");
+    const mine = seen.find((a) => a.userId === ours.json.user.id);
+    const reference = seen.find((a) => a.userId === theirs.json.user.id);
+    assert.ok(mine && reference, "both after hooks ran");
+    assert.deepEqual(Object.keys(mine).sort(), Object.keys(reference).sort());
+    assert.equal(mine.providerId, "credential");
+    assert.equal(mine.accountId, ours.json.user.id);
+    assert.match(mine.password, /^[0-9a-f]{32}:[0-9a-f]{128}$/);
+    assert.ok(mine.createdAt instanceof Date);
+    const { rows: [row] } = await db.pool.query(`SELECT id FROM account WHERE "userId" = $1`, [ours.json.user.id]);
+    assert.equal(mine.id, row.id);
+  });
+
   test("the admin plugin: the default role is written; a banned user cannot sign in; an expired ban is lifted", async () => {
     const auths = pair(db, { plugins: [admin()] });
     const { ours, theirs, emails } = await signUpBoth(auths, { password: PASSWORD, name: "Admin" }, "admin");
