@@ -69,7 +69,7 @@ $$;
 COMMENT ON FUNCTION auth_ext._prepare_write() IS
 'Internal: refuses read-only transactions (25006) and missing tables (42P01); returns Better Auth''s schema.';
 
-CREATE OR REPLACE FUNCTION auth_ext._require_tables(schema text, tables text[] DEFAULT ARRAY['user', 'session', 'account'])
+CREATE OR REPLACE FUNCTION auth_ext._require_tables(schema text, tables text[] DEFAULT ARRAY['user', 'account'])
 RETURNS void
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
@@ -85,8 +85,9 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION auth_ext._require_tables(text, text[]) IS
-'Internal: 42P01 with a check_schema() hint when one of Better Auth''s tables (user, session and account, or those '
-'named) is missing.';
+'Internal: 42P01 with a check_schema() hint when one of Better Auth''s tables (user and account, or those named) is '
+'missing. The session table is required where a session is written (_create_session): with Better Auth''s '
+'secondaryStorage there is none.';
 
 CREATE OR REPLACE FUNCTION auth_ext._new_id()
 RETURNS text

@@ -19,12 +19,14 @@ DECLARE
                          WHEN NOT COALESCE(remember_me, true) THEN 86400
                          WHEN _create_session.session_expires_in IS NOT NULL THEN _create_session.session_expires_in
                          ELSE CAST(auth_ext._setting_value('session_expires_in_seconds') AS pg_catalog.float8) END);
-  -- Extra session columns (Better Auth's session.additionalFields, plugins' session columns).
-  extra record := auth_ext._extra_columns(schema, 'session', 'session_fields', session_fields,
-                                          ARRAY['id', 'expiresAt', 'token', 'createdAt', 'updatedAt', 'ipAddress',
-                                                'userAgent', 'userId'], 'auth_ext');
+  extra record;
   result jsonb;
 BEGIN
+  PERFORM auth_ext._require_tables(schema, ARRAY['session']);
+  -- Extra session columns (Better Auth's session.additionalFields, plugins' session columns).
+  extra := auth_ext._extra_columns(schema, 'session', 'session_fields', session_fields,
+                                   ARRAY['id', 'expiresAt', 'token', 'createdAt', 'updatedAt', 'ipAddress',
+                                         'userAgent', 'userId'], 'auth_ext');
   EXECUTE pg_catalog.format('INSERT INTO %1$I.%2$I AS se (id, "expiresAt", token, "createdAt", "updatedAt", "ipAddress", "userAgent", "userId"%3$s) '
                             'SELECT $1, $2, $3, $4, $4, $5, $6, $7%4$s '
                             'FROM pg_catalog.jsonb_populate_record(CAST(NULL AS %1$I.%2$I), $8) r '

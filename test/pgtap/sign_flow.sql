@@ -98,5 +98,16 @@ SELECT is((SELECT auth_ext.sign_up_email('quiet@example.com', 'password123', 'Q'
                                          user_id => 'synthetic-id')->'user'->>'id'),
           'synthetic-id', 'the synthetic user takes the chosen id');
 
+-- Better Auth with secondaryStorage keeps no session table: sign-up without a session still works,
+-- and a session write names the missing table with check_schema()'s hint.
+ALTER TABLE session RENAME TO session_elsewhere;  -- (not a savepoint: that would roll pgTAP's count back)
+SELECT is((auth_ext.sign_up_email('stored@example.com', 'password123', 'Stored', auto_sign_in => false))->'token', 'null'::jsonb,
+          'no session table: sign-up without a session writes user and account');
+SELECT is((auth_ext.sign_in_email('stored@example.com', 'password123', create_session => false))->'user'->>'email',
+          'stored@example.com', 'no session table: sign-in that creates no session checks the password');
+SELECT throws_ok($$SELECT auth_ext.sign_in_email('stored@example.com', 'password123')$$, '42P01',
+                 'Better Auth''s tables are missing in schema "public"', 'no session table: a session write is 42P01');
+ALTER TABLE session_elsewhere RENAME TO session;
+
 SELECT * FROM finish();
 ROLLBACK;
