@@ -74,14 +74,17 @@ RETURNS void
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+  wanted text;
 BEGIN
-  IF EXISTS (SELECT FROM pg_catalog.unnest(tables) t
-              WHERE pg_catalog.to_regclass(pg_catalog.format('%I.%I', schema, t)) IS NULL) THEN
-    RAISE EXCEPTION 'Better Auth''s tables are missing in schema "%"', schema
+  FOREACH wanted IN ARRAY tables LOOP  -- expressions, not a query: this runs on every account write
+    IF pg_catalog.to_regclass(pg_catalog.format('%I.%I', schema, wanted)) IS NULL THEN
+      RAISE EXCEPTION 'Better Auth''s tables are missing in schema "%"', schema
       USING ERRCODE = '42P01',
             HINT = pg_catalog.format('Run SELECT * FROM auth_ext.check_schema(%L); auth_ext.create_better_auth_schema(%L) creates them.',
                                      schema, schema);
-  END IF;
+    END IF;
+  END LOOP;
 END
 $$;
 COMMENT ON FUNCTION auth_ext._require_tables(text, text[]) IS

@@ -19,18 +19,22 @@ DECLARE
                          WHEN NOT COALESCE(remember_me, true) THEN 86400
                          WHEN _create_session.session_expires_in IS NOT NULL THEN _create_session.session_expires_in
                          ELSE CAST(auth_ext._setting_value('session_expires_in_seconds') AS pg_catalog.float8) END);
-  extra record;
+  extra_columns text := '';
+  extra_values text := '';
   result jsonb;
 BEGIN
-  PERFORM auth_ext._require_tables(schema, ARRAY['session']);
   -- Extra session columns (Better Auth's session.additionalFields, plugins' session columns).
-  extra := auth_ext._extra_columns(schema, 'session', 'session_fields', session_fields,
+  IF session_fields IS NOT NULL THEN
+    PERFORM auth_ext._require_tables(schema, ARRAY['session']);
+    SELECT e.columns, e.vals INTO extra_columns, extra_values
+      FROM auth_ext._extra_columns(schema, 'session', 'session_fields', session_fields,
                                    ARRAY['id', 'expiresAt', 'token', 'createdAt', 'updatedAt', 'ipAddress',
-                                         'userAgent', 'userId'], 'auth_ext');
+                                         'userAgent', 'userId'], 'auth_ext') e;
+  END IF;
   EXECUTE pg_catalog.format('INSERT INTO %1$I.%2$I AS se (id, "expiresAt", token, "createdAt", "updatedAt", "ipAddress", "userAgent", "userId"%3$s) '
                             'SELECT $1, $2, $3, $4, $4, $5, $6, $7%4$s '
                             'FROM pg_catalog.jsonb_populate_record(CAST(NULL AS %1$I.%2$I), $8) r '
-                            'RETURNING auth_ext._row_json(se)', schema, 'session', extra.columns, extra.vals)
+                            'RETURNING auth_ext._row_json(se)', schema, 'session', extra_columns, extra_values)
     INTO result
     USING auth_ext._new_id(), now_ms OPERATOR(pg_catalog.+) lifetime,
           COALESCE(_create_session.session_token, auth_ext.generate_id(32)), now_ms,
@@ -38,6 +42,9 @@ BEGIN
           COALESCE(session_fields, CAST('{}' AS pg_catalog.jsonb));
   RETURN result;
 EXCEPTION
+  WHEN undefined_table THEN  -- no session table (Better Auth with secondaryStorage only): 42P01 with the hint
+    PERFORM auth_ext._require_tables(schema, ARRAY['session']);
+    RAISE;
   WHEN foreign_key_violation THEN  -- the user was deleted meanwhile: a coded error, no ids or constraint names
     PERFORM auth_ext._raise('USER_NOT_FOUND');
   WHEN unique_violation THEN

@@ -14,8 +14,10 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   s text := auth_ext._prepare_write();
-  extra record;
-  account_extra record;
+  user_columns text := '';
+  user_values text := '';
+  account_columns text := '';
+  account_values text := '';
   violated text;
   normalized_email text;
   new_user_id text;
@@ -48,15 +50,21 @@ BEGIN
   END IF;
   -- The additional fields (Better Auth's user.additionalFields and plugins' user columns), checked
   -- and cast by the one helper that session_fields uses too; they go into the one INSERT below.
-  extra := auth_ext._extra_columns(s, 'user', 'user_fields', sign_up_email.user_fields,
+  IF sign_up_email.user_fields IS NOT NULL THEN
+    SELECT e.columns, e.vals INTO user_columns, user_values
+      FROM auth_ext._extra_columns(s, 'user', 'user_fields', sign_up_email.user_fields,
                                    ARRAY['id', 'name', 'email', 'emailVerified', 'image', 'createdAt', 'updatedAt'],
-                                   'sign_up_email');
+                                   'sign_up_email') e;
+  END IF;
   -- The same for the credential account (Better Auth's account.additionalFields).
-  account_extra := auth_ext._extra_columns(s, 'account', 'account_fields', sign_up_email.account_fields,
-                                           ARRAY['id', 'accountId', 'providerId', 'userId', 'accessToken', 'refreshToken',
-                                                 'idToken', 'accessTokenExpiresAt', 'refreshTokenExpiresAt', 'scope',
-                                                 'password', 'createdAt', 'updatedAt'],
-                                           'sign_up_email');
+  IF sign_up_email.account_fields IS NOT NULL THEN
+    SELECT e.columns, e.vals INTO account_columns, account_values
+      FROM auth_ext._extra_columns(s, 'account', 'account_fields', sign_up_email.account_fields,
+                                   ARRAY['id', 'accountId', 'providerId', 'userId', 'accessToken', 'refreshToken',
+                                         'idToken', 'accessTokenExpiresAt', 'refreshTokenExpiresAt', 'scope',
+                                         'password', 'createdAt', 'updatedAt'],
+                                   'sign_up_email') e;
+  END IF;
   normalized_email := pg_catalog.lower(sign_up_email.email);
   EXECUTE pg_catalog.format('SELECT true FROM %I.%I x WHERE x.email OPERATOR(pg_catalog.=) $1', s, 'user')
     INTO taken USING normalized_email;
@@ -73,7 +81,7 @@ BEGIN
     EXECUTE pg_catalog.format('INSERT INTO %1$I.%2$I AS u (id, name, email, "emailVerified", image, "createdAt", "updatedAt"%3$s) '
                               'SELECT $1, $2, $3, false, $4, $5, $5%4$s '
                               'FROM pg_catalog.jsonb_populate_record(CAST(NULL AS %1$I.%2$I), $6) r '
-                              'RETURNING auth_ext._row_json(u)', s, 'user', extra.columns, extra.vals)
+                              'RETURNING auth_ext._row_json(u)', s, 'user', user_columns, user_values)
       INTO new_user USING new_user_id, sign_up_email.name, normalized_email, sign_up_email.image, now_ms,
                           COALESCE(sign_up_email.user_fields, CAST('{}' AS pg_catalog.jsonb));
   EXCEPTION WHEN unique_violation THEN
@@ -122,7 +130,7 @@ BEGIN
   EXECUTE pg_catalog.format('INSERT INTO %1$I.%2$I (id, "accountId", "providerId", "userId", password, "createdAt", "updatedAt"%3$s) '
                             'SELECT $1, $2, ''credential'', $2, $3, $4, $4%4$s '
                             'FROM pg_catalog.jsonb_populate_record(CAST(NULL AS %1$I.%2$I), $5) r',
-                            s, 'account', account_extra.columns, account_extra.vals)
+                            s, 'account', account_columns, account_values)
     USING auth_ext._new_id(), new_user_id, auth_ext.hash_password(sign_up_email.password), now_ms,
           COALESCE(sign_up_email.account_fields, CAST('{}' AS pg_catalog.jsonb));
   IF NOT sign_up_email.auto_sign_in THEN
