@@ -29,13 +29,23 @@ const guarded = new WeakSet<object>();
  * A pg (or Neon) Pool emits `error` when an idle client's connection dies (a server restart or
  * failover). Without a listener Node throws it and the process exits; the pool has already dropped
  * the client and opens a new one on the next query. A pool with no `error` listener gets one that
- * lets the pool recover; one of the application's own is left alone.
+ * lets the pool recover; one of the application's own is left alone. A client that is checked out
+ * when its connection dies (between a caller's queries, or before its release) emits `error` on
+ * itself, where the pool does not listen: such a pool's clients get the same listener as they
+ * connect (the caller's next query on that client fails, and the pool discards it on release).
  */
 function guardIdleErrors(pool: AuthExtPoolLike): void {
-  const emitter = pool as Partial<{ on(event: string, listener: (error: unknown) => void): unknown; listenerCount(event: string): number }>;
+  type Emitter = Partial<{ on(event: string, listener: (value: unknown) => void): unknown; listenerCount(event: string): number }>;
+  const emitter = pool as Emitter;
   if (typeof emitter.on !== "function" || typeof emitter.listenerCount !== "function" || guarded.has(pool)) return;
   guarded.add(pool);
-  if (emitter.listenerCount("error") === 0) emitter.on("error", () => {});
+  if (emitter.listenerCount("error") === 0) {
+    emitter.on("error", () => {});
+    emitter.on("connect", (client) => {
+      const connected = client as Emitter | undefined;
+      if (typeof connected?.on === "function") connected.on("error", () => {});
+    });
+  }
 }
 
 /** The query function for a connection option, checked once at configuration time. */
