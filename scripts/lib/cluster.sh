@@ -14,15 +14,16 @@ as_cluster_owner() {
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
-# A TCP port on 127.0.0.1 that nothing listens on, from 55432-55532, searched from a random start
-# so that runs side by side rarely pick the same one.
+# A TCP port on 127.0.0.1 that nothing listens on, from 25432-25532, searched from a random start
+# so that runs side by side rarely pick the same one. Below Linux's ephemeral range (32768-60999):
+# a port there can be the local end of some outgoing connection, which no listener can bind.
 free_port() {
   local i port
   for i in $(seq 0 100); do
-    port=$((55432 + (RANDOM + i) % 101))
+    port=$((25432 + (RANDOM + i) % 101))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return 0; fi
   done
-  die "no free TCP port in 55432-55532"
+  die "no free TCP port in 25432-25532"
 }
 
 cluster_stop() {
