@@ -57,11 +57,16 @@ BEGIN
     ON CONFLICT ON CONSTRAINT setting_pkey
     DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at;
   END IF;
+  IF configure.name OPERATOR(pg_catalog.=) ANY (ARRAY['better_auth_names', 'better_auth_schema']) THEN
+    -- The views for renamed tables, built now so a name that matches no column fails here.
+    PERFORM auth_ext.sync_table_names();
+  END IF;
 END
 $$;
 COMMENT ON FUNCTION auth_ext.configure(text, text) IS
 'Sets an auth_ext setting or secret (NULL restores the default). Owner only; GRANT EXECUTE to delegate. '
-'Takes effect in every session at commit.';
+'Takes effect in every session at commit. Setting better_auth_names or better_auth_schema also runs '
+'sync_table_names(), which fails (and so does this) when a configured column does not exist.';
 
 CREATE OR REPLACE FUNCTION auth_ext.settings(
   OUT name text, OUT value text, OUT is_default boolean, OUT is_secret boolean, OUT description text)

@@ -71,6 +71,13 @@ DECLARE
   ns oid := (SELECT n.oid FROM pg_namespace n WHERE n.nspname = check_schema.schema);
   c record;
   n bigint;
+  -- Better Auth's table and column names (the better_auth_names setting; its defaults when unset).
+  names jsonb := auth_ext.table_names();
+  user_table text := COALESCE(names -> 'user' ->> 'modelName', 'user');
+  account_table text := COALESCE(names -> 'account' ->> 'modelName', 'account');
+  email_column text := COALESCE(names -> 'user' -> 'fields' ->> 'email', 'email');
+  provider_column text := COALESCE(names -> 'account' -> 'fields' ->> 'providerId', 'providerId');
+  password_column text := COALESCE(names -> 'account' -> 'fields' ->> 'password', 'password');
 BEGIN
   IF pg_char_to_encoding(current_setting('server_encoding')) <> pg_char_to_encoding('UTF8') THEN
     RETURN QUERY SELECT 'the database encoding is not UTF8'::text, current_database()::text,
@@ -82,16 +89,22 @@ BEGIN
     RETURN;
   END IF;
   FOR c IN
-    SELECT e.table_name, e.column_name, e.data_type, e.not_null, cl.oid AS relid,
+    SELECT e.column_name AS field, t.table_name,
+           COALESCE(t.fields ->> e.column_name, e.column_name) AS column_name, e.data_type, e.not_null, cl.oid AS relid,
            format_type(a.atttypid, a.atttypmod) AS actual_type, a.attnotnull AS actual_not_null
     FROM auth_ext._better_auth_columns() e
-    LEFT JOIN pg_class cl ON cl.relnamespace = ns AND cl.relname = e.table_name AND cl.relkind IN ('r', 'p')
-    LEFT JOIN pg_attribute a ON a.attrelid = cl.oid AND a.attname = e.column_name AND NOT a.attisdropped
+    JOIN (SELECT m.model, COALESCE(names -> m.model ->> 'modelName', m.model) AS table_name,
+                 COALESCE(names -> m.model -> 'fields', '{}') AS fields
+            FROM unnest(ARRAY['user', 'session', 'account', 'verification', 'jwks']) m(model)) t ON t.model = e.table_name
+    LEFT JOIN pg_class cl ON cl.relnamespace = ns AND cl.relname = t.table_name AND cl.relkind IN ('r', 'p')
+    LEFT JOIN pg_attribute a ON a.attrelid = cl.oid AND a.attname = COALESCE(t.fields ->> e.column_name, e.column_name)
+                            AND NOT a.attisdropped
   LOOP
     IF c.relid IS NULL THEN
-      IF c.column_name = 'id' THEN
+      IF c.field = 'id' THEN
         RETURN QUERY SELECT 'missing table'::text, format('%I.%I', check_schema.schema, c.table_name),
-          format('SELECT auth_ext.create_better_auth_schema(%L)', check_schema.schema);
+          CASE WHEN names = '{}' THEN format('SELECT auth_ext.create_better_auth_schema(%L)', check_schema.schema)
+               ELSE 'run Better Auth''s migration (npx @better-auth/cli migrate), which creates its renamed tables' END;
       END IF;
     ELSIF c.actual_type IS NULL THEN
       RETURN QUERY SELECT 'missing column'::text, format('%I.%I.%I', check_schema.schema, c.table_name, c.column_name),
@@ -99,7 +112,7 @@ BEGIN
                CASE WHEN c.not_null THEN ' NOT NULL' ELSE '' END);
     ELSIF c.actual_type <> c.data_type THEN
       RETURN QUERY SELECT format('wrong type: %s, Better Auth expects %s%s', c.actual_type, c.data_type,
-               CASE WHEN c.column_name IN ('id', 'userId') THEN ' (an ORM-made table? Better Auth writes 32-character text ids)' ELSE '' END),
+               CASE WHEN c.field IN ('id', 'userId') THEN ' (an ORM-made table? Better Auth writes 32-character text ids)' ELSE '' END),
         format('%I.%I.%I', check_schema.schema, c.table_name, c.column_name),
         format('ALTER TABLE %I.%I ALTER COLUMN %I TYPE %s', check_schema.schema, c.table_name, c.column_name, c.data_type);
     ELSIF c.actual_not_null <> c.not_null THEN
@@ -114,7 +127,9 @@ BEGIN
   RETURN QUERY
     SELECT 'missing unique constraint'::text, format('%I.%I.%I', check_schema.schema, u.t, u.col),
            format('ALTER TABLE %I.%I ADD UNIQUE (%I)', check_schema.schema, u.t, u.col)
-    FROM (VALUES ('user', 'email'), ('session', 'token')) u(t, col)
+    FROM (VALUES (user_table, email_column),
+                 (COALESCE(names -> 'session' ->> 'modelName', 'session'),
+                  COALESCE(names -> 'session' -> 'fields' ->> 'token', 'token'))) u(t, col)
     JOIN pg_class cl ON cl.relnamespace = ns AND cl.relname = u.t
     JOIN pg_attribute a ON a.attrelid = cl.oid AND a.attname = u.col
     WHERE NOT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = cl.oid AND i.indisunique
@@ -122,33 +137,38 @@ BEGIN
 
   -- Foreign keys to user(id) that cascade on delete.
   RETURN QUERY
-    SELECT CASE WHEN con.oid IS NULL THEN 'missing foreign key to user(id)' ELSE 'foreign key does not cascade on delete' END,
-           format('%I.%I.%I', check_schema.schema, f.t, 'userId'),
-           format('ALTER TABLE %I.%I ADD FOREIGN KEY ("userId") REFERENCES %I."user"(id) ON DELETE CASCADE',
-                  check_schema.schema, f.t, check_schema.schema)
-    FROM (VALUES ('session'), ('account')) f(t)
+    SELECT CASE WHEN con.oid IS NULL THEN format('missing foreign key to %s(id)', user_table) ELSE 'foreign key does not cascade on delete' END,
+           format('%I.%I.%I', check_schema.schema, f.t, f.col),
+           format('ALTER TABLE %I.%I ADD FOREIGN KEY (%I) REFERENCES %I.%I(id) ON DELETE CASCADE',
+                  check_schema.schema, f.t, f.col, check_schema.schema, user_table)
+    FROM (SELECT COALESCE(names -> m ->> 'modelName', m), COALESCE(names -> m -> 'fields' ->> 'userId', 'userId')
+            FROM unnest(ARRAY['session', 'account']) m) f(t, col)
     JOIN pg_class cl ON cl.relnamespace = ns AND cl.relname = f.t
     LEFT JOIN pg_constraint con ON con.conrelid = cl.oid AND con.contype = 'f'
-      AND con.confrelid = (SELECT oid FROM pg_class WHERE relnamespace = ns AND relname = 'user')
+      AND con.confrelid = (SELECT oid FROM pg_class WHERE relnamespace = ns AND relname = user_table)
     WHERE con.oid IS NULL OR con.confdeltype <> 'c';
 
   -- Data Better Auth cannot read back.
   IF EXISTS (SELECT 1 FROM pg_attribute a JOIN pg_class cl ON cl.oid = a.attrelid
-             WHERE cl.relnamespace = ns AND cl.relname = 'user' AND a.attname = 'email') THEN
-    EXECUTE format('SELECT count(*) FROM %I."user" WHERE email <> lower(email)', check_schema.schema) INTO n;
+             WHERE cl.relnamespace = ns AND cl.relname = user_table AND a.attname = email_column) THEN
+    EXECUTE format('SELECT count(*) FROM %I.%I WHERE %I <> lower(%I)', check_schema.schema, user_table, email_column, email_column)
+      INTO n;
     IF n > 0 THEN
       RETURN QUERY SELECT format('%s user rows have upper-case emails (Better Auth looks emails up in lower case)', n),
-        format('%I."user".email', check_schema.schema),
-        format('UPDATE %I."user" SET email = lower(email) WHERE email <> lower(email)', check_schema.schema);
+        format('%I.%I.%I', check_schema.schema, user_table, email_column),
+        format('UPDATE %I.%I SET %I = lower(%I) WHERE %I <> lower(%I)', check_schema.schema, user_table,
+               email_column, email_column, email_column, email_column);
     END IF;
   END IF;
-  IF EXISTS (SELECT 1 FROM pg_attribute a JOIN pg_class cl ON cl.oid = a.attrelid
-             WHERE cl.relnamespace = ns AND cl.relname = 'account' AND a.attname = 'password') THEN
-    EXECUTE format($q$SELECT count(*) FROM %I.account WHERE "providerId" = 'credential' AND password IS NOT NULL
-                     AND password !~ '^[^:]+:[0-9a-f]{128}(:|$)'$q$, check_schema.schema) INTO n;
+  IF (SELECT count(*) FROM pg_attribute a JOIN pg_class cl ON cl.oid = a.attrelid
+       WHERE cl.relnamespace = ns AND cl.relname = account_table AND a.attname IN (password_column, provider_column)
+         AND NOT a.attisdropped) = 2 THEN
+    EXECUTE format($q$SELECT count(*) FROM %I.%I WHERE %I = 'credential' AND %I IS NOT NULL
+                     AND %I !~ '^[^:]+:[0-9a-f]{128}(:|$)'$q$, check_schema.schema, account_table, provider_column,
+                   password_column, password_column) INTO n;
     IF n > 0 THEN
       RETURN QUERY SELECT format('%s credential accounts have malformed password hashes (Better Auth answers 500 on sign-in)', n),
-        format('%I.account.password', check_schema.schema),
+        format('%I.%I.%I', check_schema.schema, account_table, password_column),
         'SELECT auth_ext.set_password(<user id>, <new password>) for each'::text;
     END IF;
   END IF;
@@ -157,4 +177,5 @@ $$;
 COMMENT ON FUNCTION auth_ext.check_schema(name) IS
 'One row per way the schema differs from what Better Auth 1.7.25 expects (missing tables or columns, wrong types, '
 'nullability, unique constraints, cascading foreign keys, a non-UTF8 database, upper-case emails, malformed hashes), '
-'each with a fix. No rows: healthy. The first thing to run when sign-up answers HTTP 500.';
+'each with a fix, by Better Auth''s table and column names as better_auth_names configures them. No rows: healthy. The '
+'first thing to run when sign-up answers HTTP 500.';

@@ -57,17 +57,21 @@ LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-  s text := auth_ext._setting_value('better_auth_schema');
+  s text := auth_ext._tables_schema();
 BEGIN
   IF pg_catalog.current_setting('transaction_read_only') OPERATOR(pg_catalog.=) 'on' THEN
     PERFORM auth_ext._raise('READ_ONLY', hint => 'Send account writes to the primary, not a replica.');
+  END IF;
+  IF s OPERATOR(pg_catalog.=) 'auth_ext_names' THEN
+    PERFORM auth_ext._require_current_table_names();
   END IF;
   PERFORM auth_ext._require_tables(s);
   RETURN s;
 END
 $$;
 COMMENT ON FUNCTION auth_ext._prepare_write() IS
-'Internal: refuses read-only transactions (25006) and missing tables (42P01); returns Better Auth''s schema.';
+'Internal: refuses read-only transactions (25006) and missing tables (42P01); returns the schema the statements name '
+'Better Auth''s tables in (its own, or the auth_ext_names views, rebuilt first when a table changed).';
 
 CREATE OR REPLACE FUNCTION auth_ext._require_tables(schema text, tables text[] DEFAULT ARRAY['user', 'account'])
 RETURNS void
@@ -79,6 +83,11 @@ DECLARE
 BEGIN
   FOREACH wanted IN ARRAY tables LOOP  -- expressions, not a query: this runs on every account write
     IF pg_catalog.to_regclass(pg_catalog.format('%I.%I', schema, wanted)) IS NULL THEN
+      IF schema OPERATOR(pg_catalog.=) 'auth_ext_names' THEN
+        RAISE EXCEPTION 'Better Auth''s % table is missing (better_auth_names is set)', wanted
+        USING ERRCODE = '42P01',
+              HINT = 'Run SELECT * FROM auth_ext.check_schema(); then SELECT * FROM auth_ext.sync_table_names() as the extension owner.';
+      END IF;
       RAISE EXCEPTION 'Better Auth''s tables are missing in schema "%"', schema
       USING ERRCODE = '42P01',
             HINT = pg_catalog.format('Run SELECT * FROM auth_ext.check_schema(%L); auth_ext.create_better_auth_schema(%L) creates them.',
@@ -166,7 +175,6 @@ LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-  target pg_catalog.oid;
   field record;
   expected text;
 BEGIN
@@ -178,13 +186,18 @@ BEGIN
   IF pg_catalog.jsonb_typeof(fields) OPERATOR(pg_catalog.<>) 'object' THEN
     PERFORM auth_ext._raise('VALIDATION_ERROR', pg_catalog.format('%s must be a JSON object of column names and values', parameter));
   END IF;
-  target := CAST(pg_catalog.to_regclass(pg_catalog.format('%I.%I', schema, table_name)) AS pg_catalog.oid);
+  -- Column facts from the table itself (behind the views when names are configured: a view
+  -- carries no NOT NULL and no generated columns).
   FOR field IN
     SELECT f.key, f.value, pg_catalog.jsonb_typeof(f.value) AS json_type, a.atttypid, a.attnotnull, a.attgenerated,
-           COALESCE(NULLIF(t.typbasetype, CAST(0 AS pg_catalog.oid)), t.oid) AS base_type, t.typcategory
+           COALESCE(NULLIF(t.typbasetype, CAST(0 AS pg_catalog.oid)), t.oid) AS base_type, t.typcategory,
+           EXISTS (SELECT FROM pg_catalog.pg_attribute v
+                    WHERE v.attrelid OPERATOR(pg_catalog.=) CAST(pg_catalog.to_regclass(pg_catalog.format('%I.%I', schema, table_name)) AS pg_catalog.oid)
+                      AND v.attname OPERATOR(pg_catalog.=) f.key AND v.attnum OPERATOR(pg_catalog.>) 0 AND NOT v.attisdropped) AS is_field
       FROM pg_catalog.jsonb_each(fields) f
+      CROSS JOIN LATERAL auth_ext._base_column(schema, table_name, f.key) b
       LEFT JOIN pg_catalog.pg_attribute a
-             ON a.attrelid OPERATOR(pg_catalog.=) target AND a.attname OPERATOR(pg_catalog.=) f.key
+             ON a.attrelid OPERATOR(pg_catalog.=) b.relid AND a.attname OPERATOR(pg_catalog.=) b.column_name
             AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped
       LEFT JOIN pg_catalog.pg_type t ON t.oid OPERATOR(pg_catalog.=) a.atttypid
      ORDER BY f.key
@@ -193,7 +206,7 @@ BEGIN
       PERFORM auth_ext._raise('VALIDATION_ERROR', pg_catalog.format(
         '%s: "%s" is a core column of the %s table, which %s writes itself', parameter, field.key, table_name, caller));
     END IF;
-    IF field.atttypid IS NULL OR field.attgenerated OPERATOR(pg_catalog.<>) '' THEN
+    IF field.atttypid IS NULL OR NOT field.is_field OR field.attgenerated OPERATOR(pg_catalog.<>) '' THEN
       PERFORM auth_ext._raise('VALIDATION_ERROR', pg_catalog.format(
         '%s: "%s" is not a writable column of the %s table', parameter, field.key, table_name));
     END IF;

@@ -88,22 +88,10 @@ BEGIN
     -- A concurrent sign-up with the same email won the race; another unique column (an extra
     -- field such as a username) keeps its own error.
     GET STACKED DIAGNOSTICS violated = CONSTRAINT_NAME;
-    IF sign_up_email.user_id IS NOT NULL AND EXISTS (
-        SELECT FROM pg_catalog.pg_index i
-          JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) i.indexrelid
-          JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) i.indrelid
-                                        AND a.attnum OPERATOR(pg_catalog.=) ANY (CAST(i.indkey AS pg_catalog.int2[]))
-         WHERE i.indrelid OPERATOR(pg_catalog.=) CAST(pg_catalog.to_regclass(pg_catalog.format('%I.%I', s, 'user')) AS pg_catalog.oid)
-           AND c.relname OPERATOR(pg_catalog.=) violated AND a.attname OPERATOR(pg_catalog.=) 'id') THEN
+    IF sign_up_email.user_id IS NOT NULL AND auth_ext._unique_index_covers(s, 'user', violated, 'id') THEN
       PERFORM auth_ext._raise('VALIDATION_ERROR', 'user_id is already taken');
     END IF;
-    IF sign_up_email.user_fields IS NULL OR EXISTS (
-        SELECT FROM pg_catalog.pg_index i
-          JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) i.indexrelid
-          JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) i.indrelid
-                                        AND a.attnum OPERATOR(pg_catalog.=) ANY (CAST(i.indkey AS pg_catalog.int2[]))
-         WHERE i.indrelid OPERATOR(pg_catalog.=) CAST(pg_catalog.to_regclass(pg_catalog.format('%I.%I', s, 'user')) AS pg_catalog.oid)
-           AND c.relname OPERATOR(pg_catalog.=) violated AND a.attname OPERATOR(pg_catalog.=) 'email') THEN
+    IF sign_up_email.user_fields IS NULL OR auth_ext._unique_index_covers(s, 'user', violated, 'email') THEN
       IF sign_up_email.auto_sign_in THEN
         PERFORM auth_ext._raise('USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL');
       END IF;

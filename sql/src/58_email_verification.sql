@@ -33,7 +33,7 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-  s text := auth_ext._setting_value('better_auth_schema');
+  s text := auth_ext._tables_schema();
   normalized_email text;
   found_user jsonb;
   found_user_id text;

@@ -27,6 +27,9 @@ BEGIN
     PERFORM auth_ext._raise('VALIDATION_ERROR', 'max_requests must be at least 1');
   END IF;
   IF pg_catalog.to_regclass(pg_catalog.format('%I.%I', s, 'rateLimit')) IS NULL THEN
+    IF s OPERATOR(pg_catalog.=) 'auth_ext_names' THEN  -- names configured: that error and its hint
+      PERFORM auth_ext._require_tables(s, ARRAY['rateLimit']);
+    END IF;
     RAISE EXCEPTION 'Better Auth''s rateLimit table is missing in schema "%"', s
       USING ERRCODE = '42P01',
             HINT = pg_catalog.format('Better Auth''s migrator creates it with rateLimit: { storage: "database" }: '

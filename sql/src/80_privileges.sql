@@ -40,7 +40,9 @@ AS $$
        -- Identity functions any role may call (row-level security policies call user_id() as the
        -- querying role), granted to the application role as well.
        (SELECT ARRAY['auth_ext.authenticate(text)', 'auth_ext.verify_jwt(text,jsonb)',
-                     'auth_ext.user_id()', 'auth_ext.claims()']::regprocedure[]::oid[]) app_also(fns),
+                     'auth_ext.user_id()', 'auth_ext.claims()',
+                     -- Better Auth's configured table names, which the plugin compares with its own.
+                     'auth_ext.table_names()']::regprocedure[]::oid[]) app_also(fns),
        -- Secrets, schema changes and administration.
        (SELECT ARRAY['auth_ext.configure(text,text)', 'auth_ext.settings()',
                      'auth_ext.create_better_auth_schema(name)', 'auth_ext.grant_app_role(name)',
@@ -49,7 +51,10 @@ AS $$
                      'auth_ext.delete_user(text)', 'auth_ext._setting_value(text)',
                      'auth_ext._session_token_from_credential(text)',
                      'auth_ext._sign_email_verification_token(text,text,integer,text,text)',
-                     'auth_ext._verify_email_token(text)', 'auth_ext._verify_email_change(text,jsonb)']::regprocedure[]::oid[]) owner_only(fns)
+                     'auth_ext._verify_email_token(text)', 'auth_ext._verify_email_change(text,jsonb)',
+                     'auth_ext.sync_table_names()', 'auth_ext._tables_schema()',
+                     'auth_ext._require_current_table_names()', 'auth_ext._table_names_fingerprint()',
+                     'auth_ext._table_names_current()']::regprocedure[]::oid[]) owner_only(fns)
   WHERE p.pronamespace = 'auth_ext'::regnamespace
   ORDER BY 2, 1::text
 $$;

@@ -21,6 +21,7 @@ enum class Setting {
   kMinPasswordLength,
   kMaxPasswordLength,
   kIdFormat,
+  kBetterAuthNames,
   kCount
 };
 

@@ -555,6 +555,37 @@ SELECT hostile_kit.run_path('grant_mail_role', :'owner', pg_catalog.format('SELE
 SELECT hostile_kit.run_path('function_privileges', :'owner', $$SELECT pg_catalog.jsonb_agg(f) FROM auth_ext.function_privileges() f$$);
 SELECT hostile_kit.run_path('error_codes', :'app', $$SELECT pg_catalog.jsonb_agg(e) FROM auth_ext.error_codes() e$$);
 SELECT hostile_kit.run_path('_raise', :'app', $$SELECT auth_ext._raise('USER_NOT_FOUND')$$, 'P0002');
+
+-- custom table and column names (better_auth_names): the statements reach the renamed tables
+-- through the owner's views in schema auth_ext_names, and the jwks table by its names
+SET ROLE :"owner";
+ALTER TABLE :"ba"."user" RENAME COLUMN "emailVerified" TO email_verified;
+ALTER TABLE :"ba".session RENAME TO sessions;
+ALTER TABLE :"ba".jwks RENAME COLUMN "publicKey" TO public_key;
+RESET ROLE;
+SELECT hostile_kit.run_path('configure: better_auth_names', :'owner',
+  $$SELECT auth_ext.configure('better_auth_names', '{"user": {"fields": {"emailVerified": "email_verified"}}, "session": {"modelName": "sessions"}, "jwks": {"fields": {"publicKey": "public_key"}}}')$$);
+SELECT hostile_kit.run_path('configure: better_auth_names naming a missing column', :'owner',
+  $$SELECT auth_ext.configure('better_auth_names', '{"user": {"fields": {"image": "avatar"}}}')$$, '42703');
+SELECT hostile_kit.run_path('table_names', :'app', $$SELECT auth_ext.table_names()$$);
+SELECT hostile_kit.run_path('sync_table_names', :'owner', $$SELECT pg_catalog.jsonb_agg(t) FROM auth_ext.sync_table_names() t$$);
+SELECT hostile_kit.run_path('sign_up_email: renamed tables', :'app',
+  $$SELECT auth_ext.sign_up_email('renamed@example.com', 'password123', 'Renamed', user_id => 'hostile-renamed-id',
+                                  user_fields => '{"nickname": "renamed"}')$$);
+SELECT hostile_kit.run_path('sign_up_email: renamed tables, user_id taken', :'app',
+  $$SELECT auth_ext.sign_up_email('renamed2@example.com', 'password123', 'Renamed', user_id => 'hostile-renamed-id')$$, '22023');
+SELECT hostile_kit.run_path('sign_in_email: renamed tables', :'app', $$SELECT auth_ext.sign_in_email('renamed@example.com', 'password123')$$);
+SELECT hostile_kit.run_path('get_session: renamed tables', :'app',
+  pg_catalog.format('SELECT auth_ext.get_session(%L)', hostile_kit.json('sign_in_email: renamed tables')->>'token'));
+SELECT hostile_kit.run_path('verify_jwt: renamed jwks columns', :'app',
+  pg_catalog.format('SELECT auth_ext.verify_jwt(%L)', auth_ext.sign_jwt('{"sub":"renamed","exp":4102444800}', :'ed25519_private'::jsonb || '{"kid":"no-such-kid"}')), '28000');
+SET ROLE :"owner";
+ALTER TABLE :"ba".sessions ADD COLUMN hostile_note text;
+RESET ROLE;
+SELECT hostile_kit.run_path('sign_out: renamed tables, view rebuilt first', :'app',
+  pg_catalog.format('SELECT auth_ext.sign_out(%L)', hostile_kit.json('sign_in_email: renamed tables')->>'token'));
+SELECT hostile_kit.run_path('check_schema: renamed tables', :'owner', pg_catalog.format('SELECT pg_catalog.jsonb_agg(c) FROM auth_ext.check_schema(%L) c', :'ba'));
+SELECT hostile_kit.run_path('configure: better_auth_names back to the default', :'owner', $$SELECT auth_ext.configure('better_auth_names', NULL)$$);
 SELECT hostile_kit.collect('(after the paths)');
 RESET client_min_messages;
 

@@ -14,6 +14,7 @@ SELECT is(
                 WHERE t.oid = objid AND (t.typrelid <> 0 OR e.typrelid <> 0)))
         ORDER BY 1),
   ARRAY[
+    'function auth_ext._base_column(text,text,text)',
     'function auth_ext._better_auth_columns()',
     'function auth_ext._check_password_length(text,boolean)',
     'function auth_ext._create_session(text,text,text,text,boolean,integer,jsonb,text)',
@@ -21,9 +22,11 @@ SELECT is(
     'function auth_ext._extra_columns(text,text,text,jsonb,text[],text)',
     'function auth_ext._grant_listed(name,text)',
     'function auth_ext._is_valid_email(text)',
+    'function auth_ext._model_tables()',
     'function auth_ext._new_id()',
     'function auth_ext._prepare_write()',
     'function auth_ext._raise(text,text,text)',
+    'function auth_ext._require_current_table_names()',
     'function auth_ext._require_tables(text,text[])',
     'function auth_ext._row_json(record)',
     'function auth_ext._session_token_from_credential(text)',
@@ -31,6 +34,10 @@ SELECT is(
     'function auth_ext._settings_changed()',
     'function auth_ext._sign_email_verification_token(text,text,integer,text,text)',
     'function auth_ext._store_credential_password(text,text,text,text)',
+    'function auth_ext._table_names_current()',
+    'function auth_ext._table_names_fingerprint()',
+    'function auth_ext._tables_schema()',
+    'function auth_ext._unique_index_covers(text,text,text,text)',
     'function auth_ext._utf16_length(text)',
     'function auth_ext._validate_setting(text,text)',
     'function auth_ext._verify_email_change(text,jsonb)',
@@ -63,6 +70,8 @@ SELECT is(
     'function auth_ext.sign_out(text)',
     'function auth_ext.sign_session_cookie(text)',
     'function auth_ext.sign_up_email(text,text,text,text,text,text,boolean,integer,jsonb,jsonb,boolean,text,text,jsonb)',
+    'function auth_ext.sync_table_names()',
+    'function auth_ext.table_names()',
     'function auth_ext.user_id()',
     'function auth_ext.verify_email(text,boolean,text,text,integer)',
     'function auth_ext.verify_jwt(text,jsonb)',
@@ -102,6 +111,7 @@ SELECT is(
         'auth_ext.revoke_sessions(text,text)',
         'auth_ext.set_password(text,text)', 'auth_ext.sign_in_email(text,text,text,text,boolean,integer,jsonb,boolean,boolean)',
         'auth_ext.sign_out(text)', 'auth_ext.sign_session_cookie(text)', 'auth_ext.sign_up_email(text,text,text,text,text,text,boolean,integer,jsonb,jsonb,boolean,text,text,jsonb)',
+        'auth_ext.sync_table_names()', 'auth_ext.table_names()',
         'auth_ext.verify_email(text,boolean,text,text,integer)'],
   'exactly these functions run with the owner''s rights');
 

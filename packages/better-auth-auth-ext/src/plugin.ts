@@ -104,19 +104,73 @@ function unsupportedOptions(context: AuthContext): string[] {
         "must use that same PostgreSQL database)",
     );
   }
-  // Extra user, session and account fields go to auth_ext's user_fields, session_fields and
-  // account_fields; other table or column names than Better Auth's defaults do not.
-  for (const model of ["user", "account", "session"] as const) {
+  return problems;
+}
+
+/** The models whose table and column names auth_ext follows (its better_auth_names setting). */
+const NAMED_MODELS = ["user", "session", "account", "verification", "jwks", "rateLimit"] as const;
+
+type TableNames = Record<string, { modelName?: string; fields?: Record<string, string> }>;
+
+/**
+ * Better Auth's table and column names where this configuration renames them (modelName, fields,
+ * additionalFields' fieldName, plugins' schema options), in the shape of auth_ext's
+ * better_auth_names setting; {} when it keeps every default.
+ */
+export function configuredTableNames(context: Pick<AuthContext, "tables">): TableNames {
+  const names: TableNames = {};
+  for (const model of NAMED_MODELS) {
     const table = context.tables[model];
     if (!table) continue;
-    if (table.modelName !== model) problems.push(`a custom table name for ${model} ("${table.modelName}")`);
+    const entry: { modelName?: string; fields?: Record<string, string> } = {};
+    if (table.modelName && table.modelName !== model) entry.modelName = table.modelName;
     for (const [field, attribute] of Object.entries(table.fields)) {
-      if (attribute.fieldName && attribute.fieldName !== field) {
-        problems.push(`a custom column name for ${model}.${field}`);
-      }
+      if (attribute.fieldName && attribute.fieldName !== field) (entry.fields ??= {})[field] = attribute.fieldName;
     }
+    if (entry.modelName || entry.fields) names[model] = entry;
   }
-  return problems;
+  return names;
+}
+
+/** A names object without the entries that keep a default, with its keys sorted (for comparing). */
+function canonicalNames(names: unknown, models: readonly string[]): string {
+  const out: Record<string, { modelName?: string; fields?: Record<string, string> }> = {};
+  const source = (names && typeof names === "object" ? names : {}) as TableNames;
+  for (const model of [...models].sort()) {
+    const entry = source[model];
+    if (!entry || typeof entry !== "object") continue;
+    const kept: { modelName?: string; fields?: Record<string, string> } = {};
+    if (typeof entry.modelName === "string" && entry.modelName !== model) kept.modelName = entry.modelName;
+    for (const field of Object.keys(entry.fields ?? {}).sort()) {
+      const column = entry.fields?.[field];
+      if (typeof column === "string" && column !== field) (kept.fields ??= {})[field] = column;
+    }
+    if (kept.modelName || kept.fields) out[model] = kept;
+  }
+  return JSON.stringify(out);
+}
+
+/**
+ * Why the database's better_auth_names differs from Better Auth's configured names (compared for
+ * the models this Better Auth has tables for), with the statement that makes them agree; undefined
+ * when they agree, null when the database cannot be asked now (or the role may not ask).
+ */
+async function tableNamesMismatch(query: AuthExtQuery, context: Pick<AuthContext, "tables">): Promise<string | null | undefined> {
+  let row;
+  try {
+    row = await firstRow(query, "SELECT auth_ext.table_names() AS names", []);
+  } catch (error) {
+    if (isMissingGrant(error)) return null;  // checkGrants names what is missing
+    if (unavailableError(error)) return null;
+    throw error;
+  }
+  const expected = configuredTableNames(context);
+  const models = NAMED_MODELS.filter((model) => context.tables[model]);
+  if (canonicalNames(row?.names, models) === canonicalNames(expected, models)) return undefined;
+  const setting = JSON.stringify(expected).replace(/'/g, "''");
+  return `Better Auth's table and column names (${canonicalNames(expected, models)}) are not the ones auth_ext is ` +
+    `configured with (${canonicalNames(row?.names, models)}); as the extension owner, run ` +
+    `SELECT auth_ext.configure('better_auth_names', '${setting}')`;
 }
 
 /**
@@ -407,6 +461,7 @@ const REQUIRED_FUNCTIONS = [
   "auth_ext.sign_in_email(text,text,text,text,boolean,integer,jsonb,boolean,boolean)",
   "auth_ext.hash_password(text)",
   "auth_ext.verify_password(text,text)",
+  "auth_ext.table_names()",
 ];
 
 /**
@@ -461,13 +516,28 @@ export function authExt(pluginOptions: AuthExtPluginOptions) {
   let role: string | undefined;
   let sessionHooksPossible = false;
   let sessionsElsewhere = false;
+  // Whether Better Auth's table names were compared with auth_ext's (at init, else before the
+  // first statement: a database that was unreachable at startup).
+  let namesChecked = false;
   const roleName = () => role;
+
+  /** The names check, once, before a statement: a mismatch is a configuration error (500, logged). */
+  async function requireTableNames(ctx: GenericEndpointContext): Promise<void> {
+    if (namesChecked) return;
+    const problem = await tableNamesMismatch(query, ctx.context);
+    if (problem) {
+      ctx.context.logger.error(`auth_ext: ${problem}`);
+      throw APIError.from("INTERNAL_SERVER_ERROR", { code: "AUTH_EXT_TABLE_NAMES_MISMATCH", message: problem });
+    }
+    namesChecked = problem === undefined;
+  }
 
   const coreSignUp = signUpEmail();
   const coreSignIn = signInEmail();
 
   /** auth_ext.sign_up_email; USER_ALREADY_EXISTS logged as Better Auth logs it. */
   async function callSignUp(ctx: GenericEndpointContext, email: string, params: unknown[]): Promise<SignResult> {
+    await requireTableNames(ctx);
     try {
       return await callAccountFunction(
         query, "SELECT auth_ext.sign_up_email($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) AS result", params, roleName,
@@ -498,6 +568,9 @@ export function authExt(pluginOptions: AuthExtPluginOptions) {
       // credential account, and Better Auth's own createSession the session.
       sessionsElsewhere = !!context.options.secondaryStorage;
       role = await checkGrants(query, context.logger);
+      const names = await tableNamesMismatch(query, context);
+      if (names) throw new BetterAuthError(`The auth_ext plugin cannot start: ${names}`);
+      namesChecked = names === undefined;
     },
     endpoints: {
       signUpEmail: createAuthEndpoint("/sign-up/email", coreSignUp.options, async (ctx) => {
@@ -674,6 +747,7 @@ export function authExt(pluginOptions: AuthExtPluginOptions) {
         // wrong password is still INVALID_EMAIL_OR_PASSWORD and a banned user's right password
         // BANNED_USER.
         let result: SignResult;
+        await requireTableNames(ctx);
         try {
           result = await callAccountFunction(
             query,

@@ -190,9 +190,9 @@ describe("sign-up through the auth_ext plugin", () => {
     assert.equal(seen.sessions[0].token, res.json.token);
     assert.ok(seen.sessions[0].expiresAt instanceof Date);
 
-    // An option one statement cannot honour is refused at startup, by name (the account after
-    // hook is honoured now: sign-flow.test.mjs).
+    // Table names auth_ext is not configured with are refused at startup, with the statement that
+    // configures them (custom names: table-names.test.mjs).
     const refused = createAuth({ pool: db.pool, plugin: true, options: { user: { modelName: "users" } } });
-    await assert.rejects(refused.auth.$context, /a custom table name for user \("users"\)/);
+    await assert.rejects(refused.auth.$context, /SELECT auth_ext\.configure\('better_auth_names', '\{"user":\{"modelName":"users"\}\}'\)/);
   });
 });

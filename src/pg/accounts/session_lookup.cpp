@@ -3,11 +3,13 @@
 // BuildSessionJson writes the result from the rows. The plans name Better Auth's tables as
 // quoted, schema-qualified identifiers and every operator as OPERATOR(pg_catalog.x), so no schema
 // an attacker may write to takes part in resolving them; they are prepared again when the
-// better_auth_schema setting changes.
+// better_auth_schema setting changes. With better_auth_names set, the statements name the views
+// that present the renamed tables under Better Auth's default names (pg/table_names.hpp).
 #include "pg/accounts/session_lookup.hpp"
 
 #include "pg/core_call.hpp"
 #include "pg/settings.hpp"
+#include "pg/table_names.hpp"
 
 #include "pg/accounts/session_credential.hpp"
 #include "pg/accounts/row_json.hpp"
@@ -77,6 +79,12 @@ uint64 Run(KeptPlan& kept, const char* schema, Datum* args, int expected) {
 void RequireSessionTables(const char* schema) {
   Oid ns = get_namespace_oid(schema, true);
   if (!OidIsValid(ns) || !OidIsValid(get_relname_relid("session", ns)) || !OidIsValid(get_relname_relid("user", ns))) {
+    if (TableNamesConfigured()) {
+      ereport(ERROR, (errcode(ERRCODE_UNDEFINED_TABLE),
+                      errmsg("Better Auth's tables are missing (better_auth_names is set: its views in schema \"%s\")", schema),
+                      errhint("Run SELECT * FROM auth_ext.check_schema(); then SELECT auth_ext.sync_table_names() as the "
+                              "extension owner (any account write does it too).")));
+    }
     ereport(ERROR, (errcode(ERRCODE_UNDEFINED_TABLE),
                     errmsg("Better Auth's tables are missing in schema \"%s\"", schema),
                     errhint("Run SELECT * FROM auth_ext.check_schema('%s'); auth_ext.create_better_auth_schema('%s') creates them.",
@@ -110,7 +118,7 @@ Jsonb* CopyOut(Jsonb* value) {
 Jsonb* GetSession(text* credential) {
   char* token = SessionTokenFromCredential(credential);
   if (token == nullptr || token[0] == '\0') return nullptr;
-  char* schema = pstrdup(SettingValue(Setting::kBetterAuthSchema));
+  char* schema = pstrdup(QueriedSchema());
   const int64 expires_in_us = SettingInt(Setting::kSessionExpiresInSeconds) * USECS_PER_SEC;
   const int64 update_age_us = SettingInt(Setting::kSessionUpdateAgeSeconds) * USECS_PER_SEC;
   RequireSessionTables(schema);
@@ -155,7 +163,7 @@ Jsonb* GetSession(text* credential) {
 }
 
 bool SessionIsLive(text* token) {
-  char* schema = pstrdup(SettingValue(Setting::kBetterAuthSchema));
+  char* schema = pstrdup(QueriedSchema());
   RequireSessionTables(schema);
   Datum args[1] = {PointerGetDatum(cstring_to_text_with_len(VARDATA_ANY(token), VARSIZE_ANY_EXHDR(token)))};
   if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "auth_ext: SPI_connect failed");

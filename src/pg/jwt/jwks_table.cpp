@@ -5,6 +5,7 @@
 
 #include "pg/catalog/table_scan.hpp"
 #include "pg/settings.hpp"
+#include "pg/table_names.hpp"
 
 extern "C" {
 #include "access/table.h"
@@ -22,30 +23,32 @@ struct Columns {
   AttrNumber id, public_key, alg, expires_at;
 };
 
-void RequireColumn(AttrNumber attnum, const char* name) {
+void RequireColumn(AttrNumber attnum, const char* table, const char* name) {
   if (attnum == InvalidAttrNumber) {
     ereport(ERROR, (errcode(ERRCODE_UNDEFINED_COLUMN),
-                    errmsg("Better Auth's jwks table has no column \"%s\"", name),
+                    errmsg("Better Auth's jwks table \"%s\" has no column \"%s\"", table, name),
                     errhint("Run SELECT * FROM auth_ext.check_schema() to see what differs from Better Auth's schema.")));
   }
 }
 
 // The columns' numbers, from the open relation's descriptor (one pass, no catalog lookups: this
-// runs on every verification). "id" and "publicKey" are required, "alg" and "expiresAt" optional.
+// runs on every verification), by their configured names (better_auth_names). "id" and
+// "publicKey" are required, "alg" and "expiresAt" optional.
 Columns ReadColumns(Relation rel) {
+  const JwksNames& names = JwksTableNames();
   Columns cols{InvalidAttrNumber, InvalidAttrNumber, InvalidAttrNumber, InvalidAttrNumber};
   TupleDesc desc = RelationGetDescr(rel);
   for (int i = 0; i < desc->natts; ++i) {
     Form_pg_attribute att = TupleDescAttr(desc, i);
     if (att->attisdropped) continue;
     const char* name = NameStr(att->attname);
-    if (strcmp(name, "id") == 0) cols.id = att->attnum;
-    else if (strcmp(name, "publicKey") == 0) cols.public_key = att->attnum;
-    else if (strcmp(name, "alg") == 0) cols.alg = att->attnum;
-    else if (strcmp(name, "expiresAt") == 0) cols.expires_at = att->attnum;
+    if (strcmp(name, names.id) == 0) cols.id = att->attnum;
+    else if (strcmp(name, names.public_key) == 0) cols.public_key = att->attnum;
+    else if (strcmp(name, names.alg) == 0) cols.alg = att->attnum;
+    else if (strcmp(name, names.expires_at) == 0) cols.expires_at = att->attnum;
   }
-  RequireColumn(cols.id, "id");
-  RequireColumn(cols.public_key, "publicKey");
+  RequireColumn(cols.id, names.table, names.id);
+  RequireColumn(cols.public_key, names.table, names.public_key);
   return cols;
 }
 
@@ -104,7 +107,9 @@ bool ExpiresAtEquals(TupleTableSlot* slot, AttrNumber attnum, const JwksRowConte
 
 Oid JwksTableOid() {
   char* schema = pstrdup(SettingValue(Setting::kBetterAuthSchema));
-  Oid relid = TableOid(schema, "jwks");
+  char* table = pstrdup(JwksTableNames().table);
+  Oid relid = TableOid(schema, table);
+  pfree(table);
   pfree(schema);
   return relid;
 }

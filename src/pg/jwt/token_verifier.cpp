@@ -16,6 +16,7 @@
 #include "pg/jwt/key_cache.hpp"
 #include "pg/jwt/verified_token_cache.hpp"
 #include "pg/settings.hpp"
+#include "pg/table_names.hpp"
 
 extern "C" {
 #include "utils/fmgrprotos.h"
@@ -152,7 +153,8 @@ CoreOutcome VerifyWithJwksTable(std::string_view token, const char* kid, const P
   if (!OidIsValid(relid)) {
     ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
                     errmsg("no Better Auth jwks table to verify tokens with"),
-                    errdetail("Table \"%s\".jwks does not exist.", SettingValue(Setting::kBetterAuthSchema)),
+                    errdetail("Table \"%s\".\"%s\" does not exist.", SettingValue(Setting::kBetterAuthSchema),
+                              JwksTableNames().table),
                     errhint("Enable Better Auth's jwt plugin and migrate, set better_auth_schema with "
                             "auth_ext.configure(), or pass the keys to verify_jwt(token, keys).")));
   }

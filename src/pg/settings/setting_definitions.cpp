@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "pg/table_names.hpp"
+
 namespace auth_ext::pg::settings {
 
 namespace {
@@ -35,6 +37,9 @@ constexpr Definition kTable[] = {
      "maximum password length in UTF-16 code units (Better Auth maxPasswordLength)"},
     {"id_format", "random", Kind::kIdFormat, 0, 0,
      "ids for new rows: random (32 characters, Better Auth's default) or uuid"},
+    {"better_auth_names", "{}", Kind::kTableNames, 0, 0,
+     "Better Auth's table and column names when configured (its modelName and fields options), as JSON: "
+     "{\"user\": {\"modelName\": \"users\", \"fields\": {\"emailVerified\": \"email_verified\"}}}"},
 };
 static_assert(sizeof(kTable) / sizeof(kTable[0]) == static_cast<size_t>(kSettingCount), "one definition per Setting");
 
@@ -72,6 +77,8 @@ const char* ValidateValue(const Definition& def, const char* value) {
     case Kind::kIdFormat:
       if (strcmp(value, "random") != 0 && strcmp(value, "uuid") != 0) return "the value must be random or uuid";
       return nullptr;
+    case Kind::kTableNames:
+      return TableNamesProblem(value);
   }
   return "unknown setting kind";
 }

@@ -6,7 +6,7 @@
 
 namespace auth_ext::pg::settings {
 
-enum class Kind { kText, kSchema, kInteger, kBoolean, kSecret, kIdFormat };
+enum class Kind { kText, kSchema, kInteger, kBoolean, kSecret, kIdFormat, kTableNames };
 
 struct Definition {
   const char* name;
