@@ -24,6 +24,7 @@ import { createAuthEndpoint, createEmailVerificationToken, getIP, signInEmail, s
 import { setSessionCookie } from "better-auth/cookies";
 import { buildSyntheticUserOutput, parseUserInput, parseUserOutput } from "better-auth/db";
 import { getCurrentDBAdapterAsyncLocalStorage } from "@better-auth/core/context";
+import { getAuthTables } from "@better-auth/core/db";
 import { grantAdvice, isMissingGrant, missingGrantError, toAPIError, unavailableError, withoutRowDetail } from "./errors.js";
 import { isAuthExtPasswordFunction } from "./password.js";
 import { firstRow, queryJson, resolveQuery, type AuthExtConnection, type AuthExtQuery } from "./query.js";
@@ -117,7 +118,7 @@ type TableNames = Record<string, { modelName?: string; fields?: Record<string, s
  * additionalFields' fieldName, plugins' schema options), in the shape of auth_ext's
  * better_auth_names setting; {} when it keeps every default.
  */
-export function configuredTableNames(context: Pick<AuthContext, "tables">): TableNames {
+function configuredTableNames(context: Pick<AuthContext, "tables">): TableNames {
   const names: TableNames = {};
   for (const model of NAMED_MODELS) {
     const table = context.tables[model];
@@ -130,6 +131,16 @@ export function configuredTableNames(context: Pick<AuthContext, "tables">): Tabl
     if (entry.modelName || entry.fields) names[model] = entry;
   }
   return names;
+}
+
+/**
+ * auth_ext's better_auth_names setting for a Better Auth configuration (its tables' and columns'
+ * names, plugins' included), as JSON text: what the database owner passes to
+ * `SELECT auth_ext.configure('better_auth_names', $1)`, e.g. in a deployment script. "{}" when
+ * every name is Better Auth's default.
+ */
+export function authExtTableNames(options: BetterAuthOptions): string {
+  return JSON.stringify(configuredTableNames({ tables: getAuthTables(options) }));
 }
 
 /** A names object without the entries that keep a default, with its keys sorted (for comparing). */

@@ -5,6 +5,8 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { getMigrations } from "better-auth/db/migration";
+import { jwt, bearer } from "better-auth/plugins";
+import { authExtTableNames } from "../dist/index.js";
 import { PASSWORD, SECRET, createAuth, createTestDatabase, signToken, uniqueEmail } from "./support.mjs";
 
 const options = {
@@ -111,6 +113,13 @@ describe("custom table and column names", () => {
     assert.equal(reset.status, 200, reset.text);
     const signIn = await withPlugin.request("POST", "/sign-in/email", { body: { email, password: "a brand new password" } });
     assert.equal(signIn.status, 200, signIn.text);
+  });
+
+  test("authExtTableNames(options) gives the setting for a configuration, for deployment scripts", () => {
+    assert.deepEqual(JSON.parse(authExtTableNames({ ...options, plugins: [jwt(), bearer()] })), NAMES);
+    assert.equal(authExtTableNames({ plugins: [jwt()] }), "{}");
+    assert.deepEqual(JSON.parse(authExtTableNames({ plugins: [jwt({ schema: { jwks: { modelName: "keys", fields: { publicKey: "public_key" } } } })] })),
+      { jwks: { modelName: "keys", fields: { publicKey: "public_key" } } });
   });
 
   test("names that differ again (a column renamed in Better Auth only) refuse the next start", async () => {
