@@ -63,15 +63,33 @@ SELECT string_agg(m::text, ' ' ORDER BY o) FROM (
   FROM t JOIN (VALUES ('hash', 1), ('signup', 2), ('verify', 3), ('signin', 4)) k(kind, o) USING (kind) GROUP BY k.o) x;
 SQL
 )
-# Everything but the scrypt: the same calls with the password functions stubbed out.
+# Everything but the scrypt: the same calls with the password functions stubbed out, run twice:
+# on Better Auth's default names, and on renamed tables and columns (better_auth_names, where the
+# statements go through the auth_ext_names views).
 M=${M:-2000}
 STUB_DB=auth_ext_bench_accounts_stub
-psql -X -q -d postgres -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $STUB_DB" -c "CREATE DATABASE $STUB_DB"
 C=${C:-60}
-read -r stub_hash_us stub_signup_us stub_signin_us cold_hash_us cold_signup_us cold_signin_us < <(psql -X -q -At -F ' ' -v ON_ERROR_STOP=1 -d "$STUB_DB" <<SQL
+RENAME_SQL=$(cat <<'RENAME'
+ALTER TABLE "user" RENAME TO users;
+ALTER TABLE users RENAME COLUMN "emailVerified" TO email_verified;
+ALTER TABLE users RENAME COLUMN "createdAt" TO created_at;
+ALTER TABLE session RENAME TO sessions;
+ALTER TABLE sessions RENAME COLUMN "userId" TO user_id;
+ALTER TABLE account RENAME TO accounts;
+ALTER TABLE accounts RENAME COLUMN "userId" TO user_id;
+ALTER TABLE accounts RENAME COLUMN "providerId" TO provider_id;
+SELECT auth_ext.configure('better_auth_names', '{"user": {"modelName": "users", "fields": {"emailVerified": "email_verified", "createdAt": "created_at"}}, "session": {"modelName": "sessions", "fields": {"userId": "user_id"}}, "account": {"modelName": "accounts", "fields": {"userId": "user_id", "providerId": "provider_id"}}}') \g /dev/null
+RENAME
+)
+# stub_run SETUP_SQL: the six medians (µs) of the stubbed calls, after SETUP_SQL.
+stub_run() {
+  local setup=$1
+  psql -X -q -d postgres -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $STUB_DB" -c "CREATE DATABASE $STUB_DB"
+  psql -X -q -At -F ' ' -v ON_ERROR_STOP=1 -d "$STUB_DB" <<SQL
 SET client_min_messages = warning;
 CREATE EXTENSION auth_ext;
 SELECT auth_ext.create_better_auth_schema() \g /dev/null
+$setup
 SELECT auth_ext.sign_up_email('bench@example.com', 'bench-password-1', 'Bench') \g /dev/null
 CREATE FUNCTION public.real_scrypt(text) RETURNS text AS '\$libdir/auth_ext', 'auth_ext_hash_password' LANGUAGE C STRICT VOLATILE;
 CREATE OR REPLACE FUNCTION auth_ext.hash_password(password text) RETURNS text LANGUAGE sql VOLATILE
@@ -107,19 +125,24 @@ SELECT string_agg(m::text, ' ' ORDER BY o) FROM (
   FROM t JOIN (VALUES ('hash', 1), ('signup', 2), ('signin', 3), ('cold_hash', 4), ('cold_signup', 5), ('cold_signin', 6))
        k(kind, o) USING (kind) GROUP BY k.o) x;
 SQL
-)
-psql -X -q -d postgres -c "DROP DATABASE $STUB_DB"
+  psql -X -q -d postgres -c "DROP DATABASE $STUB_DB"
+}
+read -r stub_hash_us stub_signup_us stub_signin_us cold_hash_us cold_signup_us cold_signin_us < <(stub_run "")
+read -r n_hash_us n_signup_us n_signin_us n_cold_hash_us n_cold_signup_us n_cold_signin_us < <(stub_run "$RENAME_SQL")
 
 select_tps=$(tps "$tmp/select.sql")
 get_tps=$(tps "$tmp/get_session.sql")
 select_tps2=$(tps "$tmp/select.sql")
-awk -v c="$C" -v ch="$cold_hash_us" -v csu="$cold_signup_us" -v csi="$cold_signin_us" -v m="$M" -v sh="$stub_hash_us" -v ssu="$stub_signup_us" -v ssi="$stub_signin_us" -v n="$N" -v h="$hash_ms" -v su="$signup_ms" -v v="$verify_ms" -v si="$signin_ms" -v s1="$select_tps" -v s2="$select_tps2" -v g="$get_tps" 'BEGIN {
+awk -v nh="$n_hash_us" -v nsu="$n_signup_us" -v nsi="$n_signin_us" -v nch="$n_cold_hash_us" -v ncsu="$n_cold_signup_us" -v ncsi="$n_cold_signin_us" -v c="$C" -v ch="$cold_hash_us" -v csu="$cold_signup_us" -v csi="$cold_signin_us" -v m="$M" -v sh="$stub_hash_us" -v ssu="$stub_signup_us" -v ssi="$stub_signin_us" -v n="$N" -v h="$hash_ms" -v su="$signup_ms" -v v="$verify_ms" -v si="$signin_ms" -v s1="$select_tps" -v s2="$select_tps2" -v g="$get_tps" 'BEGIN {
   printf "per call, median of %d interleaved calls in one backend:\n", n
   printf "  sign_up_email  %7.1f ms (%.1f/s)  hash_password   %7.1f ms  beyond one scrypt: %+.2f ms\n", su, 1000 / su, h, su - h
   printf "  sign_in_email  %7.1f ms (%.1f/s)  verify_password %7.1f ms  beyond one scrypt: %+.2f ms\n", si, 1000 / si, v, si - v
   printf "beyond one scrypt, exactly (password functions stubbed):\n"
   printf "  warm caches, median of %d:        sign_up_email %6.3f ms   sign_in_email %6.3f ms   (the stub itself: %.3f ms)\n", m, (ssu - sh) / 1000, (ssi - sh) / 1000, sh / 1000
   printf "  right after a scrypt, median of %d: sign_up_email %6.3f ms   sign_in_email %6.3f ms   (the stub itself: %.3f ms)\n", c, (csu - ch) / 1000, (csi - ch) / 1000, ch / 1000
+  printf "the same on renamed tables and columns (better_auth_names: through the auth_ext_names views):\n"
+  printf "  warm caches:        sign_up_email %6.3f ms (x%.2f)   sign_in_email %6.3f ms (x%.2f)\n", (nsu - nh) / 1000, (nsu - nh) / (ssu - sh), (nsi - nh) / 1000, (nsi - nh) / (ssi - sh)
+  printf "  right after scrypt: sign_up_email %6.3f ms (x%.2f)   sign_in_email %6.3f ms (x%.2f)\n", (ncsu - nch) / 1000, (ncsu - nch) / (csu - ch), (ncsi - nch) / 1000, (ncsi - nch) / (csi - ch)
   s = (s1 + s2) / 2
   printf "get_session, 2 clients, random tokens over 10 000 sessions:\n"
   printf "  plain indexed SELECT on session.token + user  %8.0f TPS (before %.0f, after %.0f)\n", s, s1, s2

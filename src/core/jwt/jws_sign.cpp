@@ -31,28 +31,22 @@ Result<std::string> SignTextUnguarded(std::string_view payload_text, const Key& 
   return token;
 }
 
-Result<std::string> SignUnguarded(const nlohmann::json& claims_object, const Key& key,
-                                  std::optional<Algorithm> requested) {
+}  // namespace
+
+Result<std::string> SignJwt(const nlohmann::json& claims_object, const Key& key, std::optional<Algorithm> alg) {
+  // The claims serialized, then the one signing path (SignJwsText, which guards the rest).
   if (!claims_object.is_object()) return MakeError(ErrorKind::kInvalidArgument, "jwt claims must be a json object");
   std::string payload_text;
   try {
     payload_text = claims_object.dump();
   } catch (const nlohmann::json::type_error&) {
     return MakeError(ErrorKind::kInvalidArgument, "jwt claims contain invalid utf-8");
-  }
-  return SignTextUnguarded(payload_text, key, requested);
-}
-
-}  // namespace
-
-Result<std::string> SignJwt(const nlohmann::json& claims_object, const Key& key, std::optional<Algorithm> alg) {
-  try {
-    return SignUnguarded(claims_object, key, alg);
   } catch (const std::bad_alloc&) {
     return MakeError(ErrorKind::kOutOfMemory, "out of memory while signing a token");
   } catch (...) {
     return MakeError(ErrorKind::kInternal, "unexpected failure while signing a token");
   }
+  return SignJwsText(payload_text, key, alg);
 }
 
 Result<std::string> SignJwsText(std::string_view payload_text, const Key& key, std::optional<Algorithm> alg) {
