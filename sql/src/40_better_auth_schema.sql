@@ -92,13 +92,12 @@ BEGIN
     SELECT e.column_name AS field, t.table_name,
            COALESCE(t.fields ->> e.column_name, e.column_name) AS column_name, e.data_type, e.not_null, cl.oid AS relid,
            format_type(a.atttypid, a.atttypmod) AS actual_type, a.attnotnull AS actual_not_null
-    FROM auth_ext._better_auth_columns() e
-    JOIN (SELECT m.model, COALESCE(names -> m.model ->> 'modelName', m.model) AS table_name,
-                 COALESCE(names -> m.model -> 'fields', '{}') AS fields
-            FROM unnest(ARRAY['user', 'session', 'account', 'verification', 'jwks']) m(model)) t ON t.model = e.table_name
+    FROM auth_ext._better_auth_columns() WITH ORDINALITY e(table_name, column_name, data_type, not_null, ord)
+    JOIN auth_ext._model_tables() t ON t.model = e.table_name
     LEFT JOIN pg_class cl ON cl.relnamespace = ns AND cl.relname = t.table_name AND cl.relkind IN ('r', 'p')
     LEFT JOIN pg_attribute a ON a.attrelid = cl.oid AND a.attname = COALESCE(t.fields ->> e.column_name, e.column_name)
                             AND NOT a.attisdropped
+    ORDER BY e.ord
   LOOP
     IF c.relid IS NULL THEN
       IF c.field = 'id' THEN
