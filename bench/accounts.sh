@@ -127,8 +127,11 @@ SELECT string_agg(m::text, ' ' ORDER BY o) FROM (
 SQL
   psql -X -q -d postgres -c "DROP DATABASE $STUB_DB"
 }
-read -r stub_hash_us stub_signup_us stub_signin_us cold_hash_us cold_signup_us cold_signin_us < <(stub_run "")
-read -r n_hash_us n_signup_us n_signin_us n_cold_hash_us n_cold_signup_us n_cold_signin_us < <(stub_run "$RENAME_SQL")
+# One after the other (each drops its database when done).
+default_names=$(stub_run "")
+renamed=$(stub_run "$RENAME_SQL")
+read -r stub_hash_us stub_signup_us stub_signin_us cold_hash_us cold_signup_us cold_signin_us <<< "$default_names"
+read -r n_hash_us n_signup_us n_signin_us n_cold_hash_us n_cold_signup_us n_cold_signin_us <<< "$renamed"
 
 select_tps=$(tps "$tmp/select.sql")
 get_tps=$(tps "$tmp/get_session.sql")
