@@ -532,13 +532,19 @@ export function authExt(pluginOptions: AuthExtPluginOptions) {
   let namesChecked = false;
   const roleName = () => role;
 
-  /** The names check, once, before a statement: a mismatch is a configuration error (500, logged). */
+  /**
+   * The names check, once, before a request's first database call when init could not make it: a
+   * mismatch is a configuration error, a 500 whose details (the statement to run) go to the log.
+   */
   async function requireTableNames(ctx: GenericEndpointContext): Promise<void> {
     if (namesChecked) return;
     const problem = await tableNamesMismatch(query, ctx.context);
     if (problem) {
       ctx.context.logger.error(`auth_ext: ${problem}`);
-      throw APIError.from("INTERNAL_SERVER_ERROR", { code: "AUTH_EXT_TABLE_NAMES_MISMATCH", message: problem });
+      throw APIError.from("INTERNAL_SERVER_ERROR", {
+        code: "AUTH_EXT_TABLE_NAMES_MISMATCH",
+        message: "auth_ext is configured with other table names than Better Auth's (the server log has the fix)",
+      });
     }
     namesChecked = problem === undefined;
   }
@@ -548,7 +554,6 @@ export function authExt(pluginOptions: AuthExtPluginOptions) {
 
   /** auth_ext.sign_up_email; USER_ALREADY_EXISTS logged as Better Auth logs it. */
   async function callSignUp(ctx: GenericEndpointContext, email: string, params: unknown[]): Promise<SignResult> {
-    await requireTableNames(ctx);
     try {
       return await callAccountFunction(
         query, "SELECT auth_ext.sign_up_email($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) AS result", params, roleName,
@@ -585,6 +590,7 @@ export function authExt(pluginOptions: AuthExtPluginOptions) {
     },
     endpoints: {
       signUpEmail: createAuthEndpoint("/sign-up/email", coreSignUp.options, async (ctx) => {
+        await requireTableNames(ctx);
         const { options, internalAdapter } = ctx.context;
         const emailAndPassword = options.emailAndPassword;
         if (!emailAndPassword?.enabled || emailAndPassword.disableSignUp) {
@@ -738,6 +744,7 @@ export function authExt(pluginOptions: AuthExtPluginOptions) {
       }),
 
       signInEmail: createAuthEndpoint("/sign-in/email", coreSignIn.options, async (ctx) => {
+        await requireTableNames(ctx);
         const { options } = ctx.context;
         if (!options.emailAndPassword?.enabled) {
           ctx.context.logger.error(
@@ -758,7 +765,6 @@ export function authExt(pluginOptions: AuthExtPluginOptions) {
         // wrong password is still INVALID_EMAIL_OR_PASSWORD and a banned user's right password
         // BANNED_USER.
         let result: SignResult;
-        await requireTableNames(ctx);
         try {
           result = await callAccountFunction(
             query,

@@ -122,6 +122,34 @@ describe("custom table and column names", () => {
       { jwks: { modelName: "keys", fields: { publicKey: "public_key" } } });
   });
 
+  test("a database unreachable at startup is asked before the first request's database call: a difference is a 500, the fix logged", async () => {
+    let down = true;
+    const query = async (text, params) => {
+      if (down) throw Object.assign(new Error("connection refused"), { code: "08006" });
+      return db.pool.query(text, params);
+    };
+    // The column exists (Better Auth checks its own schema at startup when it logs); auth_ext is
+    // not told of the rename.
+    await db.pool.query("ALTER TABLE users ADD COLUMN IF NOT EXISTS avatar text");
+    const logged = [];
+    const drifted = createAuth({
+      pool: db.pool, plugin: true, query,
+      options: {
+        ...options, user: { ...options.user, fields: { ...options.user.fields, image: "avatar" } },
+        logger: { disabled: false, level: "error", log: (level, message) => logged.push(`${level} ${message}`) },
+      },
+    });
+    await drifted.auth.$context;  // it could not ask, so it starts
+    down = false;
+    const res = await drifted.request("POST", "/sign-up/email", { body: { email: uniqueEmail("lazy"), password: PASSWORD, name: "L" } });
+    assert.equal(res.status, 500);
+    assert.equal(res.json.code, "AUTH_EXT_TABLE_NAMES_MISMATCH");
+    assert.doesNotMatch(res.text, /auth_ext\.configure|better_auth_names/, "the statement goes to the log, not to the client");
+    assert.ok(logged.some((line) => /SELECT auth_ext\.configure\('better_auth_names', '.*"image":"avatar"/.test(line)), logged.join("\n"));
+    const signIn = await drifted.request("POST", "/sign-in/email", { body: { email: "nobody@example.com", password: PASSWORD } });
+    assert.equal(signIn.json?.code, "AUTH_EXT_TABLE_NAMES_MISMATCH", "sign-in is refused alike");
+  });
+
   test("names that differ again (a column renamed in Better Auth only) refuse the next start", async () => {
     const drifted = createAuth({ pool: db.pool, plugin: true, options: { ...options, user: { ...options.user, fields: { ...options.user.fields, image: "avatar" } } } });
     await assert.rejects(drifted.auth.$context, /"image":"avatar"/);
