@@ -19,19 +19,27 @@ ALL_SUITES=(unit regress pgtap install hostile isolation fuzz interop plugin pyt
 SUITES=("$@")
 [ ${#SUITES[@]} -eq 0 ] && SUITES=("${ALL_SUITES[@]}")
 
-passed=0 failed=0 failed_names=()
+passed=0 failed=0 failed_names=() times=()
 for suite in "${SUITES[@]}"; do
   declare -F "suite_$suite" >/dev/null || die "unknown suite '$suite' (known: ${ALL_SUITES[*]})"
+done
+for suite in "${SUITES[@]}"; do
   log "suite: $suite"
+  start=$SECONDS
   if "suite_$suite"; then
-    passed=$((passed + 1))
+    passed=$((passed + 1)); verdict=passed
   else
-    failed=$((failed + 1)); failed_names+=("$suite")
+    failed=$((failed + 1)); failed_names+=("$suite"); verdict=FAILED
     log "suite $suite FAILED"
   fi
+  log "suite $suite: $verdict in $((SECONDS - start)) s"
+  times+=("$(printf '%-12s %-7s %5d s' "$suite" "$verdict" $((SECONDS - start)))")
 done
 
 echo
+echo "suite        result   time"
+printf '%s\n' "${times[@]}"
+printf '%-20s %5d s\n' "total (with setup)" "$SECONDS"
 [ $failed -eq 0 ] || echo "failed suites: ${failed_names[*]}"
 echo "suites: $passed passed, $failed failed"
 [ $failed -eq 0 ]
