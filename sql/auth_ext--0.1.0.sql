@@ -124,8 +124,7 @@ LANGUAGE C STABLE PARALLEL SAFE;
 
 COMMENT ON FUNCTION auth_ext.verify_jwt(text, jsonb) IS
 'Verifies a compact JWS JWT and returns its claims. keys: a JWK or JWKS ({"keys":[...]}); NULL: Better Auth''s jwks '
-'table (matched by kid, the algorithm taken from the key row), except that an HS256 token is checked against the '
-'jwt_shared_secret setting whatever its kid (the kid is ignored for HS256). '
+'table (matched by kid, the algorithm taken from the key row) plus the jwt_shared_secret setting for HS256. '
 'Checks exp (required by default), nbf, iat, and iss/aud when jwt_issuer/jwt_audience are set. '
 'EdDSA (Ed25519), ES256, ES512, RS256, PS256, HS256. Errors: 28000 bad or expired token, 22023 bad keys, 55000 missing configuration.';
 

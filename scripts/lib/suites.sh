@@ -115,13 +115,19 @@ suite_python() {
   bash scripts/lib/python_tests.sh
 }
 
-# PGXN packaging: META.json valid against the PGXN Meta Spec (test/packaging/check_meta.py, which
+# Released scripts byte for byte as released (test/packaging/released.sha256), no file over 2 MB
+# tracked; PGXN packaging: META.json valid against the PGXN Meta Spec (test/packaging/check_meta.py, which
 # also refuses broken copies of it) with its versions equal to the control file's default_version;
 # then `make dist`, and the archive, unzipped in a temporary folder as a user would, holds every file
 # META.json names and builds with make alone.
 suite_packaging() {
   apt_install python3 python3-jsonschema unzip
-  local py=/usr/bin/python3 version dist tmp rc=0 before
+  local py=/usr/bin/python3 version dist tmp rc=0 before big
+  # Released scripts never change: byte for byte what was released (their SHA-256 recorded then).
+  sha256sum --quiet -c test/packaging/released.sha256 || { echo "a released script changed since its release"; return 1; }
+  # No cache or build output is tracked (nor shipped by make dist, which archives tracked files).
+  big=$(git ls-files -z | xargs -0 du -b 2>/dev/null | awk '$1 > 2000000 {print $2}')
+  [ -z "$big" ] || { echo "tracked files over 2 MB (a cache or build output?): $big"; return 1; }
   "$py" test/packaging/check_meta.py --self-test . || return 1
   version=$(sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" auth_ext.control)
   dist="auth_ext-$version"
