@@ -114,7 +114,7 @@ export function withoutRowDetail(error: unknown): Error {
 
 /** SQLSTATE 42501 on auth_ext's schema or functions: the role lacks auth_ext.grant_app_role. */
 export function isMissingGrant(error: unknown): boolean {
-  if (typeof error !== "object" || error === null) return false;
+  if (typeof error !== "object" || error === null || errorCodeOf(error) !== undefined) return false;  // a coded 42501 (UNTRUSTED_OBJECT) is not a grant
   const { code, message } = error as { code?: unknown; message?: unknown };
   return code === "42501" && typeof message === "string" && /auth_ext|sign_up_email|sign_in_email|hash_password|verify_password/.test(message);
 }

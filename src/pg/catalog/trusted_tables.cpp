@@ -26,6 +26,9 @@ namespace auth_ext::pg {
 
 namespace {
 
+// The error code of auth_ext.error_codes() the refusals carry (message prefix and CONSTRAINT field).
+constexpr const char kUntrustedCode[] = "UNTRUSTED_OBJECT";
+
 // Whether the last check passed, and under which settings generation.
 bool trusted = false;
 uint64 trusted_generation = 0;
@@ -166,11 +169,12 @@ void RequireTrustedTables() {
       ReleaseSysCache(tuple);
       if (views_owner != owner) {
         ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-                        errmsg("auth_ext: schema %s belongs to role %s, not to %s, the owner of the auth_ext extension",
-                               kNamesSchema, quote_identifier(GetUserNameFromId(views_owner, false)),
+                        errmsg("%s: schema %s belongs to role %s, not to %s, the owner of the auth_ext extension",
+                               kUntrustedCode, kNamesSchema, quote_identifier(GetUserNameFromId(views_owner, false)),
                                quote_identifier(GetUserNameFromId(owner, false))),
                         errhint("The account functions reach Better Auth's renamed tables through views in that schema: "
-                                "drop or rename it; auth_ext.sync_table_names(), run by the extension owner, creates it.")));
+                                "drop or rename it; auth_ext.sync_table_names(), run by the extension owner, creates it."),
+                        err_generic_string(PG_DIAG_CONSTRAINT_NAME, kUntrustedCode)));
       }
       for (int i = 0; i < ModelCount(); ++i) AddRelation(views, ModelName(i), relations, &count);
     }
@@ -182,7 +186,8 @@ void RequireTrustedTables() {
   });
   pfree(relations);
   if (offender != nullptr) {
-    ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE), errmsg("auth_ext: %s", offender),
+    ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE), errmsg("%s: %s", kUntrustedCode, offender),
+                    err_generic_string(PG_DIAG_CONSTRAINT_NAME, kUntrustedCode),
                     errdetail("Code that runs with the extension owner's rights touches only Better Auth tables the "
                               "owner owns, and only when every function, operator and type they run is the owner's, a "
                               "superuser's or built in."),
