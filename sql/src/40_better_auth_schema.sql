@@ -27,7 +27,8 @@ END
 $$;
 COMMENT ON FUNCTION auth_ext.create_better_auth_schema(name) IS
 'Creates Better Auth 1.7.25''s tables (user, session, account, verification, jwks) with the exact types, defaults, '
-'unique constraints, indexes and cascading foreign keys its own migrator creates. Idempotent.';
+'unique constraints, indexes and cascading foreign keys its own migrator creates, owned by the caller: the extension '
+'owner, whose tables alone the account functions use (a table of another role''s is refused, UNTRUSTED_OBJECT). Idempotent.';
 
 -- The columns Better Auth 1.7.25 expects: table, column, type, NOT NULL.
 CREATE OR REPLACE FUNCTION auth_ext._better_auth_columns(

@@ -85,6 +85,7 @@ SELECT is((SELECT got[4] FROM raised WHERE code = 'READ_ONLY'), 'Send account wr
 -- A Better Auth table of another role's: every account function refuses before touching a row.
 CREATE ROLE auth_ext_errors_planter;
 GRANT auth_ext_errors_planter TO CURRENT_USER;
+GRANT CREATE ON SCHEMA public TO auth_ext_errors_planter;  -- a new owner needs it
 ALTER TABLE "rateLimit" OWNER TO auth_ext_errors_planter;
 INSERT INTO raised (code, statement, got)
   SELECT 'UNTRUSTED_OBJECT', v.s, pg_temp.error_of(v.s)

@@ -14,6 +14,7 @@ export const STATUS_NAMES: Readonly<Record<number, Status>> = {
   403: "FORBIDDEN",
   422: "UNPROCESSABLE_ENTITY",
   429: "TOO_MANY_REQUESTS",
+  500: "INTERNAL_SERVER_ERROR",
   503: "SERVICE_UNAVAILABLE",
 };
 
