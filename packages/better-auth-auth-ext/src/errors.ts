@@ -5,7 +5,9 @@
 import { APIError } from "better-auth";
 import { ERROR_CODES, type ErrorCode } from "./errorCodes.js";
 
-type Status = "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "UNPROCESSABLE_ENTITY" | "TOO_MANY_REQUESTS" | "SERVICE_UNAVAILABLE";
+type Status =
+  | "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "UNPROCESSABLE_ENTITY" | "TOO_MANY_REQUESTS" | "INTERNAL_SERVER_ERROR"
+  | "SERVICE_UNAVAILABLE";
 
 /** Better Auth's status name for each HTTP status the table uses. */
 export const STATUS_NAMES: Readonly<Record<number, Status>> = {
