@@ -65,7 +65,8 @@ suite_install() {
 # full of look-alike functions and operators for every name auth_ext's code calls; every API path
 # must run without reaching one. Twice, each in its own fresh database: Better Auth's tables in
 # public (extension installed by the database owner) and in a custom better_auth_schema
-# (installed by a superuser).
+# (installed by a superuser). Then its object-level half (planted_objects.sql): objects another
+# role plants to run code when Better Auth's rows are touched; every path must refuse them.
 suite_hostile() {
   local variant db failed=0
   for variant in public custom; do
@@ -75,6 +76,13 @@ suite_hostile() {
     psql -X -q -v ON_ERROR_STOP=1 -d "$db" -c 'CREATE SCHEMA tap' -c 'CREATE EXTENSION pgtap SCHEMA tap' >/dev/null
     pg_prove --dbname "$db" --ext .sql "test/hostile/hostile_$variant.sql" || failed=1
   done
+  # The object-level half: planted tables, triggers, rules, policies, defaults, constraints,
+  # domains, index expressions, a planted jwks table, a squatted auth_ext_names schema.
+  db=auth_ext_hostile_objects
+  psql -X -q -d postgres -c 'SET client_min_messages = warning' -c "DROP DATABASE IF EXISTS $db" >/dev/null
+  psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE $db" >/dev/null
+  psql -X -q -v ON_ERROR_STOP=1 -d "$db" -c 'CREATE SCHEMA tap' -c 'CREATE EXTENSION pgtap SCHEMA tap' >/dev/null
+  pg_prove --dbname "$db" --ext .sql test/hostile/planted_objects.sql || failed=1
   return $failed
 }
 

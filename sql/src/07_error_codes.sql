@@ -32,6 +32,9 @@ AS $$
     -- error's hint carries the seconds ('Retry after N seconds.').
     ('RATE_LIMITED', '54000', 429, 'Too many requests. Please try again later.'),
     ('READ_ONLY', '25006', 503, 'The database is read-only; account writes need the primary'),
+    -- A table (or what runs code on its rows) that owner-rights code would touch belongs to another
+    -- role: an attack or a misconfiguration, answered as a server error; check_schema() says more.
+    ('UNTRUSTED_OBJECT', '42501', 500, 'A table auth_ext would use is not its owner''s; run auth_ext.check_schema()'),
     -- Not raised by auth_ext: SQLSTATE classes (two characters) of a server that is going away,
     -- restarting or refusing connections, which both packages answer the same way.
     ('DATABASE_UNAVAILABLE', '08', 503, 'The database is unavailable; try again'),

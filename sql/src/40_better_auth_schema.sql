@@ -27,7 +27,8 @@ END
 $$;
 COMMENT ON FUNCTION auth_ext.create_better_auth_schema(name) IS
 'Creates Better Auth 1.7.25''s tables (user, session, account, verification, jwks) with the exact types, defaults, '
-'unique constraints, indexes and cascading foreign keys its own migrator creates. Idempotent.';
+'unique constraints, indexes and cascading foreign keys its own migrator creates, owned by the caller: the extension '
+'owner, whose tables alone the account functions use (a table of another role''s is refused, UNTRUSTED_OBJECT). Idempotent.';
 
 -- The columns Better Auth 1.7.25 expects: table, column, type, NOT NULL.
 CREATE OR REPLACE FUNCTION auth_ext._better_auth_columns(
@@ -122,6 +123,9 @@ BEGIN
     END IF;
   END LOOP;
 
+  -- Tables owner-rights code would touch that are not the owner's (or run another role's code).
+  RETURN QUERY SELECT u.problem, check_schema.schema::text, u.fix FROM auth_ext._untrusted_objects(check_schema.schema) u;
+
   -- Unique constraints sign-up and session lookup rely on.
   RETURN QUERY
     SELECT 'missing unique constraint'::text, format('%I.%I.%I', check_schema.schema, u.t, u.col),
@@ -175,6 +179,7 @@ END
 $$;
 COMMENT ON FUNCTION auth_ext.check_schema(name) IS
 'One row per way the schema differs from what Better Auth 1.7.25 expects (missing tables or columns, wrong types, '
-'nullability, unique constraints, cascading foreign keys, a non-UTF8 database, upper-case emails, malformed hashes), '
+'nullability, unique constraints, cascading foreign keys, a non-UTF8 database, upper-case emails, malformed hashes, '
+'tables not owned by the extension owner or running another role''s code: _untrusted_objects), '
 'each with a fix, by Better Auth''s table and column names as better_auth_names configures them. No rows: healthy. The '
 'first thing to run when sign-up answers HTTP 500.';

@@ -32,6 +32,18 @@ COMMENT ON FUNCTION auth_ext._tables_schema() IS
 'Internal: the schema account statements name Better Auth''s tables in: better_auth_schema, or auth_ext_names (the '
 'views) when better_auth_names renames a table or column.';
 
+CREATE OR REPLACE FUNCTION auth_ext._untrusted_objects(schema name, OUT problem text, OUT fix text)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'auth_ext_untrusted_objects'
+LANGUAGE C STRICT STABLE
+SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION auth_ext._untrusted_objects(name) IS
+'Internal: every way Better Auth''s tables in schema (by the configured names) break the rule that code running with '
+'the extension owner''s rights touches only what the owner owns: a table not the owner''s, or a trigger, rule, policy, '
+'default, generated column, constraint, index or column type of one that uses a function, operator or type owned by '
+'a role that is neither the owner nor a superuser. Each with a fix. The account functions, get_session and the jwks '
+'reads refuse (42501) while there is one; check_schema() reports them.';
+
 CREATE OR REPLACE FUNCTION auth_ext._model_tables(OUT model text, OUT table_name text, OUT fields jsonb)
 RETURNS SETOF record
 LANGUAGE sql STABLE

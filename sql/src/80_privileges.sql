@@ -54,7 +54,7 @@ AS $$
                      'auth_ext._verify_email_token(text)', 'auth_ext._verify_email_change(text,jsonb)',
                      'auth_ext.sync_table_names()', 'auth_ext._tables_schema()',
                      'auth_ext._require_current_table_names()', 'auth_ext._table_names_fingerprint()',
-                     'auth_ext._table_names_current()']::regprocedure[]::oid[]) owner_only(fns)
+                     'auth_ext._table_names_current()', 'auth_ext._untrusted_objects(name)']::regprocedure[]::oid[]) owner_only(fns)
   WHERE p.pronamespace = 'auth_ext'::regnamespace
   ORDER BY 2, 1::text
 $$;

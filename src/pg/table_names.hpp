@@ -20,8 +20,15 @@ const char* TableNamesProblem(const char* value);
 bool TableNamesConfigured();
 
 // The schema statements name Better Auth's tables in: kNamesSchema when names are configured,
-// else better_auth_schema. Valid until the settings change (copy it before further calls).
+// else better_auth_schema, once RequireTrustedTables() (pg/catalog/trusted_tables.hpp) has passed.
+// Valid until the settings change (copy it before further calls).
 const char* QueriedSchema();
+
+// Better Auth's models auth_ext uses (core::schema::kModels, in its order), and each one's configured
+// table (valid until the settings change).
+int ModelCount();
+const char* ModelName(int index);
+const char* ModelTable(int index);
 
 // The jwks table's configured name and columns (valid until the settings change).
 struct JwksNames {

@@ -82,6 +82,15 @@ CREATE TABLE "rateLimit" ("id" text not null primary key, "key" text not null un
 UPDATE raised SET got = pg_temp.error_of(statement, code = 'READ_ONLY');
 SELECT is((SELECT got[4] FROM raised WHERE code = 'READ_ONLY'), 'Send account writes to the primary, not a replica.',
           'READ_ONLY keeps its hint');
+-- A Better Auth table of another role's: every account function refuses before touching a row.
+CREATE ROLE auth_ext_errors_planter;
+GRANT auth_ext_errors_planter TO CURRENT_USER;
+GRANT CREATE ON SCHEMA public TO auth_ext_errors_planter;  -- a new owner needs it
+ALTER TABLE "rateLimit" OWNER TO auth_ext_errors_planter;
+INSERT INTO raised (code, statement, got)
+  SELECT 'UNTRUSTED_OBJECT', v.s, pg_temp.error_of(v.s)
+    FROM (VALUES ($$SELECT auth_ext.rate_limit_hit('203.0.113.2|/sign-in/email', 60, 10)$$)) v(s);
+ALTER TABLE "rateLimit" OWNER TO CURRENT_USER;
 
 SELECT is_empty($$
   SELECT e.code FROM auth_ext.error_codes() e LEFT JOIN raised r USING (code)
@@ -90,7 +99,11 @@ $$, 'every code of error_codes() has a path here');
 SELECT is_empty($$
   SELECT r.code, r.got FROM raised r JOIN auth_ext.error_codes() e USING (code)
   WHERE (r.got IS NULL OR r.got[1] <> e.sqlstate OR r.got[3] <> r.code
-         OR r.got[2] <> r.code || ': ' || CASE WHEN r.code = 'VALIDATION_ERROR' THEN 'Password is required' ELSE e.message END)
+         OR r.got[2] <> r.code || ': ' || CASE r.code WHEN 'VALIDATION_ERROR' THEN 'Password is required'
+                                                      WHEN 'UNTRUSTED_OBJECT' THEN format(
+                                                        'table public."rateLimit" belongs to role auth_ext_errors_planter, not to %s, the owner of the auth_ext extension',
+                                                        quote_ident((SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = 'auth_ext.setting'::regclass)))
+                                                      ELSE e.message END)
 $$, 'each path raises its code''s SQLSTATE and message, and the code in the CONSTRAINT field');
 
 SELECT * FROM finish();

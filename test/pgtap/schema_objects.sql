@@ -37,7 +37,7 @@ SELECT is(
     'function auth_ext._table_names_current()',
     'function auth_ext._table_names_fingerprint()',
     'function auth_ext._tables_schema()',
-    'function auth_ext._unique_index_covers(text,text,text,text)',
+    'function auth_ext._unique_index_covers(text,text,text,text)', 'function auth_ext._untrusted_objects(name)',
     'function auth_ext._utf16_length(text)',
     'function auth_ext._validate_setting(text,text)',
     'function auth_ext._verify_email_change(text,jsonb)',

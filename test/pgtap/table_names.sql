@@ -181,7 +181,8 @@ CREATE ROLE auth_ext_names_squatter;
 GRANT auth_ext_names_squatter TO CURRENT_USER;
 CREATE SCHEMA auth_ext_names AUTHORIZATION auth_ext_names_squatter;
 SELECT throws_ok($$SELECT auth_ext.sync_table_names()$$, '42501',
-                 'schema "auth_ext_names" exists and does not belong to the auth_ext extension''s owner',
+                 format('UNTRUSTED_OBJECT: schema auth_ext_names belongs to role auth_ext_names_squatter, not to %s, the owner of the auth_ext extension',
+                        quote_ident((SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = 'auth_ext.setting'::regclass))),
                  'a schema auth_ext_names of another owner: 42501');
 SELECT throws_ok($$SELECT auth_ext.sign_in_email('extra@example.com', 'password123')$$, '42501', NULL, 'and no account write uses it');
 

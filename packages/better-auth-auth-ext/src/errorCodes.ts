@@ -26,6 +26,7 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   { code: "EMAIL_ALREADY_VERIFIED", sqlstate: "P0001", httpStatus: 400, message: "Email is already verified" },
   { code: "RATE_LIMITED", sqlstate: "54000", httpStatus: 429, message: "Too many requests. Please try again later." },
   { code: "READ_ONLY", sqlstate: "25006", httpStatus: 503, message: "The database is read-only; account writes need the primary" },
+  { code: "UNTRUSTED_OBJECT", sqlstate: "42501", httpStatus: 500, message: "A table auth_ext would use is not its owner's; run auth_ext.check_schema()" },
   { code: "DATABASE_UNAVAILABLE", sqlstate: "08", httpStatus: 503, message: "The database is unavailable; try again" },
   { code: "DATABASE_UNAVAILABLE", sqlstate: "53", httpStatus: 503, message: "The database is unavailable; try again" },
   { code: "DATABASE_UNAVAILABLE", sqlstate: "57", httpStatus: 503, message: "The database is unavailable; try again" },

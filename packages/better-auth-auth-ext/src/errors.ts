@@ -5,7 +5,9 @@
 import { APIError } from "better-auth";
 import { ERROR_CODES, type ErrorCode } from "./errorCodes.js";
 
-type Status = "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "UNPROCESSABLE_ENTITY" | "TOO_MANY_REQUESTS" | "SERVICE_UNAVAILABLE";
+type Status =
+  | "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "UNPROCESSABLE_ENTITY" | "TOO_MANY_REQUESTS" | "INTERNAL_SERVER_ERROR"
+  | "SERVICE_UNAVAILABLE";
 
 /** Better Auth's status name for each HTTP status the table uses. */
 export const STATUS_NAMES: Readonly<Record<number, Status>> = {
@@ -14,6 +16,7 @@ export const STATUS_NAMES: Readonly<Record<number, Status>> = {
   403: "FORBIDDEN",
   422: "UNPROCESSABLE_ENTITY",
   429: "TOO_MANY_REQUESTS",
+  500: "INTERNAL_SERVER_ERROR",
   503: "SERVICE_UNAVAILABLE",
 };
 
@@ -114,7 +117,7 @@ export function withoutRowDetail(error: unknown): Error {
 
 /** SQLSTATE 42501 on auth_ext's schema or functions: the role lacks auth_ext.grant_app_role. */
 export function isMissingGrant(error: unknown): boolean {
-  if (typeof error !== "object" || error === null) return false;
+  if (typeof error !== "object" || error === null || errorCodeOf(error) !== undefined) return false;  // a coded 42501 (UNTRUSTED_OBJECT) is not a grant
   const { code, message } = error as { code?: unknown; message?: unknown };
   return code === "42501" && typeof message === "string" && /auth_ext|sign_up_email|sign_in_email|hash_password|verify_password/.test(message);
 }

@@ -25,7 +25,7 @@ import { setSessionCookie } from "better-auth/cookies";
 import { buildSyntheticUserOutput, parseUserInput, parseUserOutput } from "better-auth/db";
 import { getCurrentDBAdapterAsyncLocalStorage } from "@better-auth/core/context";
 import { getAuthTables } from "@better-auth/core/db";
-import { grantAdvice, isMissingGrant, missingGrantError, toAPIError, unavailableError, withoutRowDetail } from "./errors.js";
+import { errorCodeOf, grantAdvice, isMissingGrant, missingGrantError, toAPIError, unavailableError, withoutRowDetail } from "./errors.js";
 import { isAuthExtPasswordFunction } from "./password.js";
 import { firstRow, queryJson, resolveQuery, type AuthExtConnection, type AuthExtQuery } from "./query.js";
 
@@ -518,6 +518,22 @@ const PLUGINS_WITHOUT_SESSION_HOOKS = new Set(["auth-ext", "jwt", "username"]);
 export type AuthExtPluginOptions = AuthExtConnection;
 
 /**
+ * Checks once, at Better Auth's initialisation, that auth_ext may use Better Auth's tables: a table
+ * another role owns (one Better Auth's migrator made as another role, or one planted) is refused by
+ * every account function (UNTRUSTED_OBJECT). Returns that refusal's message, which names the table,
+ * its owner and the fix. get_session with a token no session has runs the check and nothing else.
+ * A database that cannot be reached now, or any other error, is left for the calls to report.
+ */
+async function untrustedTables(query: AuthExtQuery): Promise<string | undefined> {
+  try {
+    await firstRow(query, "SELECT auth_ext.get_session($1) AS result", ["auth-ext-start-up-check"]);
+  } catch (error) {
+    if (errorCodeOf(error)?.row.code === "UNTRUSTED_OBJECT") return (error as Error).message;
+  }
+  return undefined;
+}
+
+/**
  * Better Auth plugin that makes `/sign-up/email` and `/sign-in/email` one auth_ext SQL call each.
  * Pair it with `emailAndPassword.password: authExtPassword(...)` so the other password routes
  * hash in the database too.
@@ -586,6 +602,12 @@ export function authExt(pluginOptions: AuthExtPluginOptions) {
       role = await checkGrants(query, context.logger);
       const names = await tableNamesMismatch(query, context);
       if (names) throw new BetterAuthError(`The auth_ext plugin cannot start: ${names}`);
+      const untrusted = await untrustedTables(query);
+      if (untrusted) {
+        throw new BetterAuthError(`The auth_ext plugin cannot start: ${untrusted}. Run Better Auth's migrator as the ` +
+          "database owner (the auth_ext extension's owner), or hand its tables over with ALTER TABLE ... OWNER TO; " +
+          "SELECT * FROM auth_ext.check_schema() as that owner lists what is wrong.");
+      }
       namesChecked = names === undefined;
     },
     endpoints: {

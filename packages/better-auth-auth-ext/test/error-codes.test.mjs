@@ -10,8 +10,11 @@ import { ERROR_CODES } from "../dist/errorCodes.js";
 import { toAPIError, unavailableError } from "../dist/index.js";
 import { PASSWORD, SECRET, createAuth, createTestDatabase, signToken, uniqueEmail } from "./support.mjs";
 
-/** Codes Better Auth has no route for: auth_ext's answers for a database it cannot use (Better Auth: 500). */
-const NOT_BETTER_AUTH_CODES = new Set(["READ_ONLY", "DATABASE_UNAVAILABLE"]);
+/**
+ * Codes Better Auth has no route for: auth_ext's answers for a database it cannot use (Better Auth: 500), and
+ * for a table it will not touch (UNTRUSTED_OBJECT: another role's; Better Auth would use it).
+ */
+const NOT_BETTER_AUTH_CODES = new Set(["READ_ONLY", "DATABASE_UNAVAILABLE", "UNTRUSTED_OBJECT"]);
 /** Better Auth answers its rate limit with 429 and the table's message but no code (test/interop/test/rate-limit.test.mjs). */
 const MESSAGE_ONLY_CODES = new Set(["RATE_LIMITED"]);
 

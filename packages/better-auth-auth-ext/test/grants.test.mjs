@@ -103,3 +103,38 @@ describe("a role without auth_ext.grant_app_role", () => {
     assert.ok(logged.some((line) => line.includes(fix) && line.includes("USAGE on schema auth_ext")), logged.join("\n"));
   });
 });
+
+describe("Better Auth's tables owned by another role than auth_ext's owner", () => {
+  let db;
+  const OTHER = `auth_ext_plugin_migrator_${process.pid}`;
+
+  before(async () => {
+    db = await createTestDatabase("plugin_table_owner");
+    await db.pool.query(`DROP ROLE IF EXISTS ${pg.escapeIdentifier(OTHER)}`);
+    await db.pool.query(`CREATE ROLE ${pg.escapeIdentifier(OTHER)}`);
+    // As if Better Auth's migrator had run as another role: a table of its own.
+    await db.pool.query(`CREATE TABLE "rateLimit" (id text PRIMARY KEY, key text NOT NULL UNIQUE, count integer NOT NULL, "lastRequest" bigint NOT NULL)`);
+    await db.pool.query(`ALTER TABLE "rateLimit" OWNER TO ${pg.escapeIdentifier(OTHER)}`);
+  });
+  after(async () => {
+    await db?.pool.query(`DROP TABLE IF EXISTS "rateLimit"`);
+    await db?.pool.query(`DROP ROLE IF EXISTS ${pg.escapeIdentifier(OTHER)}`);
+    await db?.drop();
+  });
+
+  test("the plugin refuses to start, naming the table, its owner and the fix", async () => {
+    const { auth } = createAuth({ pool: db.pool, plugin: true });
+    await assert.rejects(auth.$context, (error) => {
+      assert.match(error.message, /UNTRUSTED_OBJECT: table (public\.)?"rateLimit" belongs to role auth_ext_plugin_migrator_\d+/);
+      assert.match(error.message, /ALTER TABLE \.\.\. OWNER TO/);
+      return true;
+    });
+  });
+
+  test("handed over to the owner, it starts and signs up", async () => {
+    await db.pool.query(`ALTER TABLE "rateLimit" OWNER TO CURRENT_USER`);
+    const { request } = createAuth({ pool: db.pool, plugin: true });
+    const res = await request("POST", "/sign-up/email", { body: { email: uniqueEmail("handed"), password: PASSWORD, name: "H" } });
+    assert.equal(res.status, 200, res.text);
+  });
+});

@@ -22,6 +22,7 @@ ERROR_CODES: tuple[tuple[str, str, int, str], ...] = (
     ("EMAIL_ALREADY_VERIFIED", "P0001", 400, "Email is already verified"),
     ("RATE_LIMITED", "54000", 429, "Too many requests. Please try again later."),
     ("READ_ONLY", "25006", 503, "The database is read-only; account writes need the primary"),
+    ("UNTRUSTED_OBJECT", "42501", 500, "A table auth_ext would use is not its owner's; run auth_ext.check_schema()"),
     ("DATABASE_UNAVAILABLE", "08", 503, "The database is unavailable; try again"),
     ("DATABASE_UNAVAILABLE", "53", 503, "The database is unavailable; try again"),
     ("DATABASE_UNAVAILABLE", "57", 503, "The database is unavailable; try again"),

@@ -359,6 +359,8 @@ def auth_router(
         try:
             issued = await _run(auth, operations.request_password_reset(body.email, reset_password_token_expires_in))
         except psycopg.errors.InsufficientPrivilege as exc:
+            if error_code(exc) is not None:  # coded (UNTRUSTED_OBJECT): not a missing grant
+                raise
             raise _mail_not_granted("request_password_reset") from exc
         if issued is not None:  # committed: the link works by the time the mail is read
             url = _with_token(body.redirect_to, issued["token"]) if body.redirect_to else ""
@@ -465,6 +467,8 @@ def _add_email_verification(
         try:
             made = await _run(auth, operations.create_email_verification_token(email, options.expires_in))
         except psycopg.errors.InsufficientPrivilege as exc:
+            if error_code(exc) is not None:  # coded (UNTRUSTED_OBJECT): not a missing grant
+                raise
             raise _mail_not_granted("create_email_verification_token") from exc
         url = _verification_url(request, made["token"], callback_url)
         await _call(options.send_verification_email, made["user"], url, made["token"])

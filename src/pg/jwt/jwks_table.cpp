@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "pg/catalog/table_scan.hpp"
+#include "pg/catalog/trusted_tables.hpp"
 #include "pg/settings.hpp"
 #include "pg/table_names.hpp"
 
@@ -106,6 +107,7 @@ bool ExpiresAtEquals(TupleTableSlot* slot, AttrNumber attnum, const JwksRowConte
 }  // namespace
 
 Oid JwksTableOid() {
+  RequireTrustedTables();  // a jwks table another role planted would hand out identities
   char* schema = pstrdup(SettingValue(Setting::kBetterAuthSchema));
   char* table = pstrdup(JwksTableNames().table);
   Oid relid = TableOid(schema, table);

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/schema/table_names.hpp"
+#include "pg/catalog/trusted_tables.hpp"
 #include "pg/core_call.hpp"
 #include "pg/settings.hpp"
 
@@ -109,7 +110,20 @@ const char* TableNamesProblem(const char* value) {
 
 bool TableNamesConfigured() { return Names().configured; }
 
+int ModelCount() { return kModelCount; }
+
+const char* ModelName(int index) {
+  // kModels' names are short literals; copied once into NUL-terminated buffers.
+  static char names[kModelCount][NAMEDATALEN];
+  const std::string_view model = core::schema::kModels[index];
+  if (names[index][0] == '\0') strlcpy(names[index], model.data(), std::min(sizeof names[index], model.size() + 1));
+  return names[index];
+}
+
+const char* ModelTable(int index) { return Names().tables[index]; }
+
 const char* QueriedSchema() {
+  RequireTrustedTables();
   return TableNamesConfigured() ? kNamesSchema : SettingValue(Setting::kBetterAuthSchema);
 }
 
@@ -134,9 +148,7 @@ char* TableNamesFingerprint() {
     } else {
       appendStringInfoChar(&out, '-');
     }
-    char model[NAMEDATALEN];
-    strlcpy(model, core::schema::kModels[i].data(), std::min(sizeof model, core::schema::kModels[i].size() + 1));
-    if (OidIsValid(views) && OidIsValid(get_relname_relid(model, views))) appendStringInfoChar(&out, '+');
+    if (OidIsValid(views) && OidIsValid(get_relname_relid(ModelName(i), views))) appendStringInfoChar(&out, '+');
   }
   pfree(setting);
   pfree(schema);
