@@ -132,6 +132,7 @@ BEGIN
   PERFORM set_config('role', 'planted_attacker', true);
   EXECUTE 'CREATE TABLE public."rateLimit" (id text PRIMARY KEY, key text NOT NULL UNIQUE, count integer NOT NULL, '
           '"lastRequest" bigint NOT NULL' || COALESCE(', ' || extra, '') || ')';
+  GRANT ALL ON public."rateLimit" TO PUBLIC;  -- so that the owner's code may write it
   PERFORM pg_catalog.set_config('role', 'none', true);
 END
 $$;
@@ -221,9 +222,10 @@ RESET ROLE;
 SET ROLE planted_attacker;
 CREATE TABLE public.rate_limits (id text PRIMARY KEY, key text NOT NULL UNIQUE, count integer NOT NULL, "lastRequest" bigint NOT NULL);
 CREATE TRIGGER planted BEFORE INSERT OR UPDATE ON public.rate_limits FOR EACH ROW EXECUTE FUNCTION public.planted_trigger();
+GRANT ALL ON public.rate_limits TO PUBLIC;
 RESET ROLE;
 INSERT INTO planted_kit.tap (line) SELECT planted_kit.check_paths('custom names: a planted rate_limits table', '42501');
-DROP TABLE public.rate_limits;
+DROP TABLE public.rate_limits CASCADE;
 
 -- ---- custom names: auth_ext_names dropped by the owner, recreated by the attacker with the copied fingerprint ----
 SELECT obj_description('auth_ext_names'::regnamespace, 'pg_namespace') AS fingerprint \gset
