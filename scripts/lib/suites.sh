@@ -136,6 +136,8 @@ suite_packaging() {
   # No cache or build output is tracked (nor shipped by make dist, which archives tracked files).
   big=$(git ls-files -z | xargs -0 du -b 2>/dev/null | awk '$1 > 2000000 {print $2}')
   [ -z "$big" ] || { echo "tracked files over 2 MB (a cache or build output?): $big"; return 1; }
+  # docs/reference.md is what the installed extension's catalog says (scripts/gen-reference.sh).
+  bash scripts/gen-reference.sh --check || return 1
   "$py" test/packaging/check_meta.py --self-test . || return 1
   version=$(sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" auth_ext.control)
   dist="auth_ext-$version"
