@@ -132,6 +132,13 @@ SELECT throws_ok($$SELECT auth_ext._raise(NULL)$$, '22023', NULL, 'the owner''s 
 SELECT throws_ok($$SELECT auth_ext.configure(NULL, 'x')$$, '22023', NULL, 'configure(NULL, ...) is 22023');
 SELECT is(auth_ext.verify_jwt(NULL), NULL, 'verify_jwt(NULL) is NULL');
 SELECT is(auth_ext.authenticate(NULL), NULL, 'authenticate(NULL) is NULL');
+-- authenticate stays non-STRICT because NULL has a meaning: no token, no identity.
+SELECT auth_ext.configure('jwt_shared_secret', 'identity-test-secret-0123456789abcdef');
+SELECT is(auth_ext.authenticate(auth_ext.sign_jwt('{"sub":"alice","exp":4102444800}',
+            '{"kty":"oct","k":"aWRlbnRpdHktdGVzdC1zZWNyZXQtMDEyMzQ1Njc4OWFiY2RlZg"}'))->>'sub', 'alice',
+          'authenticate sets an identity');
+SELECT is(auth_ext.authenticate(NULL), NULL, 'authenticate(NULL) after it');
+SELECT is(auth_ext.user_id(), NULL, 'authenticate(NULL) clears the identity (why it is not STRICT)');
 SELECT is(auth_ext.authenticate_session(NULL), NULL, 'authenticate_session(NULL) is NULL');
 SELECT is(auth_ext.get_session(NULL), NULL, 'get_session(NULL) is NULL');
 SELECT is(auth_ext._sign_email_verification_token(NULL, 'u', 60), NULL, '_sign_email_verification_token(NULL, ...) is NULL');
