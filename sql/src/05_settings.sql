@@ -24,16 +24,17 @@ COMMENT ON FUNCTION auth_ext.setting_definitions() IS
 CREATE OR REPLACE FUNCTION auth_ext._validate_setting(name text, value text)
 RETURNS boolean
 AS 'MODULE_PATHNAME', 'auth_ext_validate_setting'
-LANGUAGE C IMMUTABLE PARALLEL SAFE;
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: value NULL has a meaning (below)
 COMMENT ON FUNCTION auth_ext._validate_setting(text, text) IS
-'Internal: raises 22023 for an unknown setting or an invalid value (never echoing secrets); returns whether it is a secret.';
+'Internal (owner): raises 22023 for an unknown setting or an invalid value (never echoing secrets); returns whether it '
+'is a secret. NULL value: only the name is checked (configure(name, NULL) restores the default); NULL name: 22023.';
 
 CREATE OR REPLACE FUNCTION auth_ext._settings_changed()
 RETURNS trigger
 AS 'MODULE_PATHNAME', 'auth_ext_settings_changed'
-LANGUAGE C;
+LANGUAGE C STRICT;
 COMMENT ON FUNCTION auth_ext._settings_changed() IS
-'Internal trigger: makes every backend drop its cached settings when auth_ext.setting changes.';
+'Internal trigger (owner): makes every backend drop its cached settings when auth_ext.setting changes.';
 
 CREATE OR REPLACE TRIGGER setting_changed
   AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON auth_ext.setting

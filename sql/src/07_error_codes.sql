@@ -62,7 +62,10 @@ BEGIN
    WHERE e.code OPERATOR(pg_catalog.=) _raise.error_code
      AND pg_catalog.length(e.sqlstate) OPERATOR(pg_catalog.=) 5;
   IF state IS NULL THEN
-    RAISE EXCEPTION 'auth_ext._raise: unknown error code "%"', error_code USING ERRCODE = 'XX000';
+    -- An argument that is no code of error_codes() (or NULL): 22023 invalid_parameter_value, the
+    -- SQLSTATE PostgreSQL and auth_ext give an argument outside its allowed values; never XX000
+    -- (internal_error), which tells monitoring that the server itself is broken.
+    RAISE EXCEPTION 'auth_ext._raise: unknown error code "%"', error_code USING ERRCODE = '22023';
   END IF;
   IF hint IS NULL THEN
     RAISE EXCEPTION USING MESSAGE = text_of, ERRCODE = state, CONSTRAINT = error_code;
@@ -71,5 +74,6 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION auth_ext._raise(text, text, text) IS
-'Internal: raises an error of auth_ext.error_codes(): its SQLSTATE, the message ''CODE: message'' (message overrides the '
-'table''s text, for VALIDATION_ERROR''s field), the bare code in the CONSTRAINT field, and an optional hint.';
+'Internal (owner): raises an error of auth_ext.error_codes(): its SQLSTATE, the message ''CODE: message'' (message '
+'overrides the table''s text, for VALIDATION_ERROR''s field; NULL: the table''s), the bare code in the CONSTRAINT field, '
+'and an optional hint (NULL: none). An error_code that is not in the table, or NULL, raises 22023.';

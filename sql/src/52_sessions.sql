@@ -65,7 +65,7 @@ COMMENT ON FUNCTION auth_ext._create_session(text, text, text, text, boolean, in
 CREATE OR REPLACE FUNCTION auth_ext.get_session(credential text)
 RETURNS jsonb
 AS 'MODULE_PATHNAME', 'auth_ext_get_session'
-LANGUAGE C VOLATILE SECURITY DEFINER
+LANGUAGE C STRICT VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION auth_ext.get_session(text) IS
 'Better Auth''s session lookup: accepts the bare session token, the signed cookie value token.signature (URL-encoded or '

@@ -10,12 +10,13 @@ CREATE OR REPLACE FUNCTION auth_ext._sign_email_verification_token(email text, u
                                                                    update_to text DEFAULT NULL, request_type text DEFAULT NULL)
 RETURNS text
 AS 'MODULE_PATHNAME', 'auth_ext_sign_email_verification_token'
-LANGUAGE C VOLATILE PARALLEL SAFE;
+LANGUAGE C VOLATILE PARALLEL SAFE;  -- not STRICT: update_to and request_type NULL have a meaning (below)
 COMMENT ON FUNCTION auth_ext._sign_email_verification_token(text, text, integer, text, text) IS
 'Internal: Better Auth''s createEmailVerificationToken(secret, email, update_to, expires_in, {requestType, userId}): an '
 'HS256 JWT, header {"alg":"HS256"}, payload {"email","updateTo","requestType","userId","iat","exp"} in that order '
 '(updateTo and requestType only when not NULL; iat now, exp iat + expires_in seconds), signed with better_auth_secret. '
-'NULL when email, user_id or expires_in is NULL. Signs any email it is given (owner only). 55000 when '
+'NULL when email, user_id or expires_in is NULL; update_to or request_type NULL: that claim is left out. Signs any '
+'email it is given (owner only). 55000 when '
 'better_auth_secret is not set.';
 
 CREATE OR REPLACE FUNCTION auth_ext._verify_email_token(token text)

@@ -2,14 +2,19 @@
 -- ---------------------------------------------------------------------------------------------
 -- Who may call what, in one place. auth_ext.function_privileges() is the list; the block below
 -- applies it, grant_app_role() grants from it, and the tests check the catalog against it.
---   owner: the extension owner's alone (secrets, schema changes, administration);
+--   owner: the extension owner's alone: secrets, schema changes, administration, and every
+--          internal (_-prefixed) function. A function named in no list below is 'owner', so a new
+--          function is nobody else's until it is listed. Internals are called by the SECURITY
+--          DEFINER functions (which run as the owner) and by the owner's own functions, never by a
+--          function that runs as another caller;
 --   app:   the application role's account functions (grant_app_role grants them);
 --   mail:  functions that hand their caller a token for ANY user's account (a password-reset or
 --          email-verification token), so whoever may call them can take over any account: granted only by
 --          grant_mail_role, to the role that mails those links;
---   any:   any role with USAGE on schema auth_ext (pure functions such as error_codes(), identity
---          functions, and internals that need the caller's own rights on Better Auth's tables or
---          hold no secret, such as _raise()). A function named in no list below is 'any'.
+--   any:   any role with USAGE on schema auth_ext: the documented functions that hold no secret and
+--          reach no account (password hashing, JWT verification and signing, the identity functions
+--          that row-level security policies call as the querying role, error_codes(), ...). Listed
+--          explicitly; never an internal (test/pgtap/privileges.sql checks both).
 -- No role but the owner has USAGE on schema auth_ext until it is granted.
 -- ---------------------------------------------------------------------------------------------
 
@@ -20,9 +25,10 @@ LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
   SELECT p.oid::regprocedure,
-         CASE WHEN p.oid = ANY (owner_only.fns) THEN 'owner' WHEN p.oid = ANY (app_only.fns) THEN 'app'
-              WHEN p.oid = ANY (mail_only.fns) THEN 'mail' ELSE 'any' END,
-         p.oid = ANY (app_only.fns) OR p.oid = ANY (app_also.fns)
+         CASE WHEN p.proname LIKE '\_%' THEN 'owner'  -- internals: never anyone else's, whatever the lists say
+              WHEN p.oid = ANY (app_only.fns) THEN 'app' WHEN p.oid = ANY (mail_only.fns) THEN 'mail'
+              WHEN p.oid = ANY (app_also.fns) OR p.oid = ANY (public_api.fns) THEN 'any' ELSE 'owner' END,
+         p.proname NOT LIKE '\_%' AND (p.oid = ANY (app_only.fns) OR p.oid = ANY (app_also.fns))
   FROM pg_proc p,
        -- The application role's account functions: not PUBLIC's.
        (SELECT ARRAY['auth_ext.sign_up_email(text,text,text,text,text,text,boolean,integer,jsonb,jsonb,boolean,text,text,jsonb)',
@@ -43,25 +49,20 @@ AS $$
                      'auth_ext.user_id()', 'auth_ext.claims()',
                      -- Better Auth's configured table names, which the plugin compares with its own.
                      'auth_ext.table_names()']::regprocedure[]::oid[]) app_also(fns),
-       -- Secrets, schema changes and administration.
-       (SELECT ARRAY['auth_ext.configure(text,text)', 'auth_ext.settings()',
-                     'auth_ext.create_better_auth_schema(name)', 'auth_ext.grant_app_role(name)',
-                     'auth_ext.grant_mail_role(name)', 'auth_ext._grant_listed(name,text)',
-                     'auth_ext.revoke_sessions(text,text)', 'auth_ext.set_password(text,text)',
-                     'auth_ext.delete_user(text)', 'auth_ext._setting_value(text)',
-                     'auth_ext._session_token_from_credential(text)',
-                     'auth_ext._sign_email_verification_token(text,text,integer,text,text)',
-                     'auth_ext._verify_email_token(text)', 'auth_ext._verify_email_change(text,jsonb)',
-                     'auth_ext.sync_table_names()', 'auth_ext._tables_schema()',
-                     'auth_ext._require_current_table_names()', 'auth_ext._table_names_fingerprint()',
-                     'auth_ext._table_names_current()', 'auth_ext._untrusted_objects(name)']::regprocedure[]::oid[]) owner_only(fns)
+       -- The rest of the documented API that any role may call: pure functions of their arguments
+       -- or of the extension's own definitions, no secret, no account.
+       (SELECT ARRAY['auth_ext.hash_password(text)', 'auth_ext.verify_password(text,text)',
+                     'auth_ext.sign_jwt(jsonb,jsonb)', 'auth_ext.generate_id(integer)',
+                     'auth_ext.error_codes()', 'auth_ext.setting_definitions()',
+                     'auth_ext.function_privileges()']::regprocedure[]::oid[]) public_api(fns)
   WHERE p.pronamespace = 'auth_ext'::regnamespace
   ORDER BY 2, 1::text
 $$;
 COMMENT ON FUNCTION auth_ext.function_privileges() IS
-'Every auth_ext function, who may call it (owner: the extension owner alone; app: roles given grant_app_role; mail: '
-'roles given grant_mail_role, for functions that hand out a token for any user''s account; any: any role with USAGE on '
-'schema auth_ext) and whether grant_app_role grants it.';
+'Every auth_ext function, who may call it (owner: the extension owner alone, every internal _-prefixed function and '
+'every function not listed for others included; app: roles given grant_app_role; mail: roles given grant_mail_role, for '
+'functions that hand out a token for any user''s account; any: any role with USAGE on schema auth_ext, only the '
+'documented functions listed as such) and whether grant_app_role grants it.';
 
 CREATE OR REPLACE FUNCTION auth_ext._grant_listed(role name, list text)
 RETURNS void
@@ -113,8 +114,8 @@ COMMENT ON FUNCTION auth_ext.grant_mail_role(name) IS
 'them can take over any account (or verify any email), as the server that mails the links can: grant_app_role does '
 'not grant them.';
 
--- Applies the list: PUBLIC loses EXECUTE on app and owner functions and every right on the
--- settings table. Only where PUBLIC still has them, so an upgrade leaves the privileges granted
+-- Applies the list: PUBLIC loses EXECUTE on every function not marked any (app, mail, owner and
+-- internal ones) and every right on the settings table. Only where PUBLIC still has them, so an upgrade leaves the privileges granted
 -- since (for example by grant_app_role) out of the extension's initial privileges.
 DO $privileges$
 DECLARE

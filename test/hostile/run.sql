@@ -554,7 +554,8 @@ SELECT hostile_kit.run_path('grant_app_role', :'owner', pg_catalog.format('SELEC
 SELECT hostile_kit.run_path('grant_mail_role', :'owner', pg_catalog.format('SELECT auth_ext.grant_mail_role(%L)', :'app'));
 SELECT hostile_kit.run_path('function_privileges', :'owner', $$SELECT pg_catalog.jsonb_agg(f) FROM auth_ext.function_privileges() f$$);
 SELECT hostile_kit.run_path('error_codes', :'app', $$SELECT pg_catalog.jsonb_agg(e) FROM auth_ext.error_codes() e$$);
-SELECT hostile_kit.run_path('_raise', :'app', $$SELECT auth_ext._raise('USER_NOT_FOUND')$$, 'P0002');
+SELECT hostile_kit.run_path('_raise', :'owner', $$SELECT auth_ext._raise('USER_NOT_FOUND')$$, 'P0002');
+SELECT hostile_kit.run_path('_raise: not the application role''s', :'app', $$SELECT auth_ext._raise('USER_NOT_FOUND')$$, '42501');
 
 -- custom table and column names (better_auth_names): the statements reach the renamed tables
 -- through the owner's views in schema auth_ext_names, and the jwks table by its names

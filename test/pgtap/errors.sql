@@ -49,9 +49,12 @@ SELECT is(pg_temp.error_of($$SELECT auth_ext._raise('VALIDATION_ERROR', 'Name is
           ARRAY['22023', 'VALIDATION_ERROR: Name is required', 'VALIDATION_ERROR', 'a hint'],
           '_raise: a message of its own and a hint');
 SELECT is((pg_temp.error_of($$SELECT auth_ext._raise('NO_SUCH_CODE')$$))[1:2],
-          ARRAY['XX000', 'auth_ext._raise: unknown error code "NO_SUCH_CODE"'], '_raise: an unknown code is an internal error');
-SELECT is((pg_temp.error_of($$SELECT auth_ext._raise('DATABASE_UNAVAILABLE')$$))[1], 'XX000',
-          '_raise: a SQLSTATE class row is not raised');
+          ARRAY['22023', 'auth_ext._raise: unknown error code "NO_SUCH_CODE"'],
+          '_raise: an unknown code is 22023 invalid_parameter_value, never XX000');
+SELECT is((pg_temp.error_of($$SELECT auth_ext._raise('DATABASE_UNAVAILABLE')$$))[1], '22023',
+          '_raise: a SQLSTATE class row is not raised (22023)');
+SELECT is((pg_temp.error_of($$SELECT auth_ext._raise(NULL)$$))[1:2],
+          ARRAY['22023', 'auth_ext._raise: unknown error code "<NULL>"'], '_raise: NULL is 22023, never XX000');
 
 -- Every code auth_ext raises, from a real path.
 SELECT auth_ext.create_better_auth_schema();

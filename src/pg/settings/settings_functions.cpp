@@ -35,8 +35,13 @@ AUTH_EXT_SQL_FUNCTION(auth_ext_setting_definitions) {
 }
 
 // _validate_setting(name, value): raises 22023 for an unknown name or a bad value (never echoing
-// a secret value); returns whether the setting is a secret.
+// a secret value); returns whether the setting is a secret. Not STRICT: a NULL value means "restore
+// the default" (configure(name, NULL)) and checks only the name; a NULL name is 22023, checked
+// before anything reads it.
 AUTH_EXT_SQL_FUNCTION(auth_ext_validate_setting) {
+  if (PG_ARGISNULL(0)) {
+    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("auth_ext setting name must not be NULL")));
+  }
   char* name = text_to_cstring(PG_GETARG_TEXT_PP(0));
   int index = settings::FindDefinition(name);
   if (index < 0) {
