@@ -161,8 +161,9 @@ COMMENT ON FUNCTION auth_ext.sign_session_cookie(text) IS
 'Better Auth''s signed session cookie value for a session token: token.base64(HMAC-SHA256(better_auth_secret, token)), '
 'not URL-encoded (the cookie holds encodeURIComponent of it; the bearer plugin''s set-auth-token header holds it as is). '
 'Signs only the token of an unexpired session that has Better Auth''s token shape (32 letters and digits, as its '
-'createSession and auth_ext generate; sign_up_email''s session_token must have it too), and answers NULL for any other '
-'value (the same answer as for an unknown or expired session), so the application never needs the secret and can sign '
-'nothing else with it: no value of another Better Auth signed cookie has that shape. A session created earlier in the '
+'createSession and auth_ext generate), and answers NULL for any other value (the same answer as for an unknown or '
+'expired session), so the application never needs the secret and can sign nothing else with it, not even a value it '
+'made a session''s token (sign_up_email''s session_token, a row it wrote): no value of another Better Auth signed '
+'cookie has that shape. A session created earlier in the '
 'same statement counts (SELECT r, '
 'auth_ext.sign_session_cookie(r->>''token'') FROM auth_ext.sign_in_email(...) r). 55000 when better_auth_secret is not set.';

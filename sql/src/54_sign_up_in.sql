@@ -45,12 +45,8 @@ BEGIN
   IF sign_up_email.user_id IS NOT NULL AND pg_catalog.length(sign_up_email.user_id) NOT BETWEEN 1 AND 255 THEN
     PERFORM auth_ext._raise('VALIDATION_ERROR', 'user_id must be 1 to 255 characters');
   END IF;
-  -- A session token has Better Auth's shape (createSession: generateId(32)), so the caller cannot
-  -- make a value of its choosing a session's token and have sign_session_cookie sign it with the
-  -- secret that signs Better Auth's other cookies too.
-  IF sign_up_email.session_token IS NOT NULL
-     AND NOT sign_up_email.session_token OPERATOR(pg_catalog.~) '^[A-Za-z0-9]{32}$' THEN
-    PERFORM auth_ext._raise('VALIDATION_ERROR', 'session_token must be 32 letters and digits (Better Auth''s generateId(32))');
+  IF sign_up_email.session_token IS NOT NULL AND pg_catalog.length(sign_up_email.session_token) NOT BETWEEN 16 AND 255 THEN
+    PERFORM auth_ext._raise('VALIDATION_ERROR', 'session_token must be 16 to 255 characters');
   END IF;
   -- The additional fields (Better Auth's user.additionalFields and plugins' user columns), checked
   -- and cast by the one helper that session_fields uses too; they go into the one INSERT below.
@@ -146,11 +142,11 @@ COMMENT ON FUNCTION auth_ext.sign_up_email(text, text, text, text, text, text, b
 'requireEmailVerification) writes no session and returns {"token":null,"user","session":null,"existing_email"}; an '
 'email that is taken is then not an error: the password is hashed all the same and the user returned is one that was '
 'never written (a fresh id, the given fields, emailVerified false), with existing_email true, which callers must not '
-'pass on to the client. user_id (1 to 255 characters) and session_token (Better Auth''s token shape: 32 letters and '
-'digits, so a caller cannot have a value of its choosing signed by sign_session_cookie) are the ids to use instead of '
-'generated ones. Errors: 23505 USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL (auto_sign_in only), 22023 INVALID_EMAIL / '
+'pass on to the client. user_id (1 to 255 characters) and session_token (16 to 255) are the ids to use instead of '
+'generated ones (Better Auth''s database hooks may choose them; sign_session_cookie signs a session_token only when it '
+'has Better Auth''s own token shape, 32 letters and digits). Errors: 23505 USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL (auto_sign_in only), 22023 INVALID_EMAIL / '
 'PASSWORD_TOO_SHORT / PASSWORD_TOO_LONG / VALIDATION_ERROR (also session_expires_in outside 1 to 315360000; '
-'auto_sign_in null; a user_id of a bad length, a session_token not of that shape, either already taken; a user_fields key that is unknown, a '
+'auto_sign_in null; a user_id or session_token of a bad length or already taken; a user_fields key that is unknown, a '
 'core column or generated, a value of the wrong JSON kind or that the column''s type refuses, null for a NOT NULL '
 'column; the same for session_fields and account_fields, the credential account''s extra columns), 42P01 missing '
 'tables, 25006 read-only.';

@@ -109,12 +109,12 @@ SELECT hostile_kit.run_path('sign_up_email: auto_sign_in null', :'app',
   $$SELECT auth_ext.sign_up_email('quiet2@example.com', 'password123', 'Quiet', auto_sign_in => NULL)$$, '22023');
 SELECT hostile_kit.run_path('sign_up_email: chosen user id and session token', :'app',
   $$SELECT auth_ext.sign_up_email('chosen@example.com', 'password123', 'Chosen', user_id => 'hostile-user-id',
-                                  session_token => 'HostileSessionToken0123456789abc')$$);
+                                  session_token => 'hostile-session-token-0123456789')$$);
 SELECT hostile_kit.run_path('sign_up_email: chosen user id taken', :'app',
   $$SELECT auth_ext.sign_up_email('chosen2@example.com', 'password123', 'Chosen', user_id => 'hostile-user-id')$$, '22023');
 SELECT hostile_kit.run_path('sign_up_email: chosen session token taken', :'app',
   $$SELECT auth_ext.sign_up_email('chosen3@example.com', 'password123', 'Chosen',
-                                  session_token => 'HostileSessionToken0123456789abc')$$, '22023');
+                                  session_token => 'hostile-session-token-0123456789')$$, '22023');
 SELECT hostile_kit.run_path('sign_up_email: chosen user id of a bad length', :'app',
   $$SELECT auth_ext.sign_up_email('chosen4@example.com', 'password123', 'Chosen', user_id => '')$$, '22023');
 SELECT hostile_kit.run_path('sign_up_email: chosen session token of a bad length', :'app',
