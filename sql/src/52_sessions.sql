@@ -4,6 +4,24 @@
 -- implementation, in C), sign-out and revocation.
 -- ---------------------------------------------------------------------------------------------
 
+-- "Don't remember me" sessions (Better Auth's rememberMe: false): one day, never refreshed. Better
+-- Auth tells them by its signed dont_remember cookie; the database by this marker, written by
+-- _create_session in the same statement as the session row, so no later write to the session
+-- (Better Auth's updateSession, the organization plugin's setActiveOrganization: both move
+-- updatedAt) can turn it into a sliding 7-day session. Keyed by the session's id as text; rows
+-- whose session has expired are deleted as new markers are written (so the table holds at most the
+-- last day's), and with the session by sign_out, revoke_sessions and get_session's expiry delete.
+CREATE TABLE IF NOT EXISTS auth_ext.dont_remember_session (
+  session_id text PRIMARY KEY,
+  expires_at timestamptz NOT NULL
+);
+CREATE INDEX IF NOT EXISTS dont_remember_session_expires_at ON auth_ext.dont_remember_session (expires_at);
+COMMENT ON TABLE auth_ext.dont_remember_session IS
+'Sessions auth_ext created with remember_me false (Better Auth''s rememberMe: false): one day, never refreshed by '
+'get_session whatever later writes do to the session row. Written in the session''s INSERT statement; rows of '
+'expired sessions are deleted as new ones are written. Readable only by the extension owner.';
+SELECT pg_catalog.pg_extension_config_dump('auth_ext.dont_remember_session', '');
+
 CREATE OR REPLACE FUNCTION auth_ext._create_session(schema text, user_id text, ip_address text, user_agent text, remember_me boolean,
                                                          session_expires_in integer DEFAULT NULL, session_fields jsonb DEFAULT NULL,
                                                          session_token text DEFAULT NULL)
@@ -31,15 +49,25 @@ BEGIN
                                    ARRAY['id', 'expiresAt', 'token', 'createdAt', 'updatedAt', 'ipAddress',
                                          'userAgent', 'userId'], 'auth_ext') e;
   END IF;
-  EXECUTE pg_catalog.format('INSERT INTO %1$I.%2$I AS se (id, "expiresAt", token, "createdAt", "updatedAt", "ipAddress", "userAgent", "userId"%3$s) '
+  -- One statement: the session row, and for a "don't remember me" session its marker (plus the
+  -- removal of at most 100 markers of expired sessions, skipping any another transaction holds).
+  EXECUTE pg_catalog.format('WITH ins AS (INSERT INTO %1$I.%2$I AS se (id, "expiresAt", token, "createdAt", "updatedAt", "ipAddress", "userAgent", "userId"%3$s) '
                             'SELECT $1, $2, $3, $4, $4, $5, $6, $7%4$s '
                             'FROM pg_catalog.jsonb_populate_record(CAST(NULL AS %1$I.%2$I), $8) r '
-                            'RETURNING auth_ext._row_json(se)', schema, 'session', extra_columns, extra_values)
+                            'RETURNING se), '
+                            'mark AS (INSERT INTO auth_ext.dont_remember_session AS m (session_id, expires_at) '
+                            'SELECT CAST((i.se).id AS pg_catalog.text), (i.se)."expiresAt" FROM ins i WHERE $9 '
+                            'ON CONFLICT (session_id) DO UPDATE SET expires_at = EXCLUDED.expires_at), '
+                            'gone AS (DELETE FROM auth_ext.dont_remember_session d WHERE $9 AND d.session_id OPERATOR(pg_catalog.=) ANY (ARRAY('
+                            'SELECT o.session_id FROM auth_ext.dont_remember_session o '
+                            'WHERE o.expires_at OPERATOR(pg_catalog.<) $4 AND o.session_id OPERATOR(pg_catalog.<>) $1 '
+                            'LIMIT 100 FOR UPDATE SKIP LOCKED))) '
+                            'SELECT auth_ext._row_json(i.se) FROM ins i', schema, 'session', extra_columns, extra_values)
     INTO result
     USING auth_ext._new_id(), now_ms OPERATOR(pg_catalog.+) lifetime,
           COALESCE(_create_session.session_token, auth_ext.generate_id(32)), now_ms,
           COALESCE(ip_address, ''), COALESCE(user_agent, ''), user_id,
-          COALESCE(session_fields, CAST('{}' AS pg_catalog.jsonb));
+          COALESCE(session_fields, CAST('{}' AS pg_catalog.jsonb)), NOT COALESCE(remember_me, true);
   RETURN result;
 EXCEPTION
   WHEN undefined_table THEN  -- no session table (Better Auth with secondaryStorage only): 42P01 with the hint
@@ -58,7 +86,8 @@ $$;
 COMMENT ON FUNCTION auth_ext._create_session(text, text, text, text, boolean, integer, jsonb, text) IS
 'Internal: a session row as Better Auth''s createSession writes it (32-character token, or session_token when given; '
 ''''' for unknown ip/agent; expires after session_expires_in seconds, NULL: the session_expires_in_seconds setting, '
-'or after one day when remember_me is false), with session_fields filling extra session columns (checked as '
+'or after one day when remember_me is false, recorded in auth_ext.dont_remember_session by the same statement so '
+'get_session never refreshes it), with session_fields filling extra session columns (checked as '
 'sign_up_email''s user_fields); P0002 USER_NOT_FOUND when the user is gone, 22023 VALIDATION_ERROR when the given '
 'session_token is taken.';
 
@@ -71,8 +100,10 @@ COMMENT ON FUNCTION auth_ext.get_session(text) IS
 'Better Auth''s session lookup: accepts the bare session token, the signed cookie value token.signature (URL-encoded or '
 'not; HMAC-SHA256 with better_auth_secret, constant time), or "Bearer ..."; returns {"session","user"} or NULL. '
 'As Better Auth 1.7.25: expired rows are deleted; a session is refreshed (expiresAt = now + expiresIn) once '
-'expiresAt - expiresIn + updateAge <= now (updateAge 0: on every call), except a "don''t remember me" session '
-'(expiresAt - updatedAt = 1 day), never refreshed. A read-only transaction writes nothing. '
+'expiresAt - expiresIn + updateAge <= now (updateAge 0: on every call), except a "don''t remember me" session, '
+'never refreshed: one auth_ext created with remember_me false (its row in auth_ext.dont_remember_session, looked up '
+'only when a refresh is due), or one Better Auth created so (no marker: expiresAt - createdAt = 1 day, which no '
+'Better Auth write moves; updatedAt is not used, updateSession moves it). A read-only transaction writes nothing. '
 '55000 when a signed value arrives and better_auth_secret is not set.';
 
 CREATE OR REPLACE FUNCTION auth_ext.sign_out(credential text)
@@ -88,13 +119,16 @@ BEGIN
   IF session_token IS NULL OR session_token OPERATOR(pg_catalog.=) '' THEN
     RETURN false;
   END IF;
-  EXECUTE pg_catalog.format('DELETE FROM %I.%I WHERE token OPERATOR(pg_catalog.=) $1', s, 'session') USING session_token;
-  GET DIAGNOSTICS deleted = ROW_COUNT;
+  EXECUTE pg_catalog.format('WITH d AS (DELETE FROM %I.%I WHERE token OPERATOR(pg_catalog.=) $1 RETURNING CAST(id AS pg_catalog.text) AS id), '
+                            'm AS (DELETE FROM auth_ext.dont_remember_session m WHERE m.session_id OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT d.id FROM d))) '
+                            'SELECT pg_catalog.count(*) FROM d', s, 'session')
+    INTO deleted USING session_token;
   RETURN deleted OPERATOR(pg_catalog.>) 0;
 END
 $$;
 COMMENT ON FUNCTION auth_ext.sign_out(text) IS
-'Deletes the session a credential names (same forms as get_session); true when one was deleted.';
+'Deletes the session a credential names (same forms as get_session), and its "don''t remember me" marker; true when '
+'one was deleted.';
 
 CREATE OR REPLACE FUNCTION auth_ext.revoke_sessions(user_id text, except_token text DEFAULT NULL)
 RETURNS integer
@@ -106,15 +140,17 @@ DECLARE
   kept text := CASE WHEN except_token IS NULL THEN NULL ELSE auth_ext._session_token_from_credential(except_token) END;
   deleted integer;
 BEGIN
-  EXECUTE pg_catalog.format('DELETE FROM %I.%I WHERE "userId" OPERATOR(pg_catalog.=) $1 '
-                            'AND ($2 IS NULL OR token OPERATOR(pg_catalog.<>) $2)', s, 'session')
-    USING revoke_sessions.user_id, kept;
-  GET DIAGNOSTICS deleted = ROW_COUNT;
+  EXECUTE pg_catalog.format('WITH d AS (DELETE FROM %I.%I WHERE "userId" OPERATOR(pg_catalog.=) $1 '
+                            'AND ($2 IS NULL OR token OPERATOR(pg_catalog.<>) $2) RETURNING CAST(id AS pg_catalog.text) AS id), '
+                            'm AS (DELETE FROM auth_ext.dont_remember_session m WHERE m.session_id OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT d.id FROM d))) '
+                            'SELECT pg_catalog.count(*) FROM d', s, 'session')
+    INTO deleted USING revoke_sessions.user_id, kept;
   RETURN deleted;
 END
 $$;
 COMMENT ON FUNCTION auth_ext.revoke_sessions(text, text) IS
-'Deletes every session of a user, except the one except_token names; returns how many were deleted.';
+'Deletes every session of a user (and their "don''t remember me" markers), except the one except_token names; '
+'returns how many were deleted.';
 
 CREATE OR REPLACE FUNCTION auth_ext.sign_session_cookie(token text)
 RETURNS text
@@ -124,6 +160,10 @@ SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION auth_ext.sign_session_cookie(text) IS
 'Better Auth''s signed session cookie value for a session token: token.base64(HMAC-SHA256(better_auth_secret, token)), '
 'not URL-encoded (the cookie holds encodeURIComponent of it; the bearer plugin''s set-auth-token header holds it as is). '
-'Signs only the token of an unexpired session (NULL otherwise), so the application never needs the secret and can sign '
-'nothing else with it; a session created earlier in the same statement counts (SELECT r, '
+'Signs only the token of an unexpired session that has Better Auth''s token shape (32 letters and digits, as its '
+'createSession and auth_ext generate), and answers NULL for any other value (the same answer as for an unknown or '
+'expired session), so the application never needs the secret and can sign nothing else with it, not even a value it '
+'made a session''s token (sign_up_email''s session_token, a row it wrote): no value of another Better Auth signed '
+'cookie has that shape. A session created earlier in the '
+'same statement counts (SELECT r, '
 'auth_ext.sign_session_cookie(r->>''token'') FROM auth_ext.sign_in_email(...) r). 55000 when better_auth_secret is not set.';

@@ -216,7 +216,37 @@ SELECT is((auth_ext.get_session((auth_ext.sign_in_email('app.user@example.com', 
 SELECT throws_ok('SELECT password FROM account', '42501', NULL, 'but cannot read account.password');
 SELECT throws_ok($$SELECT auth_ext.delete_user('x')$$, '42501', NULL, 'nor call the administrative functions');
 SELECT throws_ok($$SELECT value FROM auth_ext.setting$$, '42501', NULL, 'nor read the secrets');
+SELECT throws_ok($$SELECT session_id FROM auth_ext.dont_remember_session$$, '42501', NULL,
+                 'nor read the "don''t remember me" markers');
+-- Issue 22, defect 9: the application role made a value of its choosing a session's token, then had
+-- sign_session_cookie sign it: HMAC(better_auth_secret, value), a valid value of any of Better
+-- Auth's signed cookies (dont_remember, two_factor, oauth_popup ...). sign_session_cookie now signs
+-- only Better Auth's token shape (32 letters and digits), which no other signed cookie's value has.
+-- (sign_up_email still takes a chosen token: Better Auth's database hooks may choose one.)
+CREATE TEMP TABLE forged AS
+  SELECT r->>'token' AS token, auth_ext.sign_session_cookie(r->>'token') AS cookie
+  FROM auth_ext.sign_up_email('forger@example.com', 'app-password-1', 'F',
+                              session_token => '{"popupOrigin":"https://evil.example"}') r;
+SELECT is((SELECT token FROM forged), '{"popupOrigin":"https://evil.example"}', 'the application role chose a session token');
+SELECT is((SELECT cookie FROM forged), NULL,
+          'but sign_session_cookie does not sign it (an oauth_popup marker; the defect signed it)');
+CREATE TEMP TABLE forged_2fa AS
+  SELECT auth_ext.sign_session_cookie(r->>'token') AS cookie
+  FROM auth_ext.sign_up_email('forger.2fa@example.com', 'app-password-1', 'F', session_token => '2fa-attacker-chosen-identifier-0') r;
+SELECT is((SELECT cookie FROM forged_2fa), NULL, 'nor a two_factor cookie''s value of 32 characters');
+SELECT is(auth_ext.sign_session_cookie('true'), NULL, 'nor a dont_remember cookie''s value');
+CREATE TEMP TABLE chosen_token AS
+  SELECT r->>'token' AS token, auth_ext.sign_session_cookie(r->>'token') AS cookie
+  FROM auth_ext.sign_up_email('chooser@example.com', 'app-password-1', 'C', session_token => 'AppChosenToken0123456789abcdefXY') r;
+SELECT matches((SELECT cookie FROM chosen_token), '^AppChosenToken0123456789abcdefXY\.[A-Za-z0-9+/]{43}=$',
+               'a live session''s token of Better Auth''s shape is signed: a session token, what the session cookie holds');
 RESET ROLE;
+-- A role that may write Better Auth's session table (Better Auth's own) can give a session any
+-- token; sign_session_cookie still signs only Better Auth's token shape.
+INSERT INTO session (id, "expiresAt", token, "createdAt", "updatedAt", "ipAddress", "userAgent", "userId")
+SELECT 'forgedTokenSession00000000000001', now() + interval '1 day', 'true', now(), now(), '', '', id
+FROM "user" WHERE email = 'chooser@example.com';
+SELECT is(auth_ext.sign_session_cookie('true'), NULL, 'a live session whose token is not of Better Auth''s shape is not signed');
 
 -- ---- an unknown email and a wrong password raise the same error, every field of it ----
 CREATE FUNCTION pg_temp.sign_in_error(email text, password text) RETURNS text[] LANGUAGE plpgsql AS $$

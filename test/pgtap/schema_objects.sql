@@ -76,6 +76,7 @@ SELECT is(
     'function auth_ext.verify_email(text,boolean,text,text,integer)',
     'function auth_ext.verify_jwt(text,jsonb)',
     'function auth_ext.verify_password(text,text)',
+    'table auth_ext.dont_remember_session',
     'table auth_ext.setting'
   ],
   'the extension owns exactly these objects');
@@ -116,6 +117,13 @@ SELECT is(
   'exactly these functions run with the owner''s rights');
 
 SELECT ok(NOT has_table_privilege('public', 'auth_ext.setting', 'SELECT'), 'PUBLIC cannot read the settings (secrets)');
+SELECT is_empty($$
+  SELECT a.privilege_type FROM pg_class c, aclexplode(COALESCE(c.relacl, acldefault('r', c.relowner))) a
+  WHERE c.oid = 'auth_ext.dont_remember_session'::regclass AND a.grantee <> c.relowner
+$$, 'no role but the owner has any right on auth_ext.dont_remember_session');
+SELECT ok((SELECT 'auth_ext.dont_remember_session'::regclass = ANY (e.extconfig) AND 'auth_ext.setting'::regclass = ANY (e.extconfig)
+           FROM pg_extension e WHERE e.extname = 'auth_ext'),
+          'pg_dump keeps the settings and the "don''t remember me" markers (extension configuration tables)');
 SELECT ok(NOT has_function_privilege('public', 'auth_ext.configure(text,text)', 'EXECUTE'), 'PUBLIC cannot change settings');
 SELECT ok(NOT has_function_privilege('public', 'auth_ext.settings()', 'EXECUTE'), 'PUBLIC cannot list settings');
 

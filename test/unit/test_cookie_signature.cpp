@@ -56,3 +56,23 @@ TEST(CookieSignature, BadPercentEncodingKeepsTheRawValue) {
   EXPECT_EQ(TokenOf("abc%zz"), "abc%zz");
   EXPECT_EQ(TokenOf("abc%2"), "abc%2");
 }
+
+// The only values sign_session_cookie signs: Better Auth's session token shape (generateId(32)),
+// never another signed cookie's value (dont_remember "true", two_factor "2fa-...", trust_device
+// "<token>!<id>", admin_session "<token>:", oauth_popup JSON).
+TEST(CookieSignature, SessionTokenShapeIsBetterAuthsGenerateId32) {
+  EXPECT_TRUE(session::IsSessionTokenShape(kToken));
+  EXPECT_TRUE(session::IsSessionTokenShape("abcdefghijklmnopqrstuvwxyz012345"));
+  EXPECT_FALSE(session::IsSessionTokenShape("true"));
+  EXPECT_FALSE(session::IsSessionTokenShape("2fa-abcdefghijklmnopqrst"));
+  EXPECT_FALSE(session::IsSessionTokenShape("2fa-abcdefghijklmnopqrstuvwxyz01"));  // 32 characters, a '-'
+  EXPECT_FALSE(session::IsSessionTokenShape(std::string(kToken) + "!abcdefghijklmnopqrstuvwxyz012345"));
+  EXPECT_FALSE(session::IsSessionTokenShape(std::string(kToken) + ":"));
+  EXPECT_FALSE(session::IsSessionTokenShape("{\"popupOrigin\":\"https://x.example\"}"));
+  EXPECT_FALSE(session::IsSessionTokenShape(std::string(kToken).substr(0, 31)));
+  EXPECT_FALSE(session::IsSessionTokenShape(std::string(kToken) + "A"));
+  EXPECT_FALSE(session::IsSessionTokenShape("G1kNA9QMICNACjGhPDKGzyq7BUKdPIn_"));
+  EXPECT_FALSE(session::IsSessionTokenShape(std::string("G1kNA9QMICNACjGhPDKGzyq7BUKdPIn\0", 32)));
+  EXPECT_FALSE(session::IsSessionTokenShape("G1kNA9QMICNACjGhPDKGzyq7BUKdPIné"));
+  EXPECT_FALSE(session::IsSessionTokenShape(""));
+}

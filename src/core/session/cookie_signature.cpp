@@ -61,6 +61,15 @@ std::string PercentDecode(std::string_view s) {
 
 }  // namespace
 
+bool IsSessionTokenShape(std::string_view value) {
+  if (value.size() != 32) return false;
+  for (char c : value) {
+    const bool alnum = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    if (!alnum) return false;
+  }
+  return true;
+}
+
 Result<std::string> SignSessionToken(std::string_view token, std::string_view secret) {
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int mac_len = 0;

@@ -14,6 +14,13 @@ namespace auth_ext::core::session {
 // HMAC-SHA256(key = secret bytes, message = token), 44 characters.
 Result<std::string> SignSessionToken(std::string_view token, std::string_view secret);
 
+// Whether value has the shape of a session token Better Auth generates (createSession:
+// generateId(32), 32 characters of [A-Za-z0-9]), the only values auth_ext signs with the secret.
+// Better Auth's other signed cookies hold "true" (dont_remember), "2fa-..." (two_factor),
+// "<token>!<id>" (trust_device), "<token>:..." (admin_session) or JSON (oauth_popup); a signed
+// state cookie is meaningful only with the verification row Better Auth writes for its own state.
+bool IsSessionTokenShape(std::string_view value);
+
 // The session token a credential carries. A bare token (no '.') is returned as is, as Better Auth's
 // bearer plugin accepts it. A signed value is checked in constant time against secret: an empty
 // string is returned when the signature does not match (no session), kNotConfigured when a

@@ -49,11 +49,17 @@ AUTH_EXT_SQL_FUNCTION(auth_ext_session_token_from_credential) {
 
 // sign_session_cookie(token text) returns text: Better Auth's signed session cookie value,
 // "<token>.<base64(HMAC-SHA256(better_auth_secret, token))>" (not URL-encoded), for a live session's
-// token; NULL when no unexpired session has this token, so the function signs nothing else (the
-// secret also signs Better Auth's other cookies). 55000 when better_auth_secret is not configured.
+// token of Better Auth's shape (32 letters and digits); NULL for any other value, so the function
+// signs nothing else (the secret also signs Better Auth's other cookies, and a role that may write
+// the session table could otherwise make any value a session's token). 55000 when
+// better_auth_secret is not configured.
 AUTH_EXT_SQL_FUNCTION(auth_ext_sign_session_cookie) {
   text* token_text = PG_GETARG_TEXT_PP(0);
   auth_ext::pg::RequireBetterAuthSecret("signed session cookies");  // first, so a missing secret is 55000 whatever the token
+  if (!auth_ext::core::session::IsSessionTokenShape(
+          std::string_view(VARDATA_ANY(token_text), VARSIZE_ANY_EXHDR(token_text)))) {
+    PG_RETURN_NULL();
+  }
   if (!auth_ext::pg::SessionIsLive(token_text)) PG_RETURN_NULL();
   char* secret = pstrdup(auth_ext::pg::RequireBetterAuthSecret("signed session cookies"));  // read again after the look-up
   size_t secret_len = strlen(secret);

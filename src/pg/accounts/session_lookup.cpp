@@ -36,9 +36,9 @@ struct KeptPlan {
   char schema[NAMEDATALEN];
 };
 
-// The session and its user, whole, with the two timestamps the decisions read.
+// The session and its user, whole, with the expiry the decisions read.
 KeptPlan lookup_plan = {
-    "SELECT se, u, se.\"expiresAt\", se.\"updatedAt\""
+    "SELECT se, u, se.\"expiresAt\""
     " FROM %1$s.session se JOIN %1$s.\"user\" u ON u.id OPERATOR(pg_catalog.=) se.\"userId\""
     " WHERE se.token OPERATOR(pg_catalog.=) $1",
     1, {TEXTOID}, nullptr, ""};
@@ -47,8 +47,21 @@ KeptPlan lookup_plan = {
 KeptPlan expiry_plan = {"SELECT se.\"expiresAt\" FROM %1$s.session se WHERE se.token OPERATOR(pg_catalog.=) $1",
                         1, {TEXTOID}, nullptr, ""};
 
-// Better Auth deletes an expired session when it meets it.
-KeptPlan delete_plan = {"DELETE FROM %1$s.session WHERE token OPERATOR(pg_catalog.=) $1", 1, {TEXTOID}, nullptr, ""};
+// Better Auth deletes an expired session when it meets it; its "don't remember me" marker goes too.
+KeptPlan delete_plan = {
+    "WITH d AS (DELETE FROM %1$s.session WHERE token OPERATOR(pg_catalog.=) $1 RETURNING CAST(id AS pg_catalog.text) AS id)"
+    " DELETE FROM auth_ext.dont_remember_session m WHERE m.session_id OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT d.id FROM d))",
+    1, {TEXTOID}, nullptr, ""};
+
+// Read only when a refresh is due: whether auth_ext marked the session "don't remember me" when it
+// created it (auth_ext.dont_remember_session, written in the session's INSERT statement), and its
+// createdAt, which tells a session Better Auth itself created with rememberMe false.
+KeptPlan dont_remember_plan = {
+    "SELECT EXISTS (SELECT FROM auth_ext.dont_remember_session m"
+    " WHERE m.session_id OPERATOR(pg_catalog.=) CAST(se.id AS pg_catalog.text)),"
+    " CAST(se.\"createdAt\" AS pg_catalog.timestamptz)"
+    " FROM %1$s.session se WHERE se.token OPERATOR(pg_catalog.=) $1",
+    1, {TEXTOID}, nullptr, ""};
 
 // Better Auth's sliding refresh: expiresAt = now + expiresIn, updatedAt = now.
 KeptPlan refresh_plan = {
@@ -95,13 +108,22 @@ void RequireSessionTables(const char* schema) {
 constexpr int64 kDontRememberLifetime = INT64CONST(86400) * USECS_PER_SEC;  // Better Auth: 1 day
 constexpr int64 kDontRememberTolerance = INT64CONST(60) * USECS_PER_SEC;
 
-// A session Better Auth created with rememberMe false: it lasts one day from its last write
-// (expiresAt = createdAt + 1 day, updatedAt = createdAt, never refreshed), which no other session
-// does while expiresIn is longer than a day. Better Auth recognises it by its dont_remember
-// cookie; the row tells the database.
-bool IsDontRememberSession(TimestampTz expires_at, TimestampTz updated_at, bool updated_at_null, int64 expires_in_us) {
-  if (updated_at_null || expires_in_us <= kDontRememberLifetime + kDontRememberTolerance) return false;
-  const int64 lifetime = expires_at - updated_at;
+// Whether a session that is due for the sliding refresh is a "don't remember me" one, never
+// refreshed (Better Auth recognises it by its signed dont_remember cookie, which the database never
+// sees). One auth_ext created with remember_me false has its marker, written with the row. One
+// Better Auth created so has none; it has expiresAt = createdAt + 1 day (never refreshed by either
+// side), which no session with a longer expiresIn has, and which no write of Better Auth's moves:
+// updateSession and the refresh move updatedAt (the old test, expiresAt - updatedAt = 1 day, was
+// undone by any such write), createdAt never changes. Inside SPI_connect; args[0] is the token.
+bool IsDontRememberSession(const char* schema, Datum* args, TimestampTz expires_at, int64 expires_in_us) {
+  if (Run(dont_remember_plan, schema, args, SPI_OK_SELECT) == 0) return false;  // deleted meanwhile: refresh finds nothing
+  bool isnull = false;
+  const bool marked = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+  if (marked) return true;
+  bool created_at_null = false;
+  const TimestampTz created_at = DatumGetTimestampTz(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &created_at_null));
+  if (created_at_null || expires_in_us <= kDontRememberLifetime + kDontRememberTolerance) return false;
+  const int64 lifetime = expires_at - created_at;
   return lifetime >= kDontRememberLifetime - kDontRememberTolerance &&
          lifetime <= kDontRememberLifetime + kDontRememberTolerance;
 }
@@ -135,8 +157,6 @@ Jsonb* GetSession(text* credential) {
   Datum session_row = SPI_getbinval(row, found->tupdesc, 1, &isnull);
   const Datum user_row = SPI_getbinval(row, found->tupdesc, 2, &isnull);
   const TimestampTz expires_at = DatumGetTimestampTz(SPI_getbinval(row, found->tupdesc, 3, &isnull));
-  bool updated_at_null = false;
-  const TimestampTz updated_at = DatumGetTimestampTz(SPI_getbinval(row, found->tupdesc, 4, &updated_at_null));
   const TimestampTz now = GetCurrentTransactionStartTimestamp();
   const bool writable = !XactReadOnly;  // a hot standby's transactions are read-only
 
@@ -145,9 +165,11 @@ Jsonb* GetSession(text* credential) {
     SPI_finish();
     return nullptr;
   }
-  const bool refresh_due = expires_at - expires_in_us + update_age_us <= now &&
-                           !IsDontRememberSession(expires_at, updated_at, updated_at_null, expires_in_us);
-  if (refresh_due && writable) {
+  // The marker is read only here, when a refresh would otherwise be written (the fast path is one
+  // indexed SELECT).
+  const bool refresh_due = expires_at - expires_in_us + update_age_us <= now && writable &&
+                           !IsDontRememberSession(schema, args, expires_at, expires_in_us);
+  if (refresh_due) {
     const TimestampTz now_ms = now - now % 1000;  // JavaScript dates have milliseconds
     args[1] = TimestampTzGetDatum(now_ms + expires_in_us);
     args[2] = TimestampTzGetDatum(now_ms);

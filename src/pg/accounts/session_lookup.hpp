@@ -12,7 +12,8 @@ namespace auth_ext::pg {
 // {"session","user"} for the session a credential names (bare token, signed cookie value, or
 // "Bearer ..."), or NULL. As Better Auth 1.7.25's get-session route: an expired session is deleted
 // and not returned; a session due for the sliding refresh (expiresAt - expiresIn + updateAge <= now)
-// is extended to now + expiresIn, except a "don't remember me" session (1-day lifetime), which is
+// is extended to now + expiresIn, except a "don't remember me" session (1-day lifetime: the marker
+// auth_ext.dont_remember_session, or expiresAt = createdAt + 1 day without one), which is
 // never refreshed. A read-only transaction (a hot standby) writes nothing. Runs its SQL with the
 // current user's rights: callers are SECURITY DEFINER functions owned by the extension's owner.
 // Raises 42P01 when Better Auth's tables are missing, 55000 for a signed value without the secret.
