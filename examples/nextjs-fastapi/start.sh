@@ -27,7 +27,7 @@ cat <<MSG
 
   The app:          $STACK_URL        (sign up, then add todos)
   The todo API:     $STACK_API_URL/docs
-  PostgreSQL:       psql -h 127.0.0.1 -p $PGPORT -U postgres todo_stack
+  PostgreSQL:       psql -h 127.0.0.1 -p $PGPORT -U todo_stack_owner todo_stack
   Logs:             build/nextjs-fastapi/web.log, build/nextjs-fastapi/api.log
 
   Ctrl-C stops both servers and removes the throwaway cluster.

@@ -3,7 +3,7 @@
 # superuser rights. Here a hostile owner plants, before CREATE EXTENSION and before ALTER EXTENSION
 # UPDATE, a same-named overload of every function the scripts call (with argument types that
 # match better than pg_catalog's) and operators on common types, in public and in the schema the
-# extension lands in. Each trap records its call and tries to make its creator superuser. The
+# extension lands in (which the install then refuses: test/install/schema_squat.sh). Each trap records its call and tries to make its creator superuser. The
 # scripts must call none of them (the class of CVE-2022-2625 and CVE-2023-39417).
 source "$(dirname "$0")/lib.sh"
 share=$("$(pg_config_path)" --sharedir)
@@ -46,7 +46,9 @@ plant() {  # plant DB SCHEMA ROLE: traps in SCHEMA, made by ROLE
 role auth_ext_hostile_owner NOSUPERUSER CREATEDB CREATEROLE
 hostile=auth_ext_hostile_owner
 
-# 1. CREATE EXTENSION by the hostile owner, into a schema it made and filled beforehand.
+# 1. CREATE EXTENSION by the hostile owner, into a schema it made and filled beforehand: refused
+# before the script creates or calls anything (sql/src/01_schema.sql); then, the schema dropped,
+# with the traps in public.
 fresh_db auth_ext_hostile_install $hostile
 q -d auth_ext_hostile_install -U $hostile -c "CREATE TABLE public.trap_log (name text, args text, called_by name)" \
   -c "GRANT INSERT ON public.trap_log TO PUBLIC" -c "CREATE SCHEMA auth_ext"
@@ -54,7 +56,10 @@ n_public=$(plant auth_ext_hostile_install public $hostile)
 n_ext=$(plant auth_ext_hostile_install auth_ext $hostile)
 echo "# planted $n_public traps in public and $n_ext in auth_ext for $(echo "$names" | wc -w) names"
 ok "traps are in place" q -d postgres -c "SELECT $n_public > 100 AND $n_ext > 100"
-ok "CREATE EXTENSION runs in the prepared schema" q -d auth_ext_hostile_install -U $hostile -c "CREATE EXTENSION auth_ext" -c "SELECT true"
+fails "CREATE EXTENSION refuses the prepared schema (42501)" 42501 q -d auth_ext_hostile_install -U $hostile -c "CREATE EXTENSION auth_ext"
+ok "no trap ran during the refused CREATE EXTENSION" q -d auth_ext_hostile_install -c "SET search_path = pg_catalog, pg_temp" -c "SELECT string_agg(format('%s(%s) as %s', name, args, called_by), ', ') FROM public.trap_log" -c "SELECT count(*) = 0 FROM public.trap_log"
+q -d auth_ext_hostile_install -U $hostile -c "SET client_min_messages = warning" -c "DROP SCHEMA auth_ext CASCADE"
+ok "CREATE EXTENSION runs with traps in public" q -d auth_ext_hostile_install -U $hostile -c "CREATE EXTENSION auth_ext" -c "SELECT true"
 ok "no trap ran during CREATE EXTENSION" q -d auth_ext_hostile_install -c "SET search_path = pg_catalog, pg_temp" -c "SELECT string_agg(format('%s(%s) as %s', name, args, called_by), ', ') FROM public.trap_log" -c "SELECT count(*) = 0 FROM public.trap_log"
 ok "the hostile owner is still not superuser" q -d postgres -c "SELECT NOT rolsuper FROM pg_roles WHERE rolname = '$hostile'"
 ok "the extension works for the owner with traps all around" q -d auth_ext_hostile_install -U $hostile -c "SELECT auth_ext.create_better_auth_schema()" -c "SELECT auth_ext.sign_up_email('h@example.com', 'hostile-password', 'H') ? 'token'" -c "SET search_path = pg_catalog, pg_temp" -c "SELECT count(*) = 0 FROM public.trap_log"

@@ -1,6 +1,7 @@
-# The full stack on a running PostgreSQL with auth_ext installed (PG*/DATABASE_URL of a superuser
-# or the database owner, as scripts/lib/cluster.sh exports them): a database prepared by the todo
-# API's setup, the better_auth role with the documented grants, the FastAPI todo API (uvicorn) and
+# The full stack on a running PostgreSQL with auth_ext installed (PG*/DATABASE_URL of a superuser,
+# as scripts/lib/cluster.sh exports them, that only creates the database and its owner
+# <db>_owner, a role that is not superuser, reached without a password as the cluster's trust
+# authentication allows): a database prepared by the todo API's setup as that owner, the better_auth role with the documented grants, the FastAPI todo API (uvicorn) and
 # the Next.js app (next start). Sourced by start.sh and by the browser test suite.
 #
 #   stack_prepare      Python venv (build/venv), the plugin and the app's npm packages, `next build`
@@ -84,7 +85,10 @@ PY
 
 stack_up() {
   local db=${1:-todo_stack} pg_port=${PGPORT:?PGPORT is not set} web_port api_port
-  local owner_url="postgresql://${PGUSER:-postgres}@127.0.0.1:$pg_port/$db"
+  # The database belongs to a role that is not superuser, which runs the setup (auth_ext's
+  # functions run with its rights; a superuser never calls them: SECURITY.md).
+  local owner="${db}_owner"
+  local owner_url="postgresql://$owner@127.0.0.1:$pg_port/$db"
   web_port=$(stack_free_port)
   api_port=$(stack_free_port)
   while [ "$api_port" = "$web_port" ]; do api_port=$(stack_free_port); done
@@ -94,10 +98,11 @@ stack_up() {
 
   stack_log "database $db: auth_ext, Better Auth's tables, the todo table with RLS, roles todo_app and better_auth"
   psql -X -q -d postgres -c 'SET client_min_messages = warning' -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" \
-    -c "CREATE DATABASE \"$db\"" >/dev/null || return 1
+    -c "DO \$\$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$owner') THEN EXECUTE format('CREATE ROLE %I LOGIN CREATEROLE NOSUPERUSER', '$owner'); END IF; END \$\$" \
+    -c "CREATE DATABASE \"$db\" OWNER \"$owner\"" >/dev/null || return 1
   (cd "$STACK_ROOT/examples/fastapi-todo" && DATABASE_URL="$owner_url" BETTER_AUTH_URL="$STACK_URL" \
     BETTER_AUTH_SECRET="$secret" "$STACK_VENV/bin/python" -m todo_api.setup) || return 1
-  psql -X -q -v ON_ERROR_STOP=1 -v role=better_auth -d "$db" -f "$STACK_DIR/db/better-auth-role.sql" >/dev/null || return 1
+  psql -X -q -v ON_ERROR_STOP=1 -v role=better_auth -d "$db" -U "$owner" -f "$STACK_DIR/db/better-auth-role.sql" >/dev/null || return 1
 
   stack_log "FastAPI todo API on $STACK_API_URL"
   (cd "$STACK_ROOT/examples/fastapi-todo" && exec env DATABASE_URL="$owner_url" BETTER_AUTH_URL="$STACK_URL" \
