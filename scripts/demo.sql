@@ -128,6 +128,7 @@ CREATE POLICY own_todos ON public.todo USING (user_id = (SELECT auth_ext.user_id
 INSERT INTO public.todo VALUES (1, :'ada_id', 'write the first program'), (2, :'ada_id', 'note G'),
                                (3, 'someone-else', 'not Ada''s');
 CREATE ROLE auth_ext_demo_app;
+GRANT auth_ext_demo_app TO CURRENT_USER;  -- to act as it below (SET ROLE)
 SELECT auth_ext.grant_app_role('auth_ext_demo_app') \gset
 GRANT SELECT ON public.todo TO auth_ext_demo_app;
 SET ROLE auth_ext_demo_app;
