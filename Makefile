@@ -2,9 +2,12 @@
 #   make && make install        build and install into the server pg_config points at
 #   make installcheck           pg_regress suite against a running server (PGHOST/PGPORT/PGUSER)
 #   make unit                   core unit tests (GoogleTest), no server needed
-#   make fuzz                   libFuzzer targets over the core (clang), FUZZ_SECONDS each (CI's smoke run)
+#   make fuzz                   libFuzzer targets over the core (clang), FUZZ_SECONDS each, FUZZ_JOBS
+#                               (default: the number of CPUs) at a time (CI's smoke run)
 #   make fuzz-long              each libFuzzer target for FUZZ_RUNS executions (default 10000000), one
 #                               after another, corpus kept in build/fuzz/corpus; outside CI
+#   make bench-core             core micro-benchmarks (Google Benchmark)
+# The core is compiled once per flavour (unit, fuzz, bench) into build/obj/; use make -j.
 # scripts/test.sh runs every suite against a throwaway cluster; scripts/demo.sh shows it working.
 
 EXTENSION = auth_ext
