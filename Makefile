@@ -2,9 +2,12 @@
 #   make && make install        build and install into the server pg_config points at
 #   make installcheck           pg_regress suite against a running server (PGHOST/PGPORT/PGUSER)
 #   make unit                   core unit tests (GoogleTest), no server needed
-#   make fuzz                   libFuzzer targets over the core (clang), FUZZ_SECONDS each (CI's smoke run)
+#   make fuzz                   libFuzzer targets over the core (clang), FUZZ_SECONDS each, FUZZ_JOBS
+#                               (default: the number of CPUs) at a time (CI's smoke run)
 #   make fuzz-long              each libFuzzer target for FUZZ_RUNS executions (default 10000000), one
 #                               after another, corpus kept in build/fuzz/corpus; outside CI
+#   make bench-core             core micro-benchmarks (Google Benchmark)
+# The core is compiled once per flavour (unit, fuzz, bench) into build/obj/; use make -j.
 # scripts/test.sh runs every suite against a throwaway cluster; scripts/demo.sh shows it working.
 
 EXTENSION = auth_ext
@@ -77,34 +80,64 @@ installcheck: build/regress
 build/regress:
 	mkdir -p $@
 
+# ---- core objects, one set per flavour (unit, fuzz, bench) ----
+# Each core source is compiled once per flavour into build/obj/<flavour>/ (with -MMD dependency
+# files, so a changed header rebuilds what includes it); the unit test binary, every fuzz target
+# and the benchmark link those objects. Independent compilations run in parallel with make -j.
+CORE_OBJS = $(patsubst %.cpp,build/obj/$(1)/%.o,$(CORE_SRCS))
+DEP_FILES = $(shell find build/obj -name '*.d' 2>/dev/null)
+-include $(DEP_FILES)
+
 # ---- core unit tests (pure C++, no server) ----
 UNIT_DIR = build/unit
 UNIT_SRCS := $(sort $(wildcard test/unit/*.cpp))
 UNIT_CXXFLAGS = -std=c++17 -Isrc -O2 -g $(WARNINGS)
 UNIT_LIBS = -lgtest -lgtest_main -pthread -lcrypto -lsodium
+UNIT_OBJS = $(call CORE_OBJS,unit) $(patsubst %.cpp,build/obj/unit/%.o,$(UNIT_SRCS))
 
-$(UNIT_DIR)/auth_ext_unit_tests: $(CORE_SRCS) $(UNIT_SRCS) $(wildcard src/core/*/*.hpp)
+build/obj/unit/%.o: %.cpp
+	@mkdir -p $(@D)
+	$(CXX) $(UNIT_CXXFLAGS) -MMD -MP -c -o $@ $<
+
+$(UNIT_DIR)/auth_ext_unit_tests: $(UNIT_OBJS)
 	@mkdir -p $(UNIT_DIR)
-	$(CXX) $(UNIT_CXXFLAGS) -o $@ $(CORE_SRCS) $(UNIT_SRCS) $(UNIT_LIBS)
+	$(CXX) $(UNIT_CXXFLAGS) -o $@ $(UNIT_OBJS) $(UNIT_LIBS)
 
 .PHONY: unit fuzz fuzz-long bench-core
 unit: $(UNIT_DIR)/auth_ext_unit_tests
 	$(UNIT_DIR)/auth_ext_unit_tests
 
 # ---- fuzzers (clang + libFuzzer + ASan/UBSan) ----
+# Objects are instrumented with -fsanitize=fuzzer-no-link,...; libFuzzer's main is linked in only
+# when each target is linked (-fsanitize=fuzzer,...).
 FUZZ_DIR = build/fuzz
 FUZZ_TARGETS := $(patsubst test/fuzz/%.cpp,$(FUZZ_DIR)/%,$(wildcard test/fuzz/fuzz_*.cpp))
 FUZZ_CXX ?= clang++
 FUZZ_SECONDS ?= 30
+FUZZ_CXXFLAGS = -std=c++17 -Isrc -g -O1
+FUZZ_SANITIZERS = address,undefined
+# Smoke-run targets at once (make fuzz); each is one process, so one per CPU.
+FUZZ_JOBS ?= $(shell nproc 2>/dev/null || echo 1)
 
-$(FUZZ_DIR)/%: test/fuzz/%.cpp $(CORE_SRCS)
+build/obj/fuzz/%.o: %.cpp
+	@mkdir -p $(@D)
+	$(FUZZ_CXX) $(FUZZ_CXXFLAGS) -fsanitize=fuzzer-no-link,$(FUZZ_SANITIZERS) -MMD -MP -c -o $@ $<
+
+$(FUZZ_DIR)/%: build/obj/fuzz/test/fuzz/%.o $(call CORE_OBJS,fuzz)
 	@mkdir -p $(FUZZ_DIR)
-	$(FUZZ_CXX) -std=c++17 -Isrc -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $< $(CORE_SRCS) -lcrypto -lsodium
+	$(FUZZ_CXX) $(FUZZ_CXXFLAGS) -fsanitize=fuzzer,$(FUZZ_SANITIZERS) -o $@ $^ -lcrypto -lsodium
 
+# The smoke run: every target for FUZZ_SECONDS, FUZZ_JOBS of them at a time; then each target's
+# executions in order, or the end of the log of every target that failed.
 fuzz: $(FUZZ_TARGETS)
-	@for f in $(FUZZ_TARGETS); do echo "== $$f ($(FUZZ_SECONDS)s)"; \
-	  $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 > $$f.log 2>&1 || { tail -40 $$f.log; exit 1; }; \
-	  grep -E 'stat::number_of_executed_units' $$f.log; done
+	@echo "== $(words $(FUZZ_TARGETS)) targets, $(FUZZ_SECONDS)s each, $(FUZZ_JOBS) at a time"
+	@rm -f $(addsuffix .rc,$(FUZZ_TARGETS))
+	@printf '%s\n' $(FUZZ_TARGETS) | xargs -P $(FUZZ_JOBS) -n 1 sh -c \
+	  '"$$0" -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 > "$$0.log" 2>&1; echo $$? > "$$0.rc"'
+	@failed=0; for f in $(FUZZ_TARGETS); do \
+	  if [ "$$(cat $$f.rc 2>/dev/null)" = 0 ]; then echo "== $$f ($(FUZZ_SECONDS)s)"; \
+	    grep -E 'stat::number_of_executed_units' $$f.log; \
+	  else echo "== $$f FAILED"; tail -40 $$f.log; failed=1; fi; done; exit $$failed
 
 # Long runs (make fuzz-long FUZZ_RUNS=10000000 [FUZZ_ONLY=fuzz_strict_json]): executions, not
 # seconds, so runs compare across machines. Each target keeps its corpus between runs; a crash
@@ -121,12 +154,23 @@ fuzz-long: $(FUZZ_LONG_TARGETS)
 
 # ---- core micro-benchmarks (Google Benchmark) ----
 BENCH_DIR = build/bench
-$(BENCH_DIR)/core_bench: $(wildcard bench/core/*.cpp) $(CORE_SRCS)
+BENCH_CXXFLAGS = -std=c++17 -Isrc -O2 -DNDEBUG
+BENCH_OBJS = $(call CORE_OBJS,bench) $(patsubst %.cpp,build/obj/bench/%.o,$(sort $(wildcard bench/core/*.cpp)))
+
+build/obj/bench/%.o: %.cpp
+	@mkdir -p $(@D)
+	$(CXX) $(BENCH_CXXFLAGS) -MMD -MP -c -o $@ $<
+
+$(BENCH_DIR)/core_bench: $(BENCH_OBJS)
 	@mkdir -p $(BENCH_DIR)
-	$(CXX) -std=c++17 -Isrc -O2 -DNDEBUG -o $@ $(wildcard bench/core/*.cpp) $(CORE_SRCS) -lbenchmark -lbenchmark_main -pthread -lcrypto -lsodium
+	$(CXX) $(BENCH_CXXFLAGS) -o $@ $(BENCH_OBJS) -lbenchmark -lbenchmark_main -pthread -lcrypto -lsodium
 
 bench-core: $(BENCH_DIR)/core_bench
 	$(BENCH_DIR)/core_bench
+
+# The objects are kept between builds (make would delete them as intermediate files otherwise).
+.SECONDARY: $(UNIT_OBJS) $(BENCH_OBJS) $(call CORE_OBJS,fuzz) \
+  $(patsubst test/fuzz/%.cpp,build/obj/fuzz/test/fuzz/%.o,$(wildcard test/fuzz/fuzz_*.cpp))
 
 # ---- PGXN source distribution ----
 # make dist: $(EXTENSION)-$(EXTVERSION).zip, the format PGXN takes: the tracked files under

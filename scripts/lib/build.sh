@@ -7,6 +7,6 @@ build_and_install() {
   local pgc
   pgc=$(pg_config_path)
   log "building auth_ext against $("$pgc" --version)"
-  make -C "$AUTH_EXT_ROOT" -s PG_CONFIG="$pgc" ${WERROR:+WERROR=$WERROR} >/dev/null
+  make -C "$AUTH_EXT_ROOT" -s -j"$(nproc)" PG_CONFIG="$pgc" ${WERROR:+WERROR=$WERROR} >/dev/null
   as_root make -C "$AUTH_EXT_ROOT" -s PG_CONFIG="$pgc" install >/dev/null
 }

@@ -5,7 +5,7 @@
 # (test/boundary: no C++ object with a destructor in a frame a Postgres error can longjmp over).
 suite_unit() {
   bash test/boundary/run.sh || return 1
-  make -s PG_CONFIG="$(pg_config_path)" ${WERROR:+WERROR=$WERROR} unit
+  make -s -j"$(nproc)" PG_CONFIG="$(pg_config_path)" ${WERROR:+WERROR=$WERROR} unit
 }
 
 # pg_regress over test/sql with expected output in test/expected (schedule: test/schedule).
@@ -30,20 +30,32 @@ check_schedule_complete() {
 # pgTAP files in test/pgtap, each run by pg_prove twice: in a database where the bootstrap
 # superuser created the extension, and in one owned by a database owner who is not superuser
 # (CREATEDB, CREATEROLE: hosted Postgres's model) and created the (trusted) extension itself.
+# The two runs go at the same time (each file is one transaction that ends in ROLLBACK, in its own
+# database; a role two files create under one name makes the second wait for the first's
+# rollback); their outputs are shown one after the other.
 suite_pgtap() {
-  local files=(test/pgtap/*.sql) rc=0
+  local files=(test/pgtap/*.sql) rc=0 out superuser owner
   [ -e "${files[0]}" ] || { echo "no pgTAP tests found"; return 1; }
   psql -X -q -d postgres -c 'SET client_min_messages = warning' -c 'DROP DATABASE IF EXISTS auth_ext_pgtap' \
     -c 'DROP DATABASE IF EXISTS auth_ext_pgtap_owner' -c 'DROP ROLE IF EXISTS auth_ext_pgtap_owner' \
     -c 'CREATE ROLE auth_ext_pgtap_owner LOGIN NOSUPERUSER CREATEDB CREATEROLE' \
     -c 'CREATE DATABASE auth_ext_pgtap_owner OWNER auth_ext_pgtap_owner' >/dev/null
   cluster_create_db auth_ext_pgtap pgtap
-  log "pgTAP as the bootstrap superuser"
-  pg_prove --dbname auth_ext_pgtap --ext .sql "${files[@]}" || rc=1
   psql -X -q -d auth_ext_pgtap_owner -c 'CREATE EXTENSION pgtap' >/dev/null   # pgTAP itself is not trusted
   psql -X -q -d auth_ext_pgtap_owner -U auth_ext_pgtap_owner -c 'CREATE EXTENSION auth_ext' >/dev/null || rc=1
+  out=$(mktemp -d)
+  pg_prove --dbname auth_ext_pgtap --ext .sql "${files[@]}" >"$out/superuser" 2>&1 &
+  superuser=$!
+  pg_prove --dbname auth_ext_pgtap_owner --username auth_ext_pgtap_owner --ext .sql "${files[@]}" \
+    >"$out/owner" 2>&1 &
+  owner=$!
+  wait "$superuser" || rc=1
+  log "pgTAP as the bootstrap superuser"
+  cat "$out/superuser"
+  wait "$owner" || rc=1
   log "pgTAP as a database owner who is not superuser"
-  pg_prove --dbname auth_ext_pgtap_owner --username auth_ext_pgtap_owner --ext .sql "${files[@]}" || rc=1
+  cat "$out/owner"
+  rm -rf "$out"
   return $rc
 }
 
@@ -65,8 +77,10 @@ suite_install() {
 # full of look-alike functions and operators for every name auth_ext's code calls; every API path
 # must run without reaching one. Twice, each in its own fresh database: Better Auth's tables in
 # public (extension installed by the database owner) and in a custom better_auth_schema
-# (installed by a superuser). Then its object-level half (planted_objects.sql): objects another
-# role plants to run code when Better Auth's rows are touched; every path must refuse them.
+# (installed by a superuser). One after the other: each plants thousands of objects in one
+# transaction, and two at once exhaust the cluster's lock table (max_locks_per_transaction). Then
+# its object-level half (planted_objects.sql): objects another role plants to run code when Better
+# Auth's rows are touched; every path must refuse them.
 suite_hostile() {
   local variant db failed=0
   for variant in public custom; do
@@ -102,9 +116,10 @@ suite_isolation() {
   bash test/stress/concurrent_signup.sh auth_ext_isolation
 }
 
-# Short libFuzzer runs over the core parsers (longer runs: make fuzz FUZZ_SECONDS=600).
+# Short libFuzzer runs over the core parsers, as many targets at a time as there are CPUs (longer
+# runs: make fuzz FUZZ_SECONDS=600, or make fuzz-long).
 suite_fuzz() {
-  make -s PG_CONFIG="$(pg_config_path)" fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-10}"
+  make -s -j"$(nproc)" PG_CONFIG="$(pg_config_path)" fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-10}"
 }
 
 # Interop with the real, pinned Better Auth on the same database (node's test runner).
