@@ -91,9 +91,12 @@ DEP_FILES = $(shell find build/obj -name '*.d' 2>/dev/null)
 # ---- core unit tests (pure C++, no server) ----
 UNIT_DIR = build/unit
 UNIT_SRCS := $(sort $(wildcard test/unit/*.cpp))
-UNIT_CXXFLAGS = -std=c++17 -Isrc -O2 -g $(WARNINGS)
+# The tests link the very core objects the extension's library is built from (no Postgres header
+# enters the core, so they link outside the server too); the test sources themselves compile at
+# -O1, which halves their compile time and changes nothing they check.
+UNIT_CXXFLAGS = -std=c++17 -Isrc -O1 -g $(WARNINGS)
 UNIT_LIBS = -lgtest -lgtest_main -pthread -lcrypto -lsodium
-UNIT_OBJS = $(call CORE_OBJS,unit) $(patsubst %.cpp,build/obj/unit/%.o,$(UNIT_SRCS))
+UNIT_OBJS = $(CORE_SRCS:.cpp=.o) $(patsubst %.cpp,build/obj/unit/%.o,$(UNIT_SRCS))
 
 build/obj/unit/%.o: %.cpp
 	@mkdir -p $(@D)

@@ -25,12 +25,15 @@ install_build_deps() {
   [ -x "$(pg_config_path)" ] || die "$(pg_config_path) not found (PostgreSQL $PG_MAJOR headers)"
 }
 
-# Everything the test suites need on top of the build.
+# Everything the test suites need on top of the build, installed before any suite runs (suites run
+# two at a time, and two apt-get runs at once would fight over dpkg's lock): pgTAP and pg_prove,
+# GoogleTest and Google Benchmark, Python (the FastAPI tests; packaging's META.json check and its
+# unzip), PgBouncer (topology), Chromium (browser), clang with libFuzzer, Node.js.
 install_test_deps() {
   install_build_deps
   [ -n "${PG_CONFIG:-}" ] || apt_install "postgresql-$PG_MAJOR-pgtap"
   apt_install libtap-parser-sourcehandler-pgtap-perl libgtest-dev libbenchmark-dev \
-    python3 python3-venv python3-pip
+    python3 python3-venv python3-pip python3-jsonschema unzip pgbouncer chromium
   ensure_fuzz_toolchain
   ensure_node
 }
