@@ -39,6 +39,7 @@ DECLARE
                          ELSE CAST(auth_ext._setting_value('session_expires_in_seconds') AS pg_catalog.float8) END);
   extra_columns text := '';
   extra_values text := '';
+  marker text := '';
   result jsonb;
 BEGIN
   -- Extra session columns (Better Auth's session.additionalFields, plugins' session columns).
@@ -50,24 +51,27 @@ BEGIN
                                          'userAgent', 'userId'], 'auth_ext') e;
   END IF;
   -- One statement: the session row, and for a "don't remember me" session its marker (plus the
-  -- removal of at most 100 markers of expired sessions, skipping any another transaction holds).
+  -- removal of at most 100 markers of expired sessions, skipping any another transaction holds);
+  -- a session that is remembered gets the plain INSERT alone.
+  IF NOT COALESCE(remember_me, true) THEN
+    marker := ', mark AS (INSERT INTO auth_ext.dont_remember_session AS m (session_id, expires_at) '
+              'SELECT CAST((i.se).id AS pg_catalog.text), (i.se)."expiresAt" FROM ins i '
+              'ON CONFLICT (session_id) DO UPDATE SET expires_at = EXCLUDED.expires_at), '
+              'gone AS (DELETE FROM auth_ext.dont_remember_session d WHERE d.session_id OPERATOR(pg_catalog.=) ANY (ARRAY('
+              'SELECT o.session_id FROM auth_ext.dont_remember_session o '
+              'WHERE o.expires_at OPERATOR(pg_catalog.<) $4 AND o.session_id OPERATOR(pg_catalog.<>) $1 '
+              'LIMIT 100 FOR UPDATE SKIP LOCKED))) ';
+  END IF;
   EXECUTE pg_catalog.format('WITH ins AS (INSERT INTO %1$I.%2$I AS se (id, "expiresAt", token, "createdAt", "updatedAt", "ipAddress", "userAgent", "userId"%3$s) '
                             'SELECT $1, $2, $3, $4, $4, $5, $6, $7%4$s '
                             'FROM pg_catalog.jsonb_populate_record(CAST(NULL AS %1$I.%2$I), $8) r '
-                            'RETURNING se), '
-                            'mark AS (INSERT INTO auth_ext.dont_remember_session AS m (session_id, expires_at) '
-                            'SELECT CAST((i.se).id AS pg_catalog.text), (i.se)."expiresAt" FROM ins i WHERE $9 '
-                            'ON CONFLICT (session_id) DO UPDATE SET expires_at = EXCLUDED.expires_at), '
-                            'gone AS (DELETE FROM auth_ext.dont_remember_session d WHERE $9 AND d.session_id OPERATOR(pg_catalog.=) ANY (ARRAY('
-                            'SELECT o.session_id FROM auth_ext.dont_remember_session o '
-                            'WHERE o.expires_at OPERATOR(pg_catalog.<) $4 AND o.session_id OPERATOR(pg_catalog.<>) $1 '
-                            'LIMIT 100 FOR UPDATE SKIP LOCKED))) '
-                            'SELECT auth_ext._row_json(i.se) FROM ins i', schema, 'session', extra_columns, extra_values)
+                            'RETURNING se)%5$s '
+                            'SELECT auth_ext._row_json(i.se) FROM ins i', schema, 'session', extra_columns, extra_values, marker)
     INTO result
     USING auth_ext._new_id(), now_ms OPERATOR(pg_catalog.+) lifetime,
           COALESCE(_create_session.session_token, auth_ext.generate_id(32)), now_ms,
           COALESCE(ip_address, ''), COALESCE(user_agent, ''), user_id,
-          COALESCE(session_fields, CAST('{}' AS pg_catalog.jsonb)), NOT COALESCE(remember_me, true);
+          COALESCE(session_fields, CAST('{}' AS pg_catalog.jsonb));
   RETURN result;
 EXCEPTION
   WHEN undefined_table THEN  -- no session table (Better Auth with secondaryStorage only): 42P01 with the hint
