@@ -7,32 +7,9 @@
 # when none is set. With --check, writes nothing and exits 1 when a committed file differs.
 # Usage: scripts/gen-error-codes.sh [--check]
 set -euo pipefail
-HERE=$(cd "$(dirname "$0")" && pwd)
-# shellcheck source=lib/common.sh
-source "$HERE/lib/common.sh"
-cd "$AUTH_EXT_ROOT"
-
-check=0
-case "${1:-}" in
-  --check) check=1 ;;
-  "") ;;
-  *) die "usage: scripts/gen-error-codes.sh [--check]" ;;
-esac
-
-if [ -z "${PGHOST:-}${PGPORT:-}" ]; then
-  # shellcheck source=lib/cluster.sh
-  source "$HERE/lib/cluster.sh"
-  cluster_start
-fi
-PSQL="$("$(pg_config_path)" --bindir)/psql"
-DB="auth_ext_gen_error_codes_$$"
-"$PSQL" -X -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE $DB" >/dev/null
-cleanup() {
-  "$PSQL" -X -q -d postgres -c "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1 || true
-  if declare -F cluster_stop >/dev/null; then cluster_stop; fi
-}
-trap cleanup EXIT
-"$PSQL" -X -q -v ON_ERROR_STOP=1 -d "$DB" -c "CREATE EXTENSION auth_ext" >/dev/null
+# shellcheck source=lib/generator.sh
+source "$(cd "$(dirname "$0")" && pwd)/lib/generator.sh"
+generator_start gen-error-codes "$@"
 
 # Each row as a line of the target language; JSON string literals are valid in both.
 rows() {
@@ -79,20 +56,6 @@ EOF
   echo "];"
 }
 
-status=0
-emit() {
-  local target=$1 text
-  text=$("$2")
-  if [ "$check" = 1 ]; then
-    if ! diff -u "$target" <(printf '%s\n' "$text"); then
-      echo "$target differs from auth_ext.error_codes(): run scripts/gen-error-codes.sh" >&2
-      status=1
-    fi
-  else
-    printf '%s\n' "$text" > "$target"
-    log "wrote $target"
-  fi
-}
-emit python/src/auth_ext_fastapi/_error_codes.py python_file
-emit packages/better-auth-auth-ext/src/errorCodes.ts typescript_file
+generator_emit python/src/auth_ext_fastapi/_error_codes.py "$(python_file)" gen-error-codes
+generator_emit packages/better-auth-auth-ext/src/errorCodes.ts "$(typescript_file)" gen-error-codes
 exit "$status"

@@ -9,32 +9,9 @@
 # set. With --check, writes nothing and exits 1 when docs/reference.md differs (suite packaging).
 # Usage: scripts/gen-reference.sh [--check]
 set -euo pipefail
-HERE=$(cd "$(dirname "$0")" && pwd)
-# shellcheck source=lib/common.sh
-source "$HERE/lib/common.sh"
-cd "$AUTH_EXT_ROOT"
-
-check=0
-case "${1:-}" in
-  --check) check=1 ;;
-  "") ;;
-  *) die "usage: scripts/gen-reference.sh [--check]" ;;
-esac
-
-if [ -z "${PGHOST:-}${PGPORT:-}" ]; then
-  # shellcheck source=lib/cluster.sh
-  source "$HERE/lib/cluster.sh"
-  cluster_start
-fi
-PSQL="$("$(pg_config_path)" --bindir)/psql"
-DB="auth_ext_gen_reference_$$"
-"$PSQL" -X -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE $DB" >/dev/null
-cleanup() {
-  "$PSQL" -X -q -d postgres -c "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1 || true
-  if declare -F cluster_stop >/dev/null; then cluster_stop; fi
-}
-trap cleanup EXIT
-"$PSQL" -X -q -v ON_ERROR_STOP=1 -d "$DB" -c "CREATE EXTENSION auth_ext" >/dev/null
+# shellcheck source=lib/generator.sh
+source "$(cd "$(dirname "$0")" && pwd)/lib/generator.sh"
+generator_start gen-reference "$@"
 
 reference() {
   cat <<'EOF'
@@ -92,13 +69,5 @@ ORDER BY part, ord;
 SQL
 }
 
-text=$(reference)
-if [ "$check" = 1 ]; then
-  if ! diff -u docs/reference.md <(printf '%s\n' "$text"); then
-    echo "docs/reference.md differs from the installed extension's catalog: run scripts/gen-reference.sh" >&2
-    exit 1
-  fi
-else
-  printf '%s\n' "$text" > docs/reference.md
-  log "wrote docs/reference.md"
-fi
+generator_emit docs/reference.md "$(reference)" gen-reference
+exit "$status"
