@@ -139,8 +139,10 @@ suite_python() {
 }
 
 # Released scripts byte for byte as released (test/packaging/released.sha256), no file over 2 MB
-# tracked; PGXN packaging: META.json valid against the PGXN Meta Spec (test/packaging/check_meta.py, which
-# also refuses broken copies of it) with its versions equal to the control file's default_version;
+# tracked, docs/reference.md current, every relative link of the Markdown files resolving
+# (test/packaging/check_links.py); PGXN packaging: META.json valid against the PGXN Meta Spec
+# (test/packaging/check_meta.py, which also refuses broken copies of it) with its versions equal to
+# the control file's default_version;
 # then `make dist`, and the archive, unzipped in a temporary folder as a user would, holds every file
 # META.json names and builds with make alone.
 suite_packaging() {
@@ -153,6 +155,8 @@ suite_packaging() {
   [ -z "$big" ] || { echo "tracked files over 2 MB (a cache or build output?): $big"; return 1; }
   # docs/reference.md is what the installed extension's catalog says (scripts/gen-reference.sh).
   bash scripts/gen-reference.sh --check || return 1
+  # Every relative link (and #anchor) of the tracked Markdown files resolves (README.md, docs/...).
+  git ls-files -z '*.md' | xargs -0 "$py" test/packaging/check_links.py || return 1
   "$py" test/packaging/check_meta.py --self-test . || return 1
   version=$(sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" auth_ext.control)
   dist="auth_ext-$version"

@@ -1,4 +1,4 @@
-// One table from core error kinds to SQLSTATEs; see README "Errors".
+// One table from core error kinds to SQLSTATEs; see docs/errors.md.
 #include "pg/errors.hpp"
 
 extern "C" {

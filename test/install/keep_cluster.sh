@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The throwaway cluster of scripts/lib/cluster.sh: `AUTH_EXT_KEEP_CLUSTER=1 cluster_start`, written
-# as the READMEs show it (the variable set for the call only), keeps the cluster running after the
-# script that started it exits; without it the cluster is stopped and its folder removed.
+# as docs/testing.md and the READMEs show it (the variable set for the call only), keeps the
+# cluster running after the script that started it exits; without it the cluster is stopped and
+# its folder removed.
 source "$(dirname "$0")/lib.sh"
 CLUSTER_LIB="$INSTALL_TESTS/../../scripts/lib/cluster.sh"
 source "$CLUSTER_LIB"   # as_cluster_owner

@@ -47,8 +47,8 @@ ok "0.1.0 verifies its own EdDSA token" q "${db[@]}" -c "SELECT auth_ext.verify_
 ok "under 0.1.0 the SECURITY DEFINER functions belong to the superuser who created it" q "${db[@]}" \
   -c "SELECT bool_and(r.rolsuper) FROM pg_proc p JOIN pg_roles r ON r.oid = p.proowner WHERE p.pronamespace = 'auth_ext'::regnamespace AND p.prosecdef"
 
-# The documented step before updating such an install (README, "Who may install it, and
-# upgrades"): from 0.2.0 the account functions run as the database owner, who must own Better
+# The documented step before updating such an install (docs/install-and-upgrade.md,
+# "Upgrades"): from 0.2.0 the account functions run as the database owner, who must own Better
 # Auth's tables; here the superuser made them under 0.1.0.
 q "${db[@]}" -c "DO \$\$ DECLARE t text; BEGIN FOREACH t IN ARRAY ARRAY['user', 'session', 'account', 'verification', 'jwks'] LOOP EXECUTE format('ALTER TABLE public.%I OWNER TO $owner', t); END LOOP; END \$\$"
 

@@ -1,4 +1,4 @@
-// The grants the README documents for Better Auth's server role are enough: a role that may read
+// The grants docs/install-and-upgrade.md documents for Better Auth's server role are enough: a role that may read
 // and write Better Auth's tables, plus auth_ext.grant_app_role, runs sign-up, sign-in, get-session,
 // change-password and sign-out through the plugin, and is not the extension owner.
 import { after, before, describe, test } from "node:test";
