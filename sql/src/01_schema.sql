@@ -17,11 +17,13 @@
 -- plain install never trips this; an empty schema that same role (or the database owner) made
 -- beforehand is accepted, since nobody else could have put anything in it. sql/src/90_owner.sql
 -- then hands the schema to the database owner and takes CREATE on it from every other role.
--- Every name is qualified: the script runs as superuser with auth_ext first on its search_path.
+-- The script runs as superuser with auth_ext first on its search_path: the block pins it to
+-- pg_catalog, pg_temp while it runs, and names the extension's objects qualified.
 -- ---------------------------------------------------------------------------------------------
 
 DO $schema$
 DECLARE
+  saved_path pg_catalog.text := pg_catalog.current_setting('search_path');
   ext_oid pg_catalog.oid;
   ext_owner pg_catalog.oid;
   schema_oid pg_catalog.oid;
@@ -31,45 +33,48 @@ DECLARE
   foreign_objects pg_catalog.text;
   creators pg_catalog.text;
 BEGIN
+  -- Operators and functions resolve in pg_catalog alone while this block runs: the script's own
+  -- search_path starts with schema auth_ext, where the database owner may create objects.
+  PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
   SELECT e.oid, e.extowner, n.oid, n.nspowner, n.nspacl
     INTO ext_oid, ext_owner, schema_oid, schema_owner, schema_acl
     FROM pg_catalog.pg_extension e
-    JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) e.extnamespace
-   WHERE e.extname OPERATOR(pg_catalog.=) 'auth_ext';
+    JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
+   WHERE e.extname = 'auth_ext';
   installing := NOT EXISTS (SELECT FROM pg_catalog.pg_depend d
-                             WHERE d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_extension'::pg_catalog.regclass
-                               AND d.refobjid OPERATOR(pg_catalog.=) ext_oid
-                               AND d.deptype OPERATOR(pg_catalog.=) 'e');
+                             WHERE d.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass
+                               AND d.refobjid = ext_oid
+                               AND d.deptype = 'e');
 
   SELECT pg_catalog.concat(pg_catalog.string_agg(f.object, ', ' ORDER BY f.object)
-                              FILTER (WHERE f.n OPERATOR(pg_catalog.<=) 5),
-                            CASE WHEN pg_catalog.count(*) OPERATOR(pg_catalog.>) 5
-                                 THEN pg_catalog.format(' and %s more', pg_catalog.count(*) OPERATOR(pg_catalog.-) 5) END)
+                              FILTER (WHERE f.n <= 5),
+                            CASE WHEN pg_catalog.count(*) > 5
+                                 THEN pg_catalog.format(' and %s more', pg_catalog.count(*) - 5) END)
     INTO foreign_objects
     FROM (SELECT pg_catalog.row_number() OVER (ORDER BY o.object) AS n, o.object FROM (SELECT pg_catalog.format('%s (owner %s)', pg_catalog.pg_describe_object(d.classid, d.objid, d.objsubid),
                                    COALESCE(pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(
                                      COALESCE(p.proowner, c.relowner, t.typowner, o.oprowner, da.defaclrole))), '?')) AS object
             FROM pg_catalog.pg_depend d
-            LEFT JOIN pg_catalog.pg_proc p ON d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass
-                                          AND p.oid OPERATOR(pg_catalog.=) d.objid
-            LEFT JOIN pg_catalog.pg_class c ON d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
-                                           AND c.oid OPERATOR(pg_catalog.=) d.objid
-            LEFT JOIN pg_catalog.pg_type t ON d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_type'::pg_catalog.regclass
-                                          AND t.oid OPERATOR(pg_catalog.=) d.objid
-            LEFT JOIN pg_catalog.pg_operator o ON d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_operator'::pg_catalog.regclass
-                                              AND o.oid OPERATOR(pg_catalog.=) d.objid
-            LEFT JOIN pg_catalog.pg_default_acl da ON d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_default_acl'::pg_catalog.regclass
-                                                  AND da.oid OPERATOR(pg_catalog.=) d.objid
-           WHERE d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_namespace'::pg_catalog.regclass
-             AND d.refobjid OPERATOR(pg_catalog.=) schema_oid
-             AND NOT (d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_extension'::pg_catalog.regclass
-                      AND d.objid OPERATOR(pg_catalog.=) ext_oid)
+            LEFT JOIN pg_catalog.pg_proc p ON d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass
+                                          AND p.oid = d.objid
+            LEFT JOIN pg_catalog.pg_class c ON d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
+                                           AND c.oid = d.objid
+            LEFT JOIN pg_catalog.pg_type t ON d.classid = 'pg_catalog.pg_type'::pg_catalog.regclass
+                                          AND t.oid = d.objid
+            LEFT JOIN pg_catalog.pg_operator o ON d.classid = 'pg_catalog.pg_operator'::pg_catalog.regclass
+                                              AND o.oid = d.objid
+            LEFT JOIN pg_catalog.pg_default_acl da ON d.classid = 'pg_catalog.pg_default_acl'::pg_catalog.regclass
+                                                  AND da.oid = d.objid
+           WHERE d.refclassid = 'pg_catalog.pg_namespace'::pg_catalog.regclass
+             AND d.refobjid = schema_oid
+             AND NOT (d.classid = 'pg_catalog.pg_extension'::pg_catalog.regclass
+                      AND d.objid = ext_oid)
              AND NOT EXISTS (SELECT FROM pg_catalog.pg_depend m
-                              WHERE m.classid OPERATOR(pg_catalog.=) d.classid AND m.objid OPERATOR(pg_catalog.=) d.objid
-                                AND m.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_extension'::pg_catalog.regclass
-                                AND m.refobjid OPERATOR(pg_catalog.=) ext_oid
-                                AND m.deptype OPERATOR(pg_catalog.=) 'e')) o) f
-  HAVING pg_catalog.count(*) OPERATOR(pg_catalog.>) 0;
+                              WHERE m.classid = d.classid AND m.objid = d.objid
+                                AND m.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass
+                                AND m.refobjid = ext_oid
+                                AND m.deptype = 'e')) o) f
+  HAVING pg_catalog.count(*) > 0;
   IF foreign_objects IS NOT NULL THEN
     RAISE EXCEPTION 'schema "auth_ext" (owner %) holds objects that are not part of the auth_ext extension: %',
                     pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(schema_owner)), foreign_objects
@@ -81,12 +86,13 @@ BEGIN
   END IF;
 
   IF NOT installing THEN
+    PERFORM pg_catalog.set_config('search_path', saved_path, true);
     RETURN;
   END IF;
-  IF schema_owner OPERATOR(pg_catalog.<>) ext_owner
-     AND schema_owner OPERATOR(pg_catalog.<>) (SELECT db.datdba FROM pg_catalog.pg_database db
-                                                WHERE db.datname OPERATOR(pg_catalog.=) pg_catalog.current_database())
-     AND NOT (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.oid OPERATOR(pg_catalog.=) schema_owner) THEN
+  IF schema_owner <> ext_owner
+     AND schema_owner <> (SELECT db.datdba FROM pg_catalog.pg_database db
+                                                WHERE db.datname = pg_catalog.current_database())
+     AND NOT (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.oid = schema_owner) THEN
     RAISE EXCEPTION 'schema "auth_ext" already exists and belongs to role %, not to the role creating the extension or the database owner',
                     pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(schema_owner))
       USING ERRCODE = '42501',
@@ -94,10 +100,10 @@ BEGIN
             HINT = 'Drop or rename that schema (ALTER SCHEMA auth_ext RENAME TO ...); CREATE EXTENSION auth_ext creates it.';
   END IF;
   SELECT pg_catalog.string_agg(g.grantee, ', ' ORDER BY g.grantee) INTO creators
-    FROM (SELECT CASE WHEN a.grantee OPERATOR(pg_catalog.=) 0 THEN 'PUBLIC'
+    FROM (SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC'
                       ELSE pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(a.grantee)) END AS grantee
             FROM pg_catalog.aclexplode(schema_acl) a
-           WHERE a.privilege_type OPERATOR(pg_catalog.=) 'CREATE' AND a.grantee OPERATOR(pg_catalog.<>) schema_owner) g;
+           WHERE a.privilege_type = 'CREATE' AND a.grantee <> schema_owner) g;
   IF creators IS NOT NULL THEN
     RAISE EXCEPTION 'schema "auth_ext" already exists (owner %) and other roles may create objects in it: %',
                     pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(schema_owner)), creators
@@ -105,6 +111,7 @@ BEGIN
             DETAIL = 'Their objects could stand in for the extension''s own.',
             HINT = 'Drop or rename that schema (ALTER SCHEMA auth_ext RENAME TO ...); CREATE EXTENSION auth_ext creates it.';
   END IF;
+  PERFORM pg_catalog.set_config('search_path', saved_path, true);
 END
 $schema$;
 

@@ -51,14 +51,14 @@ BEGIN
   END IF;
   PERFORM auth_ext._validate_setting(configure.name, configure.value);
   IF configure.value IS NULL THEN
-    DELETE FROM auth_ext.setting s WHERE s.name OPERATOR(pg_catalog.=) configure.name;
+    DELETE FROM auth_ext.setting s WHERE s.name = configure.name;
   ELSE
     INSERT INTO auth_ext.setting AS s (name, value, updated_at)
     VALUES (configure.name, configure.value, pg_catalog.now())
     ON CONFLICT ON CONSTRAINT setting_pkey
     DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at;
   END IF;
-  IF configure.name OPERATOR(pg_catalog.=) ANY (ARRAY['better_auth_names', 'better_auth_schema']) THEN
+  IF configure.name = ANY (ARRAY['better_auth_names', 'better_auth_schema']) THEN
     -- The views for renamed tables, built now so a name that matches no column fails here.
     PERFORM auth_ext.sync_table_names();
   END IF;
@@ -82,7 +82,7 @@ AS $$
          d.is_secret,
          d.description
   FROM auth_ext.setting_definitions() d
-  LEFT JOIN auth_ext.setting s ON s.name OPERATOR(pg_catalog.=) d.name
+  LEFT JOIN auth_ext.setting s ON s.name = d.name
   ORDER BY d.name
 $$;
 COMMENT ON FUNCTION auth_ext.settings() IS

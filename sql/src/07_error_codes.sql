@@ -56,11 +56,11 @@ DECLARE
   state text;
   text_of text;
 BEGIN
-  SELECT e.sqlstate, e.code OPERATOR(pg_catalog.||) ': ' OPERATOR(pg_catalog.||) COALESCE(_raise.message, e.message)
+  SELECT e.sqlstate, e.code || ': ' || COALESCE(_raise.message, e.message)
     INTO state, text_of
     FROM auth_ext.error_codes() e
-   WHERE e.code OPERATOR(pg_catalog.=) _raise.error_code
-     AND pg_catalog.length(e.sqlstate) OPERATOR(pg_catalog.=) 5;
+   WHERE e.code = _raise.error_code
+     AND pg_catalog.length(e.sqlstate) = 5;
   IF state IS NULL THEN
     -- An argument that is no code of error_codes() (or NULL): 22023 invalid_parameter_value, the
     -- SQLSTATE PostgreSQL and auth_ext give an argument outside its allowed values; never XX000

@@ -49,8 +49,8 @@ RETURNS SETOF record
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
-  SELECT m.model, COALESCE(n.names OPERATOR(pg_catalog.->) m.model OPERATOR(pg_catalog.->>) 'modelName', m.model),
-         COALESCE(n.names OPERATOR(pg_catalog.->) m.model OPERATOR(pg_catalog.->) 'fields', CAST('{}' AS pg_catalog.jsonb))
+  SELECT m.model, COALESCE(n.names -> m.model ->> 'modelName', m.model),
+         COALESCE(n.names -> m.model -> 'fields', CAST('{}' AS pg_catalog.jsonb))
     FROM pg_catalog.unnest(ARRAY['user', 'session', 'account', 'verification', 'jwks', 'rateLimit']) WITH ORDINALITY m(model, ord),
          (SELECT auth_ext.table_names() AS names) n
    ORDER BY m.ord
@@ -90,15 +90,15 @@ DECLARE
   columns text;
   definition text;
 BEGIN
-  IF auth_ext._tables_schema() OPERATOR(pg_catalog.<>) 'auth_ext_names' THEN
+  IF auth_ext._tables_schema() <> 'auth_ext_names' THEN
     -- No names configured: the statements use Better Auth's tables themselves. Views left from
     -- before are dropped (they would keep the tables' columns from being dropped).
     FOR t IN SELECT * FROM auth_ext._model_tables() LOOP
       IF pg_catalog.to_regclass(pg_catalog.format('auth_ext_names.%I', t.model)) IS NOT NULL
          AND EXISTS (SELECT FROM pg_catalog.pg_namespace n
-                      WHERE n.nspname OPERATOR(pg_catalog.=) 'auth_ext_names'
-                        AND n.nspowner OPERATOR(pg_catalog.=) (SELECT r.oid FROM pg_catalog.pg_roles r
-                                                                 WHERE r.rolname OPERATOR(pg_catalog.=) CURRENT_USER)) THEN
+                      WHERE n.nspname = 'auth_ext_names'
+                        AND n.nspowner = (SELECT r.oid FROM pg_catalog.pg_roles r
+                                                                 WHERE r.rolname = CURRENT_USER)) THEN
         EXECUTE pg_catalog.format('DROP VIEW auth_ext_names.%I', t.model);
       END IF;
     END LOOP;
@@ -112,8 +112,8 @@ BEGIN
     REVOKE ALL ON SCHEMA auth_ext_names FROM PUBLIC;
     views := CAST(pg_catalog.to_regnamespace('auth_ext_names') AS pg_catalog.oid);
   ELSIF NOT EXISTS (SELECT FROM pg_catalog.pg_namespace n
-                     WHERE n.oid OPERATOR(pg_catalog.=) views AND n.nspowner OPERATOR(pg_catalog.=) (
-                       SELECT r.oid FROM pg_catalog.pg_roles r WHERE r.rolname OPERATOR(pg_catalog.=) CURRENT_USER)) THEN
+                     WHERE n.oid = views AND n.nspowner = (
+                       SELECT r.oid FROM pg_catalog.pg_roles r WHERE r.rolname = CURRENT_USER)) THEN
     -- Someone else's schema of that name: its objects could stand in for the views.
     RAISE EXCEPTION 'schema "auth_ext_names" exists and does not belong to the auth_ext extension''s owner'
       USING ERRCODE = '42501', HINT = 'Drop or rename it; sync_table_names() creates it.';
@@ -123,8 +123,8 @@ BEGIN
     table_name := pg_catalog.format('%I.%I', source, t.table_name);
     view_name := pg_catalog.format('auth_ext_names.%I', t.model);
     base := CAST(pg_catalog.to_regclass(table_name) AS pg_catalog.oid);
-    IF base IS NULL OR NOT EXISTS (SELECT FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) base
-                                                                      AND c.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'p'])) THEN
+    IF base IS NULL OR NOT EXISTS (SELECT FROM pg_catalog.pg_class c WHERE c.oid = base
+                                                                      AND c.relkind = ANY (ARRAY['r', 'p'])) THEN
       -- Not created yet (a plugin's table, or sessions kept in secondaryStorage): no view.
       IF pg_catalog.to_regclass(view_name) IS NOT NULL THEN
         EXECUTE pg_catalog.format('DROP VIEW %s', view_name);
@@ -134,8 +134,8 @@ BEGIN
     SELECT pg_catalog.string_agg(pg_catalog.format('%s -> %I', f.key, f.value), ', ') INTO missing
       FROM pg_catalog.jsonb_each_text(t.fields) f
      WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_attribute a
-                        WHERE a.attrelid OPERATOR(pg_catalog.=) base AND a.attname OPERATOR(pg_catalog.=) f.value
-                          AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped);
+                        WHERE a.attrelid = base AND a.attname = f.value
+                          AND a.attnum > 0 AND NOT a.attisdropped);
     IF missing IS NOT NULL THEN
       RAISE EXCEPTION 'better_auth_names: table % has no column for %.fields %', table_name, t.model, missing
         USING ERRCODE = '42703',
@@ -146,9 +146,9 @@ BEGIN
     SELECT pg_catalog.string_agg(pg_catalog.format('b.%I AS %I', a.attname, COALESCE(f.key, a.attname)), ', ' ORDER BY a.attnum)
       INTO columns
       FROM pg_catalog.pg_attribute a
-      LEFT JOIN pg_catalog.jsonb_each_text(t.fields) f ON f.value OPERATOR(pg_catalog.=) a.attname
-     WHERE a.attrelid OPERATOR(pg_catalog.=) base AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped
-       AND (f.key IS NOT NULL OR NOT (t.fields OPERATOR(pg_catalog.?) CAST(a.attname AS pg_catalog.text)));
+      LEFT JOIN pg_catalog.jsonb_each_text(t.fields) f ON f.value = a.attname
+     WHERE a.attrelid = base AND a.attnum > 0 AND NOT a.attisdropped
+       AND (f.key IS NOT NULL OR NOT (t.fields ? CAST(a.attname AS pg_catalog.text)));
     definition := pg_catalog.format('SELECT %s FROM %s b', columns, table_name);
     rebuilt := definition IS DISTINCT FROM pg_catalog.obj_description(
                  CAST(pg_catalog.to_regclass(view_name) AS pg_catalog.oid), 'pg_class');
@@ -195,16 +195,16 @@ AS $$
 DECLARE
   names jsonb;
 BEGIN
-  IF schema OPERATOR(pg_catalog.<>) 'auth_ext_names' THEN
+  IF schema <> 'auth_ext_names' THEN
     relid := CAST(pg_catalog.to_regclass(pg_catalog.format('%I.%I', schema, model)) AS pg_catalog.oid);
     column_name := field;
     RETURN;
   END IF;
   -- Through the views: the table and column behind them.
-  names := auth_ext.table_names() OPERATOR(pg_catalog.->) model;
+  names := auth_ext.table_names() -> model;
   relid := CAST(pg_catalog.to_regclass(pg_catalog.format('%I.%I', auth_ext._setting_value('better_auth_schema'),
-                                                          COALESCE(names OPERATOR(pg_catalog.->>) 'modelName', model))) AS pg_catalog.oid);
-  column_name := COALESCE(names OPERATOR(pg_catalog.->) 'fields' OPERATOR(pg_catalog.->>) field, field);
+                                                          COALESCE(names ->> 'modelName', model))) AS pg_catalog.oid);
+  column_name := COALESCE(names -> 'fields' ->> field, field);
 END
 $$;
 COMMENT ON FUNCTION auth_ext._base_column(text, text, text) IS
@@ -218,11 +218,11 @@ SET search_path = pg_catalog, pg_temp
 AS $$
   SELECT EXISTS (
     SELECT FROM auth_ext._base_column(schema, model, field) b
-      JOIN pg_catalog.pg_index i ON i.indrelid OPERATOR(pg_catalog.=) b.relid
-      JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) i.indexrelid
-      JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) i.indrelid
-                                    AND a.attnum OPERATOR(pg_catalog.=) ANY (CAST(i.indkey AS pg_catalog.int2[]))
-     WHERE c.relname OPERATOR(pg_catalog.=) constraint_name AND a.attname OPERATOR(pg_catalog.=) b.column_name)
+      JOIN pg_catalog.pg_index i ON i.indrelid = b.relid
+      JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid
+      JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid
+                                    AND a.attnum = ANY (CAST(i.indkey AS pg_catalog.int2[]))
+     WHERE c.relname = constraint_name AND a.attname = b.column_name)
 $$;
 COMMENT ON FUNCTION auth_ext._unique_index_covers(text, text, text, text) IS
 'Internal: whether the unique index a unique_violation named covers a model''s field (which value was taken).';

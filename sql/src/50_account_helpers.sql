@@ -10,8 +10,10 @@
 -- Fencing of the functions that run with the owner's rights: every one has
 -- SET search_path = pg_catalog, pg_temp and never changes it; Better Auth's schema, which others
 -- may be able to write to, is never on it. Its tables are named by quoted, schema-qualified
--- references (format('%I.%I') with EXECUTE ... USING here, kept SPI plans in C), and every
--- function and operator is written pg_catalog-qualified, so no overload anyone creates is called.
+-- references (format('%I.%I') with EXECUTE ... USING here, kept SPI plans in C). Built-in
+-- functions and operators are written unqualified: with that search_path they resolve in
+-- pg_catalog (a temporary schema is never searched for functions or operators), so no overload
+-- anyone creates is called; the hostile suite plants look-alikes of every one to prove it.
 -- ---------------------------------------------------------------------------------------------
 
 CREATE OR REPLACE FUNCTION auth_ext.generate_id(size integer DEFAULT 32)
@@ -59,10 +61,10 @@ AS $$
 DECLARE
   s text := auth_ext._tables_schema();
 BEGIN
-  IF pg_catalog.current_setting('transaction_read_only') OPERATOR(pg_catalog.=) 'on' THEN
+  IF pg_catalog.current_setting('transaction_read_only') = 'on' THEN
     PERFORM auth_ext._raise('READ_ONLY', hint => 'Send account writes to the primary, not a replica.');
   END IF;
-  IF s OPERATOR(pg_catalog.=) 'auth_ext_names' THEN
+  IF s = 'auth_ext_names' THEN
     PERFORM auth_ext._require_current_table_names();
   END IF;
   PERFORM auth_ext._require_tables(s);
@@ -83,7 +85,7 @@ DECLARE
 BEGIN
   FOREACH wanted IN ARRAY tables LOOP  -- expressions, not a query: this runs on every account write
     IF pg_catalog.to_regclass(pg_catalog.format('%I.%I', schema, wanted)) IS NULL THEN
-      IF schema OPERATOR(pg_catalog.=) 'auth_ext_names' THEN
+      IF schema = 'auth_ext_names' THEN
         RAISE EXCEPTION 'Better Auth''s % table is missing (better_auth_names is set)', wanted
         USING ERRCODE = '42P01',
               HINT = 'Run SELECT * FROM auth_ext.check_schema(); then SELECT * FROM auth_ext.sync_table_names() as the extension owner.';
@@ -119,14 +121,14 @@ AS $$
 DECLARE
   len integer;
 BEGIN
-  IF password IS NULL OR password OPERATOR(pg_catalog.=) '' THEN
+  IF password IS NULL OR password = '' THEN
     PERFORM auth_ext._raise('VALIDATION_ERROR', 'Password is required');
   END IF;
   len := auth_ext._utf16_length(password);
-  IF check_min AND len OPERATOR(pg_catalog.<) CAST(auth_ext._setting_value('min_password_length') AS pg_catalog.int4) THEN
+  IF check_min AND len < CAST(auth_ext._setting_value('min_password_length') AS pg_catalog.int4) THEN
     PERFORM auth_ext._raise('PASSWORD_TOO_SHORT');
   END IF;
-  IF len OPERATOR(pg_catalog.>) CAST(auth_ext._setting_value('max_password_length') AS pg_catalog.int4) THEN
+  IF len > CAST(auth_ext._setting_value('max_password_length') AS pg_catalog.int4) THEN
     PERFORM auth_ext._raise('PASSWORD_TOO_LONG');
   END IF;
 END
@@ -141,7 +143,7 @@ SET search_path = pg_catalog, pg_temp
 AS $$
   -- zod 4's z.email() (docs/better-auth-compatibility.md §4): ASCII only, no trimming, a
   -- letters-only top-level domain.
-  SELECT email OPERATOR(pg_catalog.~) '^(?:[A-Za-z0-9_''+\-]+\.)*[A-Za-z0-9_''+\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$'
+  SELECT email ~ '^(?:[A-Za-z0-9_''+\-]+\.)*[A-Za-z0-9_''+\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$'
 $$;
 COMMENT ON FUNCTION auth_ext._is_valid_email(text) IS 'Internal: Better Auth''s email rule (zod 4 z.email()).';
 
@@ -154,13 +156,13 @@ DECLARE
 BEGIN
   -- The user row first, then the account (the order delete_user and sign_in_email lock in): the
   -- user cannot be deleted, nor the hash changed by anyone else, until this transaction ends.
-  EXECUTE pg_catalog.format('SELECT true FROM %I.%I u WHERE u.id OPERATOR(pg_catalog.=) $1 FOR KEY SHARE', schema, 'user')
+  EXECUTE pg_catalog.format('SELECT true FROM %I.%I u WHERE u.id = $1 FOR KEY SHARE', schema, 'user')
     INTO user_exists USING user_id;
   IF user_exists IS NULL THEN
     PERFORM auth_ext._raise('USER_NOT_FOUND');
   END IF;
-  EXECUTE pg_catalog.format('SELECT a.id, a.password FROM %I.%I a WHERE a."userId" OPERATOR(pg_catalog.=) $1 '
-                            'AND a."providerId" OPERATOR(pg_catalog.=) ''credential'' AND a."accountId" OPERATOR(pg_catalog.=) $1 '
+  EXECUTE pg_catalog.format('SELECT a.id, a.password FROM %I.%I a WHERE a."userId" = $1 '
+                            'AND a."providerId" = ''credential'' AND a."accountId" = $1 '
                             'ORDER BY a.id LIMIT 1 FOR NO KEY UPDATE', schema, 'account')
     INTO account_id, stored_hash USING user_id;
 END
@@ -183,7 +185,7 @@ BEGIN
   IF fields IS NULL THEN
     RETURN;
   END IF;
-  IF pg_catalog.jsonb_typeof(fields) OPERATOR(pg_catalog.<>) 'object' THEN
+  IF pg_catalog.jsonb_typeof(fields) <> 'object' THEN
     PERFORM auth_ext._raise('VALIDATION_ERROR', pg_catalog.format('%s must be a JSON object of column names and values', parameter));
   END IF;
   -- Column facts from the table itself (behind the views when names are configured: a view
@@ -192,36 +194,36 @@ BEGIN
     SELECT f.key, f.value, pg_catalog.jsonb_typeof(f.value) AS json_type, a.atttypid, a.attnotnull, a.attgenerated,
            COALESCE(NULLIF(t.typbasetype, CAST(0 AS pg_catalog.oid)), t.oid) AS base_type, t.typcategory,
            EXISTS (SELECT FROM pg_catalog.pg_attribute v
-                    WHERE v.attrelid OPERATOR(pg_catalog.=) CAST(pg_catalog.to_regclass(pg_catalog.format('%I.%I', schema, table_name)) AS pg_catalog.oid)
-                      AND v.attname OPERATOR(pg_catalog.=) f.key AND v.attnum OPERATOR(pg_catalog.>) 0 AND NOT v.attisdropped) AS is_field
+                    WHERE v.attrelid = CAST(pg_catalog.to_regclass(pg_catalog.format('%I.%I', schema, table_name)) AS pg_catalog.oid)
+                      AND v.attname = f.key AND v.attnum > 0 AND NOT v.attisdropped) AS is_field
       FROM pg_catalog.jsonb_each(fields) f
       CROSS JOIN LATERAL auth_ext._base_column(schema, table_name, f.key) b
       LEFT JOIN pg_catalog.pg_attribute a
-             ON a.attrelid OPERATOR(pg_catalog.=) b.relid AND a.attname OPERATOR(pg_catalog.=) b.column_name
-            AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped
-      LEFT JOIN pg_catalog.pg_type t ON t.oid OPERATOR(pg_catalog.=) a.atttypid
+             ON a.attrelid = b.relid AND a.attname = b.column_name
+            AND a.attnum > 0 AND NOT a.attisdropped
+      LEFT JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
      ORDER BY f.key
   LOOP
-    IF field.key OPERATOR(pg_catalog.=) ANY (core_columns) THEN
+    IF field.key = ANY (core_columns) THEN
       PERFORM auth_ext._raise('VALIDATION_ERROR', pg_catalog.format(
         '%s: "%s" is a core column of the %s table, which %s writes itself', parameter, field.key, table_name, caller));
     END IF;
-    IF field.atttypid IS NULL OR NOT field.is_field OR field.attgenerated OPERATOR(pg_catalog.<>) '' THEN
+    IF field.atttypid IS NULL OR NOT field.is_field OR field.attgenerated <> '' THEN
       PERFORM auth_ext._raise('VALIDATION_ERROR', pg_catalog.format(
         '%s: "%s" is not a writable column of the %s table', parameter, field.key, table_name));
     END IF;
-    IF field.json_type OPERATOR(pg_catalog.=) 'null' THEN
+    IF field.json_type = 'null' THEN
       IF field.attnotnull THEN
         PERFORM auth_ext._raise('VALIDATION_ERROR', pg_catalog.format('%s: "%s" is required', parameter, field.key));
       END IF;
     ELSE
-      expected := CASE WHEN field.base_type OPERATOR(pg_catalog.=) ANY (ARRAY[CAST('pg_catalog.json' AS pg_catalog.regtype),
+      expected := CASE WHEN field.base_type = ANY (ARRAY[CAST('pg_catalog.json' AS pg_catalog.regtype),
                                                                               CAST('pg_catalog.jsonb' AS pg_catalog.regtype)]) THEN NULL
-                       WHEN field.typcategory OPERATOR(pg_catalog.=) 'B' THEN 'boolean'
-                       WHEN field.typcategory OPERATOR(pg_catalog.=) 'N' THEN 'number'
-                       WHEN field.typcategory OPERATOR(pg_catalog.=) 'A' THEN 'array'
+                       WHEN field.typcategory = 'B' THEN 'boolean'
+                       WHEN field.typcategory = 'N' THEN 'number'
+                       WHEN field.typcategory = 'A' THEN 'array'
                        ELSE 'string' END;
-      IF expected OPERATOR(pg_catalog.<>) field.json_type THEN
+      IF expected <> field.json_type THEN
         PERFORM auth_ext._raise('VALIDATION_ERROR', pg_catalog.format(
           '%s: "%s" must be a JSON %s (column type %s), not a JSON %s', parameter, field.key, expected,
           pg_catalog.format_type(field.atttypid, NULL), field.json_type));
@@ -236,8 +238,8 @@ BEGIN
           pg_catalog.format_type(field.atttypid, NULL), SQLERRM));
       END;
     END IF;
-    columns := columns OPERATOR(pg_catalog.||) pg_catalog.format(', %I', field.key);
-    vals := vals OPERATOR(pg_catalog.||) pg_catalog.format(', r.%I', field.key);
+    columns := columns || pg_catalog.format(', %I', field.key);
+    vals := vals || pg_catalog.format(', r.%I', field.key);
   END LOOP;
 END
 $$;

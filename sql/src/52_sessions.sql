@@ -57,9 +57,9 @@ BEGIN
     marker := ', mark AS (INSERT INTO auth_ext.dont_remember_session AS m (session_id, expires_at) '
               'SELECT CAST((i.se).id AS pg_catalog.text), (i.se)."expiresAt" FROM ins i '
               'ON CONFLICT (session_id) DO UPDATE SET expires_at = EXCLUDED.expires_at), '
-              'gone AS (DELETE FROM auth_ext.dont_remember_session d WHERE d.session_id OPERATOR(pg_catalog.=) ANY (ARRAY('
+              'gone AS (DELETE FROM auth_ext.dont_remember_session d WHERE d.session_id = ANY (ARRAY('
               'SELECT o.session_id FROM auth_ext.dont_remember_session o '
-              'WHERE o.expires_at OPERATOR(pg_catalog.<) $4 AND o.session_id OPERATOR(pg_catalog.<>) $1 '
+              'WHERE o.expires_at < $4 AND o.session_id <> $1 '
               'LIMIT 100 FOR UPDATE SKIP LOCKED))) ';
   END IF;
   EXECUTE pg_catalog.format('WITH ins AS (INSERT INTO %1$I.%2$I AS se (id, "expiresAt", token, "createdAt", "updatedAt", "ipAddress", "userAgent", "userId"%3$s) '
@@ -68,7 +68,7 @@ BEGIN
                             'RETURNING se)%5$s '
                             'SELECT auth_ext._row_json(i.se) FROM ins i', schema, 'session', extra_columns, extra_values, marker)
     INTO result
-    USING auth_ext._new_id(), now_ms OPERATOR(pg_catalog.+) lifetime,
+    USING auth_ext._new_id(), now_ms + lifetime,
           COALESCE(_create_session.session_token, auth_ext.generate_id(32)), now_ms,
           COALESCE(ip_address, ''), COALESCE(user_agent, ''), user_id,
           COALESCE(session_fields, CAST('{}' AS pg_catalog.jsonb));
@@ -120,14 +120,14 @@ DECLARE
   session_token text := auth_ext._session_token_from_credential(credential);
   deleted integer;
 BEGIN
-  IF session_token IS NULL OR session_token OPERATOR(pg_catalog.=) '' THEN
+  IF session_token IS NULL OR session_token = '' THEN
     RETURN false;
   END IF;
-  EXECUTE pg_catalog.format('WITH d AS (DELETE FROM %I.%I WHERE token OPERATOR(pg_catalog.=) $1 RETURNING CAST(id AS pg_catalog.text) AS id), '
-                            'm AS (DELETE FROM auth_ext.dont_remember_session m WHERE m.session_id OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT d.id FROM d))) '
+  EXECUTE pg_catalog.format('WITH d AS (DELETE FROM %I.%I WHERE token = $1 RETURNING CAST(id AS pg_catalog.text) AS id), '
+                            'm AS (DELETE FROM auth_ext.dont_remember_session m WHERE m.session_id = ANY (ARRAY(SELECT d.id FROM d))) '
                             'SELECT pg_catalog.count(*) FROM d', s, 'session')
     INTO deleted USING session_token;
-  RETURN deleted OPERATOR(pg_catalog.>) 0;
+  RETURN deleted > 0;
 END
 $$;
 COMMENT ON FUNCTION auth_ext.sign_out(text) IS
@@ -144,9 +144,9 @@ DECLARE
   kept text := CASE WHEN except_token IS NULL THEN NULL ELSE auth_ext._session_token_from_credential(except_token) END;
   deleted integer;
 BEGIN
-  EXECUTE pg_catalog.format('WITH d AS (DELETE FROM %I.%I WHERE "userId" OPERATOR(pg_catalog.=) $1 '
-                            'AND ($2 IS NULL OR token OPERATOR(pg_catalog.<>) $2) RETURNING CAST(id AS pg_catalog.text) AS id), '
-                            'm AS (DELETE FROM auth_ext.dont_remember_session m WHERE m.session_id OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT d.id FROM d))) '
+  EXECUTE pg_catalog.format('WITH d AS (DELETE FROM %I.%I WHERE "userId" = $1 '
+                            'AND ($2 IS NULL OR token <> $2) RETURNING CAST(id AS pg_catalog.text) AS id), '
+                            'm AS (DELETE FROM auth_ext.dont_remember_session m WHERE m.session_id = ANY (ARRAY(SELECT d.id FROM d))) '
                             'SELECT pg_catalog.count(*) FROM d', s, 'session')
     INTO deleted USING revoke_sessions.user_id, kept;
   RETURN deleted;

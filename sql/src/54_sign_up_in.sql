@@ -34,7 +34,7 @@ BEGIN
     PERFORM auth_ext._raise('VALIDATION_ERROR', 'Name is required');
   END IF;
   PERFORM auth_ext._check_password_length(sign_up_email.password, true);
-  IF sign_up_email.session_expires_in OPERATOR(pg_catalog.<) 1 OR sign_up_email.session_expires_in OPERATOR(pg_catalog.>) 315360000 THEN
+  IF sign_up_email.session_expires_in < 1 OR sign_up_email.session_expires_in > 315360000 THEN
     PERFORM auth_ext._raise('VALIDATION_ERROR', 'session_expires_in must be from 1 to 315360000 seconds');
   END IF;
   IF sign_up_email.auto_sign_in IS NULL THEN
@@ -66,7 +66,7 @@ BEGIN
                                    'sign_up_email') e;
   END IF;
   normalized_email := pg_catalog.lower(sign_up_email.email);
-  EXECUTE pg_catalog.format('SELECT true FROM %I.%I x WHERE x.email OPERATOR(pg_catalog.=) $1', s, 'user')
+  EXECUTE pg_catalog.format('SELECT true FROM %I.%I x WHERE x.email = $1', s, 'user')
     INTO taken USING normalized_email;
   new_user_id := COALESCE(sign_up_email.user_id, auth_ext._new_id());
   IF taken THEN
@@ -110,7 +110,7 @@ BEGIN
     EXECUTE pg_catalog.format('SELECT auth_ext._row_json(r) FROM pg_catalog.jsonb_populate_record(CAST(NULL AS %I.%I), $1) r',
                               s, 'user')
       INTO new_user
-      USING COALESCE(sign_up_email.user_fields, CAST('{}' AS pg_catalog.jsonb)) OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object(
+      USING COALESCE(sign_up_email.user_fields, CAST('{}' AS pg_catalog.jsonb)) || pg_catalog.jsonb_build_object(
               'id', new_user_id, 'name', sign_up_email.name, 'email', normalized_email, 'emailVerified', false,
               'image', sign_up_email.image, 'createdAt', now_ms, 'updatedAt', now_ms);
     RETURN pg_catalog.jsonb_build_object('token', NULL, 'user', new_user, 'session', NULL, 'existing_email', true);
@@ -127,7 +127,7 @@ BEGIN
   new_session := auth_ext._create_session(s, new_user_id, ip_address, user_agent, remember_me,
                                           sign_up_email.session_expires_in, sign_up_email.session_fields,
                                           sign_up_email.session_token);
-  RETURN pg_catalog.jsonb_build_object('token', new_session OPERATOR(pg_catalog.->>) 'token', 'user', new_user,
+  RETURN pg_catalog.jsonb_build_object('token', new_session ->> 'token', 'user', new_user,
                                        'session', new_session);
 END
 $$;
@@ -179,10 +179,10 @@ BEGIN
     PERFORM auth_ext._raise('VALIDATION_ERROR', 'Password is required');
   END IF;
   IF auth_ext._utf16_length(sign_in_email.password)
-     OPERATOR(pg_catalog.>) CAST(auth_ext._setting_value('max_password_length') AS pg_catalog.int4) THEN
+     > CAST(auth_ext._setting_value('max_password_length') AS pg_catalog.int4) THEN
     PERFORM auth_ext._raise('PASSWORD_TOO_LONG');
   END IF;
-  IF sign_in_email.session_expires_in OPERATOR(pg_catalog.<) 1 OR sign_in_email.session_expires_in OPERATOR(pg_catalog.>) 315360000 THEN
+  IF sign_in_email.session_expires_in < 1 OR sign_in_email.session_expires_in > 315360000 THEN
     PERFORM auth_ext._raise('VALIDATION_ERROR', 'session_expires_in must be from 1 to 315360000 seconds');
   END IF;
   IF sign_in_email.require_email_verification IS NULL OR sign_in_email.create_session IS NULL THEN
@@ -190,8 +190,8 @@ BEGIN
   END IF;
   EXECUTE pg_catalog.format(
       'SELECT auth_ext._row_json(u), u.id, a.password FROM %1$I.%2$I u LEFT JOIN %1$I.%3$I a '
-      'ON a."userId" OPERATOR(pg_catalog.=) u.id AND a."providerId" OPERATOR(pg_catalog.=) ''credential'' '
-      'AND a."accountId" OPERATOR(pg_catalog.=) u.id WHERE u.email OPERATOR(pg_catalog.=) $1 ORDER BY a.id LIMIT 1',
+      'ON a."userId" = u.id AND a."providerId" = ''credential'' '
+      'AND a."accountId" = u.id WHERE u.email = $1 ORDER BY a.id LIMIT 1',
       s, 'user', 'account')
     INTO found_user, found_user_id, stored_hash USING pg_catalog.lower(sign_in_email.email);
   IF stored_hash IS NULL THEN
@@ -210,14 +210,14 @@ BEGIN
     -- scrypt ran unlocked. Lock the user row, then the credential account (delete_user's order),
     -- and check the hash again: a password change or a deletion that committed meanwhile wins, and
     -- none can commit before this transaction ends.
-    EXECUTE pg_catalog.format('SELECT true FROM %I.%I u WHERE u.id OPERATOR(pg_catalog.=) $1 FOR SHARE', s, 'user')
+    EXECUTE pg_catalog.format('SELECT true FROM %I.%I u WHERE u.id = $1 FOR SHARE', s, 'user')
       INTO locked_user USING found_user_id;
     IF locked_user THEN
-      EXECUTE pg_catalog.format('SELECT a.password FROM %I.%I a WHERE a."userId" OPERATOR(pg_catalog.=) $1 '
-                                'AND a."providerId" OPERATOR(pg_catalog.=) ''credential'' AND a."accountId" OPERATOR(pg_catalog.=) $1 '
+      EXECUTE pg_catalog.format('SELECT a.password FROM %I.%I a WHERE a."userId" = $1 '
+                                'AND a."providerId" = ''credential'' AND a."accountId" = $1 '
                                 'ORDER BY a.id LIMIT 1 FOR SHARE', s, 'account')
         INTO locked_hash USING found_user_id;
-      valid := locked_hash IS NOT NULL AND locked_hash OPERATOR(pg_catalog.=) stored_hash;
+      valid := locked_hash IS NOT NULL AND locked_hash = stored_hash;
     END IF;
   END IF;
   -- One RAISE for every refusal, so the whole error (context included) is the same for an
@@ -228,7 +228,7 @@ BEGIN
   -- Better Auth checks the password first: only the right password learns that the email is
   -- not verified.
   IF sign_in_email.require_email_verification
-     AND NOT COALESCE((found_user OPERATOR(pg_catalog.->>) 'emailVerified') OPERATOR(pg_catalog.=) 'true', false) THEN
+     AND NOT COALESCE((found_user ->> 'emailVerified') = 'true', false) THEN
     PERFORM auth_ext._raise('EMAIL_NOT_VERIFIED');
   END IF;
   IF NOT sign_in_email.create_session THEN
@@ -236,7 +236,7 @@ BEGIN
   END IF;
   new_session := auth_ext._create_session(s, found_user_id, ip_address, user_agent, remember_me,
                                           sign_in_email.session_expires_in, sign_in_email.session_fields);
-  RETURN pg_catalog.jsonb_build_object('token', new_session OPERATOR(pg_catalog.->>) 'token', 'user', found_user,
+  RETURN pg_catalog.jsonb_build_object('token', new_session ->> 'token', 'user', found_user,
                                        'session', new_session);
 END
 $$;

@@ -22,14 +22,14 @@ BEGIN
   IF current_password IS NULL OR NOT auth_ext.verify_password(current_password, account.stored_hash) THEN
     PERFORM auth_ext._raise('INVALID_PASSWORD');
   END IF;
-  EXECUTE pg_catalog.format('UPDATE %I.%I SET password = $2, "updatedAt" = $3 WHERE id OPERATOR(pg_catalog.=) $1', s, 'account')
+  EXECUTE pg_catalog.format('UPDATE %I.%I SET password = $2, "updatedAt" = $3 WHERE id = $1', s, 'account')
     USING account.account_id, auth_ext.hash_password(new_password), pg_catalog.date_trunc('milliseconds', pg_catalog.now());
   IF revoke_other_sessions THEN  -- as Better Auth: every session goes, the caller gets a new one
-    EXECUTE pg_catalog.format('DELETE FROM %I.%I WHERE "userId" OPERATOR(pg_catalog.=) $1', s, 'session')
+    EXECUTE pg_catalog.format('DELETE FROM %I.%I WHERE "userId" = $1', s, 'session')
       USING change_password.user_id;
     new_session := auth_ext._create_session(s, change_password.user_id, NULL, NULL, true);
   END IF;
-  RETURN pg_catalog.jsonb_build_object('token', new_session OPERATOR(pg_catalog.->>) 'token', 'session', new_session);
+  RETURN pg_catalog.jsonb_build_object('token', new_session ->> 'token', 'session', new_session);
 END
 $$;
 COMMENT ON FUNCTION auth_ext.change_password(text, text, text, boolean) IS
@@ -50,7 +50,7 @@ BEGIN
                               'VALUES ($1, $2, ''credential'', $2, $3, $4, $4)', schema, 'account')
       USING auth_ext._new_id(), user_id, password_hash, now_ms;
   ELSE
-    EXECUTE pg_catalog.format('UPDATE %I.%I SET password = $2, "updatedAt" = $3 WHERE id OPERATOR(pg_catalog.=) $1', schema, 'account')
+    EXECUTE pg_catalog.format('UPDATE %I.%I SET password = $2, "updatedAt" = $3 WHERE id = $1', schema, 'account')
       USING account_id, password_hash, now_ms;
   END IF;
 END
@@ -86,9 +86,9 @@ DECLARE
   s text := auth_ext._prepare_write();
   deleted integer;
 BEGIN
-  EXECUTE pg_catalog.format('DELETE FROM %I.%I WHERE id OPERATOR(pg_catalog.=) $1', s, 'user') USING delete_user.user_id;
+  EXECUTE pg_catalog.format('DELETE FROM %I.%I WHERE id = $1', s, 'user') USING delete_user.user_id;
   GET DIAGNOSTICS deleted = ROW_COUNT;
-  RETURN deleted OPERATOR(pg_catalog.>) 0;
+  RETURN deleted > 0;
 END
 $$;
 COMMENT ON FUNCTION auth_ext.delete_user(text) IS

@@ -43,8 +43,8 @@ DECLARE
 BEGIN
   PERFORM auth_ext._require_tables(s);
   IF create_email_verification_token.expires_in IS NULL
-     OR create_email_verification_token.expires_in OPERATOR(pg_catalog.<) 1
-     OR create_email_verification_token.expires_in OPERATOR(pg_catalog.>) 315360000 THEN
+     OR create_email_verification_token.expires_in < 1
+     OR create_email_verification_token.expires_in > 315360000 THEN
     PERFORM auth_ext._raise('VALIDATION_ERROR', 'expires_in must be from 1 to 315360000 seconds');
   END IF;
   IF create_email_verification_token.email IS NULL OR NOT auth_ext._is_valid_email(create_email_verification_token.email) THEN
@@ -52,7 +52,7 @@ BEGIN
   END IF;
   normalized_email := pg_catalog.lower(create_email_verification_token.email);
   EXECUTE pg_catalog.format('SELECT auth_ext._row_json(u), u.id, u."emailVerified" FROM %I.%I u '
-                            'WHERE u.email OPERATOR(pg_catalog.=) $1', s, 'user')
+                            'WHERE u.email = $1', s, 'user')
     INTO found_user, found_user_id, verified USING normalized_email;
   -- Signed whether or not the user exists, as Better Auth does: the same work either way, and 55000
   -- for a missing secret whatever the email.
@@ -85,45 +85,45 @@ AS $$
 DECLARE
   bound_email text;
   bound_verified boolean;
-  user_id text := NULLIF(claims OPERATOR(pg_catalog.->>) 'userId', '');  -- Better Auth: if (!parsed.userId)
-  update_to text := pg_catalog.lower(claims OPERATOR(pg_catalog.->>) 'updateTo');
-  request_type text := claims OPERATOR(pg_catalog.->>) 'requestType';
+  user_id text := NULLIF(claims ->> 'userId', '');  -- Better Auth: if (!parsed.userId)
+  update_to text := pg_catalog.lower(claims ->> 'updateTo');
+  request_type text := claims ->> 'requestType';
   updated_user jsonb;
   next_token text;
 BEGIN
   IF user_id IS NULL THEN
     PERFORM auth_ext._raise('INVALID_TOKEN');
   END IF;
-  EXECUTE pg_catalog.format('SELECT u.email, u."emailVerified" FROM %I.%I u WHERE u.id OPERATOR(pg_catalog.=) $1 '
+  EXECUTE pg_catalog.format('SELECT u.email, u."emailVerified" FROM %I.%I u WHERE u.id = $1 '
                             'FOR NO KEY UPDATE', schema, 'user')
     INTO bound_email, bound_verified USING user_id;
   IF bound_email IS NULL THEN
     PERFORM auth_ext._raise('USER_NOT_FOUND');
   END IF;
-  IF pg_catalog.lower(bound_email) OPERATOR(pg_catalog.<>) (claims OPERATOR(pg_catalog.->>) 'email') THEN
+  IF pg_catalog.lower(bound_email) <> (claims ->> 'email') THEN
     PERFORM auth_ext._raise('INVALID_TOKEN');
   END IF;
-  IF request_type OPERATOR(pg_catalog.=) 'change-email-confirmation' THEN
+  IF request_type = 'change-email-confirmation' THEN
     -- The old address confirmed: the new one gets a change-email-verification token (valid 3600 s,
     -- Better Auth's default emailVerification.expiresIn); nothing changes yet.
-    next_token := auth_ext._sign_email_verification_token(claims OPERATOR(pg_catalog.->>) 'email', user_id, 3600,
+    next_token := auth_ext._sign_email_verification_token(claims ->> 'email', user_id, 3600,
                                                           update_to, 'change-email-verification');
-    EXECUTE pg_catalog.format('SELECT auth_ext._row_json(u) FROM %I.%I u WHERE u.id OPERATOR(pg_catalog.=) $1', schema, 'user')
+    EXECUTE pg_catalog.format('SELECT auth_ext._row_json(u) FROM %I.%I u WHERE u.id = $1', schema, 'user')
       INTO updated_user USING user_id;
     RETURN pg_catalog.jsonb_build_object('status', true, 'user', NULL, 'change_email', request_type, 'verification', pg_catalog.jsonb_build_object(
-             'token', next_token, 'user', updated_user OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object('email', update_to)));
+             'token', next_token, 'user', updated_user || pg_catalog.jsonb_build_object('email', update_to)));
   END IF;
   BEGIN
     -- change-email-verification keeps emailVerified; the legacy token (no known requestType) clears it.
     EXECUTE pg_catalog.format('UPDATE %I.%I AS u SET email = $2, "emailVerified" = $3, "updatedAt" = $4 '
-                              'WHERE u.id OPERATOR(pg_catalog.=) $1 RETURNING auth_ext._row_json(u)', schema, 'user')
+                              'WHERE u.id = $1 RETURNING auth_ext._row_json(u)', schema, 'user')
       INTO updated_user
-      USING user_id, update_to, COALESCE(request_type OPERATOR(pg_catalog.=) 'change-email-verification', false) AND bound_verified,
+      USING user_id, update_to, COALESCE(request_type = 'change-email-verification', false) AND bound_verified,
             pg_catalog.date_trunc('milliseconds', pg_catalog.now());
   EXCEPTION WHEN unique_violation THEN  -- the new address was taken since the token was mailed
     PERFORM auth_ext._raise('USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL');
   END;
-  IF request_type OPERATOR(pg_catalog.=) 'change-email-verification' THEN
+  IF request_type = 'change-email-verification' THEN
     RETURN pg_catalog.jsonb_build_object('status', true, 'user', updated_user, 'change_email', request_type);
   END IF;
   next_token := auth_ext._sign_email_verification_token(update_to, user_id, 3600);
@@ -157,44 +157,44 @@ DECLARE
   updated_user jsonb;
   new_session jsonb;
 BEGIN
-  IF verify_email.session_expires_in OPERATOR(pg_catalog.<) 1 OR verify_email.session_expires_in OPERATOR(pg_catalog.>) 315360000 THEN
+  IF verify_email.session_expires_in < 1 OR verify_email.session_expires_in > 315360000 THEN
     PERFORM auth_ext._raise('VALIDATION_ERROR', 'session_expires_in must be from 1 to 315360000 seconds');
   END IF;
   verdict := auth_ext._verify_email_token(COALESCE(verify_email.token, ''));
-  IF verdict OPERATOR(pg_catalog.?) 'error' THEN
-    PERFORM auth_ext._raise(verdict OPERATOR(pg_catalog.->>) 'error');
+  IF verdict ? 'error' THEN
+    PERFORM auth_ext._raise(verdict ->> 'error');
   END IF;
-  claims := verdict OPERATOR(pg_catalog.->) 'claims';
+  claims := verdict -> 'claims';
   -- Better Auth's claim schema: email a valid email, updateTo / requestType / userId strings when
   -- present (a signed token that breaks it is a 500 there, INVALID_TOKEN here).
-  IF COALESCE(pg_catalog.jsonb_typeof(claims OPERATOR(pg_catalog.->) 'email'), '') OPERATOR(pg_catalog.<>) 'string'
-     OR NOT auth_ext._is_valid_email(claims OPERATOR(pg_catalog.->>) 'email') THEN
+  IF COALESCE(pg_catalog.jsonb_typeof(claims -> 'email'), '') <> 'string'
+     OR NOT auth_ext._is_valid_email(claims ->> 'email') THEN
     PERFORM auth_ext._raise('INVALID_TOKEN');
   END IF;
   FOREACH claim IN ARRAY ARRAY['updateTo', 'requestType', 'userId'] LOOP
-    IF claims OPERATOR(pg_catalog.?) claim
-       AND pg_catalog.jsonb_typeof(claims OPERATOR(pg_catalog.->) claim) OPERATOR(pg_catalog.<>) 'string' THEN
+    IF claims ? claim
+       AND pg_catalog.jsonb_typeof(claims -> claim) <> 'string' THEN
       PERFORM auth_ext._raise('INVALID_TOKEN');
     END IF;
   END LOOP;
-  IF COALESCE(claims OPERATOR(pg_catalog.->>) 'updateTo', '') OPERATOR(pg_catalog.<>) '' THEN
+  IF COALESCE(claims ->> 'updateTo', '') <> '' THEN
     RETURN auth_ext._verify_email_change(s, claims);
   END IF;
-  EXECUTE pg_catalog.format('SELECT u.id, u."emailVerified" FROM %I.%I u WHERE u.email OPERATOR(pg_catalog.=) $1 '
+  EXECUTE pg_catalog.format('SELECT u.id, u."emailVerified" FROM %I.%I u WHERE u.email = $1 '
                             'FOR NO KEY UPDATE', s, 'user')
-    INTO found_user_id, verified USING pg_catalog.lower(claims OPERATOR(pg_catalog.->>) 'email');
+    INTO found_user_id, verified USING pg_catalog.lower(claims ->> 'email');
   IF found_user_id IS NULL THEN
     PERFORM auth_ext._raise('USER_NOT_FOUND');
   END IF;
-  IF COALESCE(claims OPERATOR(pg_catalog.->>) 'userId', '') OPERATOR(pg_catalog.<>) ''  -- Better Auth: parsed.userId && ...
-     AND (claims OPERATOR(pg_catalog.->>) 'userId') OPERATOR(pg_catalog.<>) found_user_id THEN
+  IF COALESCE(claims ->> 'userId', '') <> ''  -- Better Auth: parsed.userId && ...
+     AND (claims ->> 'userId') <> found_user_id THEN
     PERFORM auth_ext._raise('INVALID_TOKEN');
   END IF;
   IF verified THEN
     RETURN pg_catalog.jsonb_build_object('status', true, 'user', NULL);
   END IF;
   EXECUTE pg_catalog.format('UPDATE %I.%I AS u SET "emailVerified" = true, "updatedAt" = $2 '
-                            'WHERE u.id OPERATOR(pg_catalog.=) $1 RETURNING auth_ext._row_json(u)', s, 'user')
+                            'WHERE u.id = $1 RETURNING auth_ext._row_json(u)', s, 'user')
     INTO updated_user USING found_user_id, pg_catalog.date_trunc('milliseconds', pg_catalog.now());
   IF NOT COALESCE(verify_email.create_session, false) THEN
     RETURN pg_catalog.jsonb_build_object('status', true, 'user', updated_user);
@@ -202,7 +202,7 @@ BEGIN
   new_session := auth_ext._create_session(s, found_user_id, verify_email.ip_address, verify_email.user_agent, true,
                                           verify_email.session_expires_in);
   RETURN pg_catalog.jsonb_build_object('status', true, 'user', updated_user,
-                                       'token', new_session OPERATOR(pg_catalog.->>) 'token', 'session', new_session);
+                                       'token', new_session ->> 'token', 'session', new_session);
 END
 $$;
 COMMENT ON FUNCTION auth_ext.verify_email(text, boolean, text, text, integer) IS

@@ -22,26 +22,26 @@ BEGIN
   IF request_password_reset.email IS NULL OR NOT auth_ext._is_valid_email(request_password_reset.email) THEN
     PERFORM auth_ext._raise('INVALID_EMAIL');
   END IF;
-  IF expires_in IS NULL OR expires_in OPERATOR(pg_catalog.<) 1 OR expires_in OPERATOR(pg_catalog.>) 315360000 THEN
+  IF expires_in IS NULL OR expires_in < 1 OR expires_in > 315360000 THEN
     PERFORM auth_ext._raise('VALIDATION_ERROR', 'expires_in must be from 1 to 315360000 seconds');
   END IF;
   PERFORM auth_ext._require_tables(s, ARRAY['verification']);
-  EXECUTE pg_catalog.format('SELECT auth_ext._row_json(u), u.id FROM %I.%I u WHERE u.email OPERATOR(pg_catalog.=) $1', s, 'user')
+  EXECUTE pg_catalog.format('SELECT auth_ext._row_json(u), u.id FROM %I.%I u WHERE u.email = $1', s, 'user')
     INTO found_user, found_user_id USING pg_catalog.lower(request_password_reset.email);
   -- Better Auth's generateId(24): drawn for an unknown email too, as Better Auth does.
   reset_token := auth_ext.generate_id(24);
   IF found_user_id IS NULL THEN
     -- Better Auth's dummy findVerificationValue('dummy-verification-token'): the same lookup a
     -- token's redemption makes, so an unknown email costs what a known one does.
-    EXECUTE pg_catalog.format('SELECT v.id FROM %I.%I v WHERE v.identifier OPERATOR(pg_catalog.=) $1 '
+    EXECUTE pg_catalog.format('SELECT v.id FROM %I.%I v WHERE v.identifier = $1 '
                               'ORDER BY v."createdAt" DESC LIMIT 1', s, 'verification')
       INTO ignored USING 'dummy-verification-token';
     RETURN NULL;
   END IF;
   EXECUTE pg_catalog.format('INSERT INTO %I.%I (id, identifier, value, "expiresAt", "createdAt", "updatedAt") '
                             'VALUES ($1, $2, $3, $4, $5, $5)', s, 'verification')
-    USING auth_ext._new_id(), 'reset-password:' OPERATOR(pg_catalog.||) reset_token, found_user_id,
-          now_ms OPERATOR(pg_catalog.+) pg_catalog.make_interval(secs => CAST(expires_in AS pg_catalog.float8)), now_ms;
+    USING auth_ext._new_id(), 'reset-password:' || reset_token, found_user_id,
+          now_ms + pg_catalog.make_interval(secs => CAST(expires_in AS pg_catalog.float8)), now_ms;
   RETURN pg_catalog.jsonb_build_object('token', reset_token, 'user', found_user);
 END
 $$;
@@ -70,41 +70,41 @@ DECLARE
   consumed text;
   found_user jsonb;
 BEGIN
-  IF reset_password.token IS NULL OR reset_password.token OPERATOR(pg_catalog.=) '' THEN
+  IF reset_password.token IS NULL OR reset_password.token = '' THEN
     PERFORM auth_ext._raise('INVALID_TOKEN');
   END IF;
   -- Better Auth's newPassword is any string: '' is too short (sign-up's schema is what refuses '').
-  IF new_password OPERATOR(pg_catalog.=) '' THEN
+  IF new_password = '' THEN
     PERFORM auth_ext._raise('PASSWORD_TOO_SHORT');
   END IF;
   PERFORM auth_ext._check_password_length(new_password, true);
   PERFORM auth_ext._require_tables(s, ARRAY['verification']);
-  identifier := 'reset-password:' OPERATOR(pg_catalog.||) reset_password.token;
+  identifier := 'reset-password:' || reset_password.token;
   -- Better Auth's findVerificationValue: the newest row of the identifier; expired is invalid.
   EXECUTE pg_catalog.format('SELECT v.id, v.value, v."createdAt", v."expiresAt" FROM %I.%I v '
-                            'WHERE v.identifier OPERATOR(pg_catalog.=) $1 ORDER BY v."createdAt" DESC LIMIT 1', s, 'verification')
+                            'WHERE v.identifier = $1 ORDER BY v."createdAt" DESC LIMIT 1', s, 'verification')
     INTO verification_id, verification_user, verification_created, expires USING identifier;
-  IF verification_id IS NULL OR expires OPERATOR(pg_catalog.<) pg_catalog.now() THEN
+  IF verification_id IS NULL OR expires < pg_catalog.now() THEN
     PERFORM auth_ext._raise('INVALID_TOKEN');
   END IF;
   account := auth_ext._credential_account(s, verification_user);  -- USER_NOT_FOUND; locks user, then account
   -- Better Auth's consumeVerificationValue: deleting the row is the single-use gate (a concurrent
   -- redemption waits on the row and then finds it gone); older rows of the identifier go with it.
-  EXECUTE pg_catalog.format('DELETE FROM %I.%I v WHERE v.id OPERATOR(pg_catalog.=) $1 '
-                            'AND v.identifier OPERATOR(pg_catalog.=) $2 RETURNING v.id', s, 'verification')
+  EXECUTE pg_catalog.format('DELETE FROM %I.%I v WHERE v.id = $1 '
+                            'AND v.identifier = $2 RETURNING v.id', s, 'verification')
     INTO consumed USING verification_id, identifier;
   IF consumed IS NULL THEN
     PERFORM auth_ext._raise('INVALID_TOKEN');
   END IF;
-  EXECUTE pg_catalog.format('DELETE FROM %I.%I v WHERE v.identifier OPERATOR(pg_catalog.=) $1 '
-                            'AND v."createdAt" OPERATOR(pg_catalog.<=) $2', s, 'verification')
+  EXECUTE pg_catalog.format('DELETE FROM %I.%I v WHERE v.identifier = $1 '
+                            'AND v."createdAt" <= $2', s, 'verification')
     USING identifier, verification_created;
   IF revoke_sessions THEN  -- Better Auth's emailAndPassword.revokeSessionsOnPasswordReset
-    EXECUTE pg_catalog.format('DELETE FROM %I.%I WHERE "userId" OPERATOR(pg_catalog.=) $1', s, 'session')
+    EXECUTE pg_catalog.format('DELETE FROM %I.%I WHERE "userId" = $1', s, 'session')
       USING verification_user;
   END IF;
   PERFORM auth_ext._store_credential_password(s, verification_user, account.account_id, auth_ext.hash_password(new_password));
-  EXECUTE pg_catalog.format('SELECT auth_ext._row_json(u) FROM %I.%I u WHERE u.id OPERATOR(pg_catalog.=) $1', s, 'user')
+  EXECUTE pg_catalog.format('SELECT auth_ext._row_json(u) FROM %I.%I u WHERE u.id = $1', s, 'user')
     INTO found_user USING verification_user;
   RETURN pg_catalog.jsonb_build_object('status', true, 'user', found_user);
 END

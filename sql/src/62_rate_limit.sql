@@ -12,22 +12,22 @@ AS $$
 DECLARE
   s text := auth_ext._prepare_write();
   now_ms bigint := CAST(pg_catalog.floor(pg_catalog.date_part('epoch', pg_catalog.clock_timestamp())
-                                          OPERATOR(pg_catalog.*) 1000) AS pg_catalog.int8);
+                                          * 1000) AS pg_catalog.int8);
   window_ms bigint;
   counted integer;
   last_request bigint;
 BEGIN
-  IF rate_limit_hit.key IS NULL OR rate_limit_hit.key OPERATOR(pg_catalog.=) '' THEN
+  IF rate_limit_hit.key IS NULL OR rate_limit_hit.key = '' THEN
     PERFORM auth_ext._raise('VALIDATION_ERROR', 'key is required');
   END IF;
-  IF window_seconds IS NULL OR window_seconds OPERATOR(pg_catalog.<) 1 OR window_seconds OPERATOR(pg_catalog.>) 31536000 THEN
+  IF window_seconds IS NULL OR window_seconds < 1 OR window_seconds > 31536000 THEN
     PERFORM auth_ext._raise('VALIDATION_ERROR', 'window_seconds must be from 1 to 31536000');
   END IF;
-  IF max_requests IS NULL OR max_requests OPERATOR(pg_catalog.<) 1 THEN
+  IF max_requests IS NULL OR max_requests < 1 THEN
     PERFORM auth_ext._raise('VALIDATION_ERROR', 'max_requests must be at least 1');
   END IF;
   IF pg_catalog.to_regclass(pg_catalog.format('%I.%I', s, 'rateLimit')) IS NULL THEN
-    IF s OPERATOR(pg_catalog.=) 'auth_ext_names' THEN  -- names configured: that error and its hint
+    IF s = 'auth_ext_names' THEN  -- names configured: that error and its hint
       PERFORM auth_ext._require_tables(s, ARRAY['rateLimit']);
     END IF;
     RAISE EXCEPTION 'Better Auth''s rateLimit table is missing in schema "%"', s
@@ -36,7 +36,7 @@ BEGIN
                                      'CREATE TABLE %I.%I ("id" text not null primary key, "key" text not null unique, '
                                      '"count" integer not null, "lastRequest" bigint not null)', s, 'rateLimit');
   END IF;
-  window_ms := CAST(window_seconds AS pg_catalog.int8) OPERATOR(pg_catalog.*) 1000;
+  window_ms := CAST(window_seconds AS pg_catalog.int8) * 1000;
   -- Better Auth's database storage in one statement: a new key starts at 1; a key whose last
   -- request is a window old starts again at 1; one under max counts up; each counted request
   -- moves lastRequest to now. At max nothing is written. The unique key makes concurrent first
@@ -44,20 +44,20 @@ BEGIN
   EXECUTE pg_catalog.format(
       'INSERT INTO %1$I.%2$I AS r (id, key, count, "lastRequest") VALUES ($1, $2, 1, $3) '
       'ON CONFLICT (key) DO UPDATE SET '
-      'count = CASE WHEN $3 OPERATOR(pg_catalog.-) r."lastRequest" OPERATOR(pg_catalog.>=) $4 THEN 1 '
-      'ELSE r.count OPERATOR(pg_catalog.+) 1 END, "lastRequest" = $3 '
-      'WHERE $3 OPERATOR(pg_catalog.-) r."lastRequest" OPERATOR(pg_catalog.>=) $4 OR r.count OPERATOR(pg_catalog.<) $5 '
+      'count = CASE WHEN $3 - r."lastRequest" >= $4 THEN 1 '
+      'ELSE r.count + 1 END, "lastRequest" = $3 '
+      'WHERE $3 - r."lastRequest" >= $4 OR r.count < $5 '
       'RETURNING r.count', s, 'rateLimit')
     INTO counted USING auth_ext._new_id(), rate_limit_hit.key, now_ms, window_ms, max_requests;
   IF counted IS NOT NULL THEN
     RETURN counted;
   END IF;
   -- Refused: the row is locked by the statement above; Better Auth's retry-after.
-  EXECUTE pg_catalog.format('SELECT r."lastRequest" FROM %I.%I r WHERE r.key OPERATOR(pg_catalog.=) $1', s, 'rateLimit')
+  EXECUTE pg_catalog.format('SELECT r."lastRequest" FROM %I.%I r WHERE r.key = $1', s, 'rateLimit')
     INTO last_request USING rate_limit_hit.key;
   PERFORM auth_ext._raise('RATE_LIMITED', hint => pg_catalog.format('Retry after %s seconds.',
-    CAST(pg_catalog.ceil((last_request OPERATOR(pg_catalog.+) window_ms OPERATOR(pg_catalog.-) now_ms)
-                         OPERATOR(pg_catalog./) CAST(1000 AS pg_catalog.numeric)) AS pg_catalog.int8)));
+    CAST(pg_catalog.ceil((last_request + window_ms - now_ms)
+                         / CAST(1000 AS pg_catalog.numeric)) AS pg_catalog.int8)));
   RETURN NULL;
 END
 $$;

@@ -74,7 +74,7 @@ DECLARE
 BEGIN
   EXECUTE format('GRANT USAGE ON SCHEMA auth_ext TO %I', role);
   FOR fn IN SELECT f.function_name FROM auth_ext.function_privileges() f
-             WHERE CASE list WHEN 'app' THEN f.granted_to_app ELSE f.callable_by OPERATOR(pg_catalog.=) list END LOOP
+             WHERE CASE list WHEN 'app' THEN f.granted_to_app ELSE f.callable_by = list END LOOP
     EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO %I', fn, role);
   END LOOP;
 END
@@ -119,23 +119,28 @@ COMMENT ON FUNCTION auth_ext.grant_mail_role(name) IS
 -- since (for example by grant_app_role) out of the extension's initial privileges.
 DO $privileges$
 DECLARE
+  saved_path pg_catalog.text := pg_catalog.current_setting('search_path');
   command pg_catalog.text;
 BEGIN
+  -- Operators and functions resolve in pg_catalog alone while this block runs: the script's own
+  -- search_path starts with schema auth_ext, where the database owner may create objects.
+  PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
   FOR command IN
     SELECT pg_catalog.format('REVOKE ALL ON FUNCTION %I.%I(%s) FROM PUBLIC', n.nspname, p.proname,
                              pg_catalog.pg_get_function_identity_arguments(p.oid))
       FROM auth_ext.function_privileges() f
-      JOIN pg_catalog.pg_proc p ON p.oid OPERATOR(pg_catalog.=) f.function_name::pg_catalog.oid
-      JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) p.pronamespace
-     WHERE f.callable_by OPERATOR(pg_catalog.<>) 'any'
+      JOIN pg_catalog.pg_proc p ON p.oid = f.function_name::pg_catalog.oid
+      JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+     WHERE f.callable_by <> 'any'
        AND EXISTS (SELECT 1 FROM pg_catalog.aclexplode(COALESCE(p.proacl, pg_catalog.acldefault('f', p.proowner))) a
-                    WHERE a.grantee OPERATOR(pg_catalog.=) 0)
+                    WHERE a.grantee = 0)
     UNION ALL
     SELECT 'REVOKE ALL ON TABLE auth_ext.setting FROM PUBLIC'
      WHERE (SELECT c.relacl FROM pg_catalog.pg_class c
-             WHERE c.oid OPERATOR(pg_catalog.=) 'auth_ext.setting'::pg_catalog.regclass) IS NULL
+             WHERE c.oid = 'auth_ext.setting'::pg_catalog.regclass) IS NULL
   LOOP
     EXECUTE command;
   END LOOP;
+  PERFORM pg_catalog.set_config('search_path', saved_path, true);
 END
 $privileges$;

@@ -12,12 +12,13 @@
 -- with) name the new owner where they named the old one, as the objects' ACLs do after ALTER ...
 -- OWNER. No role but the owner keeps CREATE on schema auth_ext (sql/src/01_schema.sql refuses a
 -- schema someone else made). Runs as the last part of the install and of every upgrade (the
--- upgrade's epilogue only carries grants and drops). Every name is qualified: the schemas on the
--- script's search_path may hold objects the database owner made.
+-- upgrade's epilogue only carries grants and drops). The block pins search_path to pg_catalog,
+-- pg_temp while it runs: the schemas on the script's own may hold objects the database owner made.
 -- ---------------------------------------------------------------------------------------------
 
 DO $owner$
 DECLARE
+  saved_path pg_catalog.text := pg_catalog.current_setting('search_path');
   ext_oid pg_catalog.oid;
   owner_oid pg_catalog.oid;
   owner_name pg_catalog.name;
@@ -27,11 +28,14 @@ DECLARE
   creator record;
   had_schema_initprivs boolean;
 BEGIN
+  -- Operators and functions resolve in pg_catalog alone while this block runs: the script's own
+  -- search_path starts with schema auth_ext, where the database owner may create objects.
+  PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
   SELECT e.oid, e.extnamespace INTO ext_oid, schema_oid
-    FROM pg_catalog.pg_extension e WHERE e.extname OPERATOR(pg_catalog.=) 'auth_ext';
+    FROM pg_catalog.pg_extension e WHERE e.extname = 'auth_ext';
   SELECT r.oid, r.rolname, r.rolsuper INTO owner_oid, owner_name, owner_is_super
-    FROM pg_catalog.pg_database db JOIN pg_catalog.pg_roles r ON r.oid OPERATOR(pg_catalog.=) db.datdba
-   WHERE db.datname OPERATOR(pg_catalog.=) pg_catalog.current_database();
+    FROM pg_catalog.pg_database db JOIN pg_catalog.pg_roles r ON r.oid = db.datdba
+   WHERE db.datname = pg_catalog.current_database();
   IF owner_is_super THEN
     RAISE WARNING 'database "%" is owned by superuser "%": auth_ext''s SECURITY DEFINER functions will run as a superuser',
                   pg_catalog.current_database(), owner_name
@@ -45,12 +49,12 @@ BEGIN
            pg_catalog.format('ALTER FUNCTION %I.%I(%s) OWNER TO %I', n.nspname, p.proname,
                              pg_catalog.pg_get_function_identity_arguments(p.oid), owner_name) AS command
       FROM pg_catalog.pg_depend d
-      JOIN pg_catalog.pg_proc p ON p.oid OPERATOR(pg_catalog.=) d.objid
-      JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) p.pronamespace
-     WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass
-       AND d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_extension'::pg_catalog.regclass
-       AND d.refobjid OPERATOR(pg_catalog.=) ext_oid AND d.deptype OPERATOR(pg_catalog.=) 'e'
-       AND p.proowner OPERATOR(pg_catalog.<>) owner_oid
+      JOIN pg_catalog.pg_proc p ON p.oid = d.objid
+      JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+     WHERE d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass
+       AND d.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass
+       AND d.refobjid = ext_oid AND d.deptype = 'e'
+       AND p.proowner <> owner_oid
     UNION ALL
     SELECT 'pg_catalog.pg_class'::pg_catalog.regclass, c.oid, c.relowner,
            pg_catalog.format('ALTER %s %I.%I OWNER TO %I',
@@ -58,13 +62,13 @@ BEGIN
                                             WHEN 'm' THEN 'MATERIALIZED VIEW' ELSE 'TABLE' END,
                              n.nspname, c.relname, owner_name)
       FROM pg_catalog.pg_depend d
-      JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) d.objid
-      JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
-     WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
-       AND d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_extension'::pg_catalog.regclass
-       AND d.refobjid OPERATOR(pg_catalog.=) ext_oid AND d.deptype OPERATOR(pg_catalog.=) 'e'
-       AND c.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'p', 'v', 'm', 'S']::pg_catalog."char"[])
-       AND c.relowner OPERATOR(pg_catalog.<>) owner_oid
+      JOIN pg_catalog.pg_class c ON c.oid = d.objid
+      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+     WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
+       AND d.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass
+       AND d.refobjid = ext_oid AND d.deptype = 'e'
+       AND c.relkind = ANY (ARRAY['r', 'p', 'v', 'm', 'S']::pg_catalog."char"[])
+       AND c.relowner <> owner_oid
   LOOP
     EXECUTE object.command;
     -- aclitems rebuilt from their text form ("grantee=privileges/grantor", names double-quoted,
@@ -72,13 +76,13 @@ BEGIN
     UPDATE pg_catalog.pg_init_privs ip
        SET initprivs = (
          SELECT pg_catalog.array_agg(CAST(pg_catalog.format('%s=%s/"%s"',
-                                            CASE WHEN g.grantee OPERATOR(pg_catalog.=) 0 THEN ''
+                                            CASE WHEN g.grantee = 0 THEN ''
                                                  ELSE pg_catalog.format('"%s"', pg_catalog.replace(pg_catalog.pg_get_userbyid(g.grantee), '"', '""')) END,
                                             g.privileges,
                                             pg_catalog.replace(pg_catalog.pg_get_userbyid(g.grantor), '"', '""'))
                                           AS pg_catalog.aclitem) ORDER BY g.first_item)
-           FROM (SELECT CASE WHEN a.grantee OPERATOR(pg_catalog.=) object.old_owner THEN owner_oid ELSE a.grantee END AS grantee,
-                        CASE WHEN a.grantor OPERATOR(pg_catalog.=) object.old_owner THEN owner_oid ELSE a.grantor END AS grantor,
+           FROM (SELECT CASE WHEN a.grantee = object.old_owner THEN owner_oid ELSE a.grantee END AS grantee,
+                        CASE WHEN a.grantor = object.old_owner THEN owner_oid ELSE a.grantor END AS grantor,
                         pg_catalog.string_agg(pg_catalog.concat(
                           CASE a.privilege_type WHEN 'SELECT' THEN 'r' WHEN 'INSERT' THEN 'a' WHEN 'UPDATE' THEN 'w'
                                                 WHEN 'DELETE' THEN 'd' WHEN 'TRUNCATE' THEN 'D' WHEN 'REFERENCES' THEN 'x'
@@ -88,34 +92,35 @@ BEGIN
                         pg_catalog.min(a.item) AS first_item
                    FROM pg_catalog.aclexplode(ip.initprivs) WITH ORDINALITY a(grantor, grantee, privilege_type, is_grantable, item)
                   GROUP BY 1, 2) g)
-     WHERE ip.classoid OPERATOR(pg_catalog.=) object.classid
-       AND ip.objoid OPERATOR(pg_catalog.=) object.objid;
+     WHERE ip.classoid = object.classid
+       AND ip.objoid = object.objid;
   END LOOP;
 
   -- The schema: the database owner's, and no one else may create in it. (A REVOKE in an
   -- extension script is recorded as an initial privilege of the schema; a fresh install has
   -- none, so one recorded here is removed again.)
-  IF (SELECT n.nspowner FROM pg_catalog.pg_namespace n WHERE n.oid OPERATOR(pg_catalog.=) schema_oid)
-     OPERATOR(pg_catalog.<>) owner_oid THEN
+  IF (SELECT n.nspowner FROM pg_catalog.pg_namespace n WHERE n.oid = schema_oid)
+     <> owner_oid THEN
     EXECUTE pg_catalog.format('ALTER SCHEMA auth_ext OWNER TO %I', owner_name);
   END IF;
   had_schema_initprivs := EXISTS (SELECT FROM pg_catalog.pg_init_privs ip
-                                   WHERE ip.classoid OPERATOR(pg_catalog.=) 'pg_catalog.pg_namespace'::pg_catalog.regclass
-                                     AND ip.objoid OPERATOR(pg_catalog.=) schema_oid);
+                                   WHERE ip.classoid = 'pg_catalog.pg_namespace'::pg_catalog.regclass
+                                     AND ip.objoid = schema_oid);
   FOR creator IN
     SELECT DISTINCT a.grantee AS oid
       FROM pg_catalog.pg_namespace n CROSS JOIN LATERAL pg_catalog.aclexplode(n.nspacl) a
-     WHERE n.oid OPERATOR(pg_catalog.=) schema_oid AND a.privilege_type OPERATOR(pg_catalog.=) 'CREATE'
-       AND a.grantee OPERATOR(pg_catalog.<>) owner_oid
+     WHERE n.oid = schema_oid AND a.privilege_type = 'CREATE'
+       AND a.grantee <> owner_oid
   LOOP
     EXECUTE pg_catalog.format('REVOKE CREATE ON SCHEMA auth_ext FROM %s CASCADE',
-                              CASE WHEN creator.oid OPERATOR(pg_catalog.=) 0 THEN 'PUBLIC'
+                              CASE WHEN creator.oid = 0 THEN 'PUBLIC'
                                    ELSE pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(creator.oid)) END);
   END LOOP;
   IF NOT had_schema_initprivs THEN
     DELETE FROM pg_catalog.pg_init_privs ip
-     WHERE ip.classoid OPERATOR(pg_catalog.=) 'pg_catalog.pg_namespace'::pg_catalog.regclass
-       AND ip.objoid OPERATOR(pg_catalog.=) schema_oid;
+     WHERE ip.classoid = 'pg_catalog.pg_namespace'::pg_catalog.regclass
+       AND ip.objoid = schema_oid;
   END IF;
+  PERFORM pg_catalog.set_config('search_path', saved_path, true);
 END
 $owner$;
