@@ -43,7 +43,9 @@ BEGIN
       PERFORM auth_ext._raise('VALIDATION_ERROR',
                               format('option "%s" of %s must be a JSON %s, not %s', key, fn,
                                      CASE kind WHEN 'integer' THEN 'integer number (32 bits)' ELSE kind END,
-                                     CASE WHEN given = 'number' THEN 'the number ' || CAST(value AS text) ELSE 'a ' || given END));
+                                     CASE WHEN given = 'number' THEN 'the number ' || CAST(value AS text)
+                                          WHEN given IN ('array', 'object') THEN 'an ' || given
+                                          ELSE 'a ' || given END));
     END IF;
     cleaned := cleaned || jsonb_build_object(key, value);
   END LOOP;
