@@ -19,18 +19,21 @@ SELECT set_eq(
 SELECT is_empty(
   $$SELECT p.proname FROM pg_proc p
      WHERE p.pronamespace = 'auth_ext'::regnamespace AND p.proname NOT LIKE '\_%' AND 'options' = ANY (p.proargnames)
-       AND NOT (p.proargnames[p.pronargs] = 'options' AND p.proargtypes[p.pronargs - 1] = 'jsonb'::regtype
-                AND p.pronargdefaults = 1 AND pg_get_expr(p.proargdefaults, 0) = '''{}''::jsonb'
+       AND NOT (p.proargtypes[array_position(p.proargnames, 'options') - 1] = 'jsonb'::regtype
+                AND p.pronargdefaults = p.pronargs - array_position(p.proargnames, 'options') + 1
+                AND pg_get_expr(p.proargdefaults, 0) LIKE '''{}''::jsonb%'
                 AND p.proargmodes IS NULL)$$,
-  'options is the last argument, jsonb, the only one with a default (''{}''), and no argument is OUT or VARIADIC');
+  'options is jsonb DEFAULT ''{}'', every argument before it is required (arguments with defaults may follow '
+  'it, for named notation), and no argument is OUT or VARIADIC');
 SELECT is(
-  ARRAY(SELECT p.proname || '(' || array_to_string(p.proargnames[1:p.pronargs - 1], ', ') || ')' FROM pg_proc p
+  ARRAY(SELECT p.proname || '(' || array_to_string(p.proargnames[1:array_position(p.proargnames, 'options') - 1], ', ') || ')'
+          FROM pg_proc p
          WHERE p.pronamespace = 'auth_ext'::regnamespace AND p.proname NOT LIKE '\_%' AND 'options' = ANY (p.proargnames) ORDER BY 1),
   ARRAY['change_password(user_id, current_password, new_password)',
         'create_email_verification_token(email)', 'request_password_reset(email)',
         'reset_password(token, new_password)', 'revoke_sessions(user_id)',
         'sign_in_email(email, password)', 'sign_up_email(email, password, name)', 'verify_email(token)'],
-  'the typed arguments are the required inputs, named as before');
+  'the typed arguments before options are the required inputs, named as before');
 SELECT is_empty(
   $$SELECT p.proname, p.proargnames FROM pg_proc p
      WHERE p.pronamespace = 'auth_ext'::regnamespace AND p.proname NOT LIKE '\_%' AND 'options' = ANY (p.proargnames)
