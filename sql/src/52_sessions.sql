@@ -134,12 +134,15 @@ COMMENT ON FUNCTION auth_ext.sign_out(text) IS
 'Deletes the session a credential names (same forms as get_session), and its "don''t remember me" marker; true when '
 'one was deleted.';
 
-CREATE OR REPLACE FUNCTION auth_ext.revoke_sessions(user_id text, except_token text DEFAULT NULL)
+CREATE OR REPLACE FUNCTION auth_ext.revoke_sessions(user_id text, options jsonb DEFAULT '{}')
 RETURNS integer
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
+<<revoke_sessions>>
 DECLARE
+  o constant jsonb := auth_ext._options('revoke_sessions', options, '{"except_token": "string"}');
+  except_token text := o ->> 'except_token';
   s text := auth_ext._prepare_write();
   kept text := CASE WHEN except_token IS NULL THEN NULL ELSE auth_ext._session_token_from_credential(except_token) END;
   deleted integer;
@@ -152,9 +155,11 @@ BEGIN
   RETURN deleted;
 END
 $$;
-COMMENT ON FUNCTION auth_ext.revoke_sessions(text, text) IS
-'Deletes every session of a user (and their "don''t remember me" markers), except the one except_token names; '
-'returns how many were deleted.';
+COMMENT ON FUNCTION auth_ext.revoke_sessions(text, jsonb) IS
+'Deletes every session of a user (and their "don''t remember me" markers); returns how many were deleted. options, a '
+'JSON object (NULL or {}: none; a JSON null value: not given), takes: except_token (string, default none): the session '
+'it names (a token or any credential get_session accepts) is kept. 22023 VALIDATION_ERROR (options not an object, an '
+'unknown option key, an option value of the wrong JSON kind).';
 
 CREATE OR REPLACE FUNCTION auth_ext.sign_session_cookie(token text)
 RETURNS text

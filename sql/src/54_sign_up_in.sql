@@ -3,16 +3,29 @@
 -- Email sign-up and sign-in, as Better Auth's /sign-up/email and /sign-in/email.
 -- ---------------------------------------------------------------------------------------------
 
-CREATE OR REPLACE FUNCTION auth_ext.sign_up_email(
-  email text, password text, name text, image text DEFAULT NULL, ip_address text DEFAULT NULL,
-  user_agent text DEFAULT NULL, remember_me boolean DEFAULT true, session_expires_in integer DEFAULT NULL,
-  user_fields jsonb DEFAULT NULL, session_fields jsonb DEFAULT NULL, auto_sign_in boolean DEFAULT true,
-  user_id text DEFAULT NULL, session_token text DEFAULT NULL, account_fields jsonb DEFAULT NULL)
+CREATE OR REPLACE FUNCTION auth_ext.sign_up_email(email text, password text, name text, options jsonb DEFAULT '{}')
 RETURNS jsonb
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
+<<sign_up_email>>
 DECLARE
+  -- The options (COMMENT below), as variables of the names the body uses.
+  o constant jsonb := auth_ext._options('sign_up_email', options, '{
+    "image": "string", "ip_address": "string", "user_agent": "string", "remember_me": "boolean",
+    "session_expires_in": "integer", "user_fields": "object", "session_fields": "object",
+    "account_fields": "object", "auto_sign_in": "boolean", "user_id": "string", "session_token": "string"}');
+  image text := o ->> 'image';
+  ip_address text := o ->> 'ip_address';
+  user_agent text := o ->> 'user_agent';
+  remember_me boolean := COALESCE(CAST(o ->> 'remember_me' AS boolean), true);
+  session_expires_in integer := CAST(o ->> 'session_expires_in' AS integer);
+  user_fields jsonb := o -> 'user_fields';
+  session_fields jsonb := o -> 'session_fields';
+  account_fields jsonb := o -> 'account_fields';
+  auto_sign_in boolean := COALESCE(CAST(o ->> 'auto_sign_in' AS boolean), true);
+  user_id text := o ->> 'user_id';
+  session_token text := o ->> 'session_token';
   s text := auth_ext._prepare_write();
   user_columns text := '';
   user_values text := '';
@@ -36,9 +49,6 @@ BEGIN
   PERFORM auth_ext._check_password_length(sign_up_email.password, true);
   IF sign_up_email.session_expires_in < 1 OR sign_up_email.session_expires_in > 315360000 THEN
     PERFORM auth_ext._raise('VALIDATION_ERROR', 'session_expires_in must be from 1 to 315360000 seconds');
-  END IF;
-  IF sign_up_email.auto_sign_in IS NULL THEN
-    PERFORM auth_ext._raise('VALIDATION_ERROR', 'auto_sign_in must be true or false');
   END IF;
   -- Ids chosen by the caller (the Better Auth plugin runs Better Auth's database hooks first, and
   -- they see, and may set, the user's id and the session's token).
@@ -131,35 +141,48 @@ BEGIN
                                        'session', new_session);
 END
 $$;
-COMMENT ON FUNCTION auth_ext.sign_up_email(text, text, text, text, text, text, boolean, integer, jsonb, jsonb, boolean, text, text, jsonb) IS
+COMMENT ON FUNCTION auth_ext.sign_up_email(text, text, text, jsonb) IS
 'Better Auth''s email sign-up in one statement: validates like Better Auth (email rule, password length in UTF-16 units, '
-'name required), then writes user + credential account + session exactly as Better Auth does. user_fields, a JSON '
-'object of column: value, fills extra user columns (Better Auth''s additionalFields, plugins'' columns) in the same '
-'INSERT, each value cast to its column''s type; session_fields does the same for extra session columns (Better '
-'Auth''s session.additionalFields). The session lasts session_expires_in seconds (Better Auth''s '
-'session.expiresIn; NULL: the session_expires_in_seconds setting), or one day when remember_me is false. Returns '
-'{"token","user","session"}, the user with every column. auto_sign_in false (Better Auth''s autoSignIn: false or '
-'requireEmailVerification) writes no session and returns {"token":null,"user","session":null,"existing_email"}; an '
-'email that is taken is then not an error: the password is hashed all the same and the user returned is one that was '
-'never written (a fresh id, the given fields, emailVerified false), with existing_email true, which callers must not '
-'pass on to the client. user_id (1 to 255 characters) and session_token (16 to 255) are the ids to use instead of '
-'generated ones (Better Auth''s database hooks may choose them; sign_session_cookie signs a session_token only when it '
-'has Better Auth''s own token shape, 32 letters and digits). Errors: 23505 USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL (auto_sign_in only), 22023 INVALID_EMAIL / '
-'PASSWORD_TOO_SHORT / PASSWORD_TOO_LONG / VALIDATION_ERROR (also session_expires_in outside 1 to 315360000; '
-'auto_sign_in null; a user_id or session_token of a bad length or already taken; a user_fields key that is unknown, a '
-'core column or generated, a value of the wrong JSON kind or that the column''s type refuses, null for a NOT NULL '
-'column; the same for session_fields and account_fields, the credential account''s extra columns), 42P01 missing '
-'tables, 25006 read-only.';
+'name required), then writes user + credential account + session exactly as Better Auth does. Returns '
+'{"token","user","session"}, the user with every column. options, a JSON object (NULL or {}: none; a JSON null value: '
+'that option not given), takes: image (string, default null): the user''s image; ip_address, user_agent (strings, '
+'default ''''): the session''s; remember_me (boolean, default true): false makes a one-day session that is never '
+'refreshed; session_expires_in (integer, 1 to 315360000, default the session_expires_in_seconds setting): the '
+'session''s lifetime in seconds (Better Auth''s session.expiresIn); user_fields (object of column: value, default none): '
+'extra user columns (Better Auth''s additionalFields, plugins'' columns) filled in the same INSERT, each value cast to '
+'its column''s type; session_fields, account_fields (objects, default none): the same for extra session columns and '
+'the credential account''s extra columns; auto_sign_in (boolean, default true): false (Better Auth''s autoSignIn: '
+'false or requireEmailVerification) writes no session and returns {"token":null,"user","session":null,'
+'"existing_email"}, and an email that is taken is then not an error: the password is hashed all the same and the user '
+'returned is one that was never written (a fresh id, the given fields, emailVerified false), with existing_email true, '
+'which callers must not pass on to the client; user_id (string, 1 to 255 characters, default generated) and '
+'session_token (string, 16 to 255 characters, default generated): the ids to use instead of generated ones (Better '
+'Auth''s database hooks may choose them; sign_session_cookie signs a session_token only when it has Better Auth''s own '
+'token shape, 32 letters and digits). Errors: 23505 USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL (auto_sign_in only), 22023 '
+'INVALID_EMAIL / PASSWORD_TOO_SHORT / PASSWORD_TOO_LONG / VALIDATION_ERROR (also options not an object, an unknown '
+'option key, an option value of the wrong JSON kind; session_expires_in outside 1 to 315360000; a user_id or '
+'session_token of a bad length or already taken; a user_fields key that is unknown, a core column or generated, a '
+'value of the wrong JSON kind or that the column''s type refuses, null for a NOT NULL column; the same for '
+'session_fields and account_fields), 42P01 missing tables, 25006 read-only.';
 
-CREATE OR REPLACE FUNCTION auth_ext.sign_in_email(
-  email text, password text, ip_address text DEFAULT NULL, user_agent text DEFAULT NULL,
-  remember_me boolean DEFAULT true, session_expires_in integer DEFAULT NULL, session_fields jsonb DEFAULT NULL,
-  require_email_verification boolean DEFAULT false, create_session boolean DEFAULT true)
+CREATE OR REPLACE FUNCTION auth_ext.sign_in_email(email text, password text, options jsonb DEFAULT '{}')
 RETURNS jsonb
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
+<<sign_in_email>>
 DECLARE
+  -- The options (COMMENT below), as variables of the names the body uses.
+  o constant jsonb := auth_ext._options('sign_in_email', options, '{
+    "ip_address": "string", "user_agent": "string", "remember_me": "boolean", "session_expires_in": "integer",
+    "session_fields": "object", "require_email_verification": "boolean", "create_session": "boolean"}');
+  ip_address text := o ->> 'ip_address';
+  user_agent text := o ->> 'user_agent';
+  remember_me boolean := COALESCE(CAST(o ->> 'remember_me' AS boolean), true);
+  session_expires_in integer := CAST(o ->> 'session_expires_in' AS integer);
+  session_fields jsonb := o -> 'session_fields';
+  require_email_verification boolean := COALESCE(CAST(o ->> 'require_email_verification' AS boolean), false);
+  create_session boolean := COALESCE(CAST(o ->> 'create_session' AS boolean), true);
   s text := auth_ext._prepare_write();
   found_user jsonb;
   found_user_id text;
@@ -184,9 +207,6 @@ BEGIN
   END IF;
   IF sign_in_email.session_expires_in < 1 OR sign_in_email.session_expires_in > 315360000 THEN
     PERFORM auth_ext._raise('VALIDATION_ERROR', 'session_expires_in must be from 1 to 315360000 seconds');
-  END IF;
-  IF sign_in_email.require_email_verification IS NULL OR sign_in_email.create_session IS NULL THEN
-    PERFORM auth_ext._raise('VALIDATION_ERROR', 'require_email_verification and create_session must be true or false');
   END IF;
   EXECUTE pg_catalog.format(
       'SELECT auth_ext._row_json(u), u.id, a.password FROM %1$I.%2$I u LEFT JOIN %1$I.%3$I a '
@@ -240,15 +260,18 @@ BEGIN
                                        'session', new_session);
 END
 $$;
-COMMENT ON FUNCTION auth_ext.sign_in_email(text, text, text, text, boolean, integer, jsonb, boolean, boolean) IS
-'Better Auth''s email sign-in in one statement: checks the credential account''s hash and creates a session lasting '
-'session_expires_in seconds (NULL: the session_expires_in_seconds setting; one day when remember_me is false), '
-'session_fields filling extra session columns as sign_up_email''s does; returns '
+COMMENT ON FUNCTION auth_ext.sign_in_email(text, text, jsonb) IS
+'Better Auth''s email sign-in in one statement: checks the credential account''s hash and creates a session; returns '
 '{"token","user","session"}. An unknown email, and a stored hash that is not Better Auth''s format, cost the same '
 'scrypt as a wrong password and raise the identical error. A password change or user deletion that commits during the '
-'check wins (the rows are locked and the hash checked again). require_email_verification (Better Auth''s '
-'emailAndPassword.requireEmailVerification) refuses a user whose email is not verified, after the password check, as '
-'Better Auth does. create_session false checks only (password, verification) and returns {"token":null,"user",'
-'"session":null}, for a caller that creates the session itself. Errors: 28P01 INVALID_EMAIL_OR_PASSWORD, 28000 '
-'EMAIL_NOT_VERIFIED, 22023 INVALID_EMAIL / PASSWORD_TOO_LONG / VALIDATION_ERROR (no password; session_expires_in '
-'outside 1 to 315360000; a null flag; a session_fields key or value sign_up_email would refuse).';
+'check wins (the rows are locked and the hash checked again). options, a JSON object (NULL or {}: none; a JSON null '
+'value: that option not given), takes: ip_address, user_agent (strings, default ''''): the session''s; remember_me '
+'(boolean, default true): false makes a one-day session that is never refreshed; session_expires_in (integer, 1 to '
+'315360000, default the session_expires_in_seconds setting): the session''s lifetime in seconds; session_fields (object '
+'of column: value, default none): extra session columns, checked as sign_up_email''s; require_email_verification '
+'(boolean, default false; Better Auth''s emailAndPassword.requireEmailVerification): refuses a user whose email is not '
+'verified, after the password check, as Better Auth does; create_session (boolean, default true): false checks only '
+'(password, verification) and returns {"token":null,"user","session":null}, for a caller that creates the session '
+'itself. Errors: 28P01 INVALID_EMAIL_OR_PASSWORD, 28000 EMAIL_NOT_VERIFIED, 22023 INVALID_EMAIL / PASSWORD_TOO_LONG / '
+'VALIDATION_ERROR (no password; options not an object, an unknown option key, an option value of the wrong JSON kind; '
+'session_expires_in outside 1 to 315360000; a session_fields key or value sign_up_email would refuse).';

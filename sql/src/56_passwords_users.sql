@@ -4,12 +4,15 @@
 -- ---------------------------------------------------------------------------------------------
 
 CREATE OR REPLACE FUNCTION auth_ext.change_password(
-  user_id text, current_password text, new_password text, revoke_other_sessions boolean DEFAULT true)
+  user_id text, current_password text, new_password text, options jsonb DEFAULT '{}')
 RETURNS jsonb
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
+<<change_password>>
 DECLARE
+  o constant jsonb := auth_ext._options('change_password', options, '{"revoke_other_sessions": "boolean"}');
+  revoke_other_sessions boolean := COALESCE(CAST(o ->> 'revoke_other_sessions' AS boolean), true);
   s text := auth_ext._prepare_write();
   account record;
   new_session jsonb;
@@ -32,10 +35,12 @@ BEGIN
   RETURN pg_catalog.jsonb_build_object('token', new_session ->> 'token', 'session', new_session);
 END
 $$;
-COMMENT ON FUNCTION auth_ext.change_password(text, text, text, boolean) IS
-'Changes a user''s password after checking the current one (28P01 INVALID_PASSWORD); with revoke_other_sessions every '
-'session is deleted and a new one returned as {"token","session"} (token NULL otherwise). P0002 USER_NOT_FOUND / '
-'CREDENTIAL_ACCOUNT_NOT_FOUND; 22023 PASSWORD_TOO_SHORT / PASSWORD_TOO_LONG.';
+COMMENT ON FUNCTION auth_ext.change_password(text, text, text, jsonb) IS
+'Changes a user''s password after checking the current one (28P01 INVALID_PASSWORD). options, a JSON object (NULL or '
+'{}: none; a JSON null value: not given), takes: revoke_other_sessions (boolean, default true): every session of the '
+'user is deleted and a new one returned as {"token","session"} (false: both NULL, sessions kept). P0002 USER_NOT_FOUND '
+'/ CREDENTIAL_ACCOUNT_NOT_FOUND; 22023 PASSWORD_TOO_SHORT / PASSWORD_TOO_LONG / VALIDATION_ERROR (options not an '
+'object, an unknown option key, an option value of the wrong JSON kind).';
 
 CREATE OR REPLACE FUNCTION auth_ext._store_credential_password(schema text, user_id text, account_id text, password_hash text)
 RETURNS void

@@ -28,12 +28,15 @@ COMMENT ON FUNCTION auth_ext._verify_email_token(text) IS
 'kid ignored, tag compared in constant time, nbf/exp checked, no exp or a future iat accepted): {"claims": payload}, '
 '{"error": "TOKEN_EXPIRED"} or {"error": "INVALID_TOKEN"}. 55000 when better_auth_secret is not set.';
 
-CREATE OR REPLACE FUNCTION auth_ext.create_email_verification_token(email text, expires_in integer DEFAULT 3600)
+CREATE OR REPLACE FUNCTION auth_ext.create_email_verification_token(email text, options jsonb DEFAULT '{}')
 RETURNS jsonb
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
+<<create_email_verification_token>>
 DECLARE
+  o constant jsonb := auth_ext._options('create_email_verification_token', options, '{"expires_in": "integer"}');
+  expires_in integer := COALESCE(CAST(o ->> 'expires_in' AS integer), 3600);
   s text := auth_ext._tables_schema();
   normalized_email text;
   found_user jsonb;
@@ -67,15 +70,17 @@ BEGIN
   RETURN pg_catalog.jsonb_build_object('token', new_token, 'user', found_user);
 END
 $$;
-COMMENT ON FUNCTION auth_ext.create_email_verification_token(text, integer) IS
+COMMENT ON FUNCTION auth_ext.create_email_verification_token(text, jsonb) IS
 'Better Auth''s email verification token for an existing, unverified user (found by lowercased email), exactly as its '
 'sign-up and /send-verification-email make it: an HS256 JWT {"email","userId","iat","exp"} signed with '
-'better_auth_secret, valid expires_in seconds (Better Auth''s emailVerification.expiresIn, default 3600). Returns '
+'better_auth_secret. options, a JSON object (NULL or {}: none; a JSON null value: not given), takes: expires_in '
+'(integer, 1 to 315360000, default 3600): the token''s lifetime in seconds (Better Auth''s emailVerification.expiresIn). '
+'Returns '
 '{"token","user"} (the user for the mail). Only existing users get one, and the token proves nothing but that its '
 'holder read the mail sent to that address: send it only there. Errors: P0002 USER_NOT_FOUND, P0001 '
 'EMAIL_ALREADY_VERIFIED (Better Auth refuses it with a session, and silently sends nothing without one: a route maps '
 'both this and USER_NOT_FOUND to {"status": true} there), 22023 INVALID_EMAIL / VALIDATION_ERROR (expires_in outside '
-'1 to 315360000), 55000 better_auth_secret not set, 42P01 missing tables.';
+'1 to 315360000; options not an object, an unknown option key, an option value of the wrong JSON kind), 55000 better_auth_secret not set, 42P01 missing tables.';
 
 CREATE OR REPLACE FUNCTION auth_ext._verify_email_change(schema text, claims jsonb)
 RETURNS jsonb
@@ -140,14 +145,19 @@ COMMENT ON FUNCTION auth_ext._verify_email_change(text, jsonb) IS
 '(Better Auth''s legacy flow): sets the email, emailVerified false, and returns a verification token for the new '
 'address under "verification". 23505 USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL when the new address is taken.';
 
-CREATE OR REPLACE FUNCTION auth_ext.verify_email(
-  token text, create_session boolean DEFAULT false, ip_address text DEFAULT NULL, user_agent text DEFAULT NULL,
-  session_expires_in integer DEFAULT NULL)
+CREATE OR REPLACE FUNCTION auth_ext.verify_email(token text, options jsonb DEFAULT '{}')
 RETURNS jsonb
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
+<<verify_email>>
 DECLARE
+  o constant jsonb := auth_ext._options('verify_email', options, '{
+    "create_session": "boolean", "ip_address": "string", "user_agent": "string", "session_expires_in": "integer"}');
+  create_session boolean := COALESCE(CAST(o ->> 'create_session' AS boolean), false);
+  ip_address text := o ->> 'ip_address';
+  user_agent text := o ->> 'user_agent';
+  session_expires_in integer := CAST(o ->> 'session_expires_in' AS integer);
   s text := auth_ext._prepare_write();
   verdict jsonb;
   claims jsonb;
@@ -205,19 +215,22 @@ BEGIN
                                        'token', new_session ->> 'token', 'session', new_session);
 END
 $$;
-COMMENT ON FUNCTION auth_ext.verify_email(text, boolean, text, text, integer) IS
+COMMENT ON FUNCTION auth_ext.verify_email(text, jsonb) IS
 'Better Auth''s GET /verify-email in one statement: checks the token (HS256 with better_auth_secret, compared in '
 'constant time; exp), its claims as Better Auth does (email valid, userId when present must be the user''s), then sets '
 'the user''s emailVerified = true and updatedAt. Returns {"status": true, "user": the updated user} (Better Auth''s '
 'route answers user null; the row is here for the caller), {"status": true, "user": null} when the email was already '
-'verified (nothing changes, no session), and with create_session (Better Auth''s autoSignInAfterVerification) also '
-'"token" and "session" of a new session lasting session_expires_in seconds (NULL: the session_expires_in_seconds '
-'setting). Change-email tokens (with updateTo, from Better Auth''s /change-email) are handled as Better Auth does: '
+'verified (nothing changes, no session). options, a JSON object (NULL or {}: none; a JSON null value: not given), '
+'takes: create_session (boolean, default false; Better Auth''s autoSignInAfterVerification): the result also has '
+'"token" and "session" of a new session; ip_address, user_agent (strings, default ''''): that session''s; '
+'session_expires_in (integer, 1 to 315360000, default the session_expires_in_seconds setting): its lifetime in '
+'seconds. Change-email tokens (with updateTo, from Better Auth''s /change-email) are handled as Better Auth does: '
 '"change_email" in the result names the flow; "change-email-confirmation" returns {"status": true, "user": null, '
 '"verification": {"token", "user"}}, the token to mail '
 'to the new address (user: with the new email); "change-email-verification" sets the email ({"status", "user"}, '
 'emailVerified kept); a legacy token sets it with emailVerified false and returns "verification" for the new address; '
 'never a session; 23505 USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL when the new address was taken meanwhile. Errors: '
 '28000 TOKEN_EXPIRED / INVALID_TOKEN (bad signature, format, claims, userId mismatch), P0002 USER_NOT_FOUND, 22023 '
-'VALIDATION_ERROR (session_expires_in outside 1 to 315360000), 55000 better_auth_secret not set, 25006 read-only, '
+'VALIDATION_ERROR (session_expires_in outside 1 to 315360000; options not an object, an unknown option key, an option '
+'value of the wrong JSON kind), 55000 better_auth_secret not set, 25006 read-only, '
 '42P01 missing tables.';

@@ -6,12 +6,15 @@
 -- the other, once.
 -- ---------------------------------------------------------------------------------------------
 
-CREATE OR REPLACE FUNCTION auth_ext.request_password_reset(email text, expires_in integer DEFAULT 3600)
+CREATE OR REPLACE FUNCTION auth_ext.request_password_reset(email text, options jsonb DEFAULT '{}')
 RETURNS jsonb
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
+<<request_password_reset>>
 DECLARE
+  o constant jsonb := auth_ext._options('request_password_reset', options, '{"expires_in": "integer"}');
+  expires_in integer := COALESCE(CAST(o ->> 'expires_in' AS integer), 3600);
   s text := auth_ext._prepare_write();
   found_user jsonb;
   found_user_id text;
@@ -45,21 +48,26 @@ BEGIN
   RETURN pg_catalog.jsonb_build_object('token', reset_token, 'user', found_user);
 END
 $$;
-COMMENT ON FUNCTION auth_ext.request_password_reset(text, integer) IS
+COMMENT ON FUNCTION auth_ext.request_password_reset(text, jsonb) IS
 'Better Auth''s /request-password-reset: for the user with this email (compared in lower case) writes the verification '
 'row Better Auth writes (identifier ''reset-password:<token>'', a 24-character [a-zA-Z0-9] token stored plain as Better '
-'Auth''s default storeIdentifier does, value = the user id, expiring after expires_in seconds, Better Auth''s '
-'resetPasswordTokenExpiresIn) and returns {"token","user"} for the application to mail (Better Auth''s reset URL is '
+'Auth''s default storeIdentifier does, value = the user id, expiring after expires_in seconds) and returns {"token","user"} for the application to mail (Better Auth''s reset URL is '
 '<baseURL>/reset-password/<token>?callbackURL=...). An unknown email returns NULL after the same token draw and '
-'verification lookup Better Auth makes; answer the caller the same either way. Errors: 22023 INVALID_EMAIL / '
-'VALIDATION_ERROR (expires_in outside 1 to 315360000), 42P01 missing tables, 25006 read-only.';
+'verification lookup Better Auth makes; answer the caller the same either way. options, a JSON object (NULL or {}: '
+'none; a JSON null value: not given), takes: expires_in (integer, 1 to 315360000, default 3600; Better Auth''s '
+'resetPasswordTokenExpiresIn): the token''s lifetime in seconds. Errors: 22023 INVALID_EMAIL / VALIDATION_ERROR '
+'(expires_in outside 1 to 315360000; options not an object, an unknown option key, an option value of the wrong JSON '
+'kind), 42P01 missing tables, 25006 read-only.';
 
-CREATE OR REPLACE FUNCTION auth_ext.reset_password(token text, new_password text, revoke_sessions boolean DEFAULT false)
+CREATE OR REPLACE FUNCTION auth_ext.reset_password(token text, new_password text, options jsonb DEFAULT '{}')
 RETURNS jsonb
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
+<<reset_password>>
 DECLARE
+  o constant jsonb := auth_ext._options('reset_password', options, '{"revoke_sessions": "boolean"}');
+  revoke_sessions boolean := COALESCE(CAST(o ->> 'revoke_sessions' AS boolean), false);
   s text := auth_ext._prepare_write();
   identifier text;
   verification_id text;
@@ -109,12 +117,14 @@ BEGIN
   RETURN pg_catalog.jsonb_build_object('status', true, 'user', found_user);
 END
 $$;
-COMMENT ON FUNCTION auth_ext.reset_password(text, text, boolean) IS
+COMMENT ON FUNCTION auth_ext.reset_password(text, text, jsonb) IS
 'Better Auth''s /reset-password: redeems a token of request_password_reset or of Better Auth''s /request-password-reset '
 '(the newest unexpired verification row ''reset-password:<token>''), once: the row is deleted in the same transaction '
 'that sets the password, and a concurrent redemption of the same token gets INVALID_TOKEN. Hashes the new password '
-'as Better Auth does into the user''s credential account, creating it when the user has none; with revoke_sessions '
-'(Better Auth''s emailAndPassword.revokeSessionsOnPasswordReset) deletes every session of the user. Returns '
+'as Better Auth does into the user''s credential account, creating it when the user has none. options, a JSON object '
+'(NULL or {}: none; a JSON null value: not given), takes: revoke_sessions (boolean, default false; Better Auth''s '
+'emailAndPassword.revokeSessionsOnPasswordReset): every session of the user is deleted. Returns '
 '{"status": true, "user"} (the user for an onPasswordReset-style callback; Better Auth''s HTTP body is {"status": true}). '
 'Errors: 28000 INVALID_TOKEN (no token, unknown, expired, already used), 22023 PASSWORD_TOO_SHORT / PASSWORD_TOO_LONG '
-'/ VALIDATION_ERROR (no password), P0002 USER_NOT_FOUND, 42P01 missing tables, 25006 read-only.';
+'/ VALIDATION_ERROR (no password; options not an object, an unknown option key, an option value of the wrong JSON '
+'kind), P0002 USER_NOT_FOUND, 42P01 missing tables, 25006 read-only.';

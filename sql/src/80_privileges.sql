@@ -31,18 +31,18 @@ AS $$
          p.proname NOT LIKE '\_%' AND (p.oid = ANY (app_only.fns) OR p.oid = ANY (app_also.fns))
   FROM pg_proc p,
        -- The application role's account functions: not PUBLIC's.
-       (SELECT ARRAY['auth_ext.sign_up_email(text,text,text,text,text,text,boolean,integer,jsonb,jsonb,boolean,text,text,jsonb)',
-                     'auth_ext.sign_in_email(text,text,text,text,boolean,integer,jsonb,boolean,boolean)',
+       (SELECT ARRAY['auth_ext.sign_up_email(text,text,text,jsonb)',
+                     'auth_ext.sign_in_email(text,text,jsonb)',
                      'auth_ext.get_session(text)', 'auth_ext.sign_out(text)',
                      'auth_ext.sign_session_cookie(text)',
-                     'auth_ext.change_password(text,text,text,boolean)',
-                     'auth_ext.verify_email(text,boolean,text,text,integer)',
+                     'auth_ext.change_password(text,text,text,jsonb)',
+                     'auth_ext.verify_email(text,jsonb)',
                      'auth_ext.authenticate_session(text)',
-                     'auth_ext.reset_password(text,text,boolean)',
+                     'auth_ext.reset_password(text,text,jsonb)',
                      'auth_ext.rate_limit_hit(text,integer,integer)']::regprocedure[]::oid[]) app_only(fns),
        -- Tokens for any user's account, for the role that mails the links (grant_mail_role).
-       (SELECT ARRAY['auth_ext.request_password_reset(text,integer)',
-                     'auth_ext.create_email_verification_token(text,integer)']::regprocedure[]::oid[]) mail_only(fns),
+       (SELECT ARRAY['auth_ext.request_password_reset(text,jsonb)',
+                     'auth_ext.create_email_verification_token(text,jsonb)']::regprocedure[]::oid[]) mail_only(fns),
        -- Identity functions any role may call (row-level security policies call user_id() as the
        -- querying role), granted to the application role as well.
        (SELECT ARRAY['auth_ext.authenticate(text)', 'auth_ext.verify_jwt(text,jsonb)',

@@ -1,9 +1,11 @@
 
 -- ---------------------------------------------------------------------------------------------
--- auth_ext 0.1.0 -> 0.2.0, after the parts. sign_up_email and sign_in_email gained trailing
--- parameters with defaults (both session_expires_in and session_fields; sign_up_email user_fields,
--- auto_sign_in, user_id and session_token; sign_in_email require_email_verification and
--- create_session), so calls with 0.1.0's argument lists still work.
+-- auth_ext 0.1.0 -> 0.2.0, after the parts. The account operations take their optional inputs
+-- in one argument, options jsonb (0.1.0's sign_up_email image, ip_address, user_agent, remember_me,
+-- sign_in_email ip_address, user_agent, remember_me, change_password revoke_other_sessions and
+-- revoke_sessions except_token are keys of it), so 0.1.0's signatures of these four go: left
+-- beside the new ones, a call in named notation such as
+-- sign_up_email(email => ..., password => ..., name => ...) would be ambiguous.
 -- Every role granted EXECUTE on a 0.1.0 signature since the install (grant_app_role, or by hand)
 -- is granted it on the new one, as an ordinary grant: the new function's initial privileges stay
 -- what the parts made them, so the catalog equals a fresh install followed by the same grants.
@@ -20,9 +22,13 @@ BEGIN
   FOR pair IN
     SELECT o.oid AS old_fn, n.oid AS new_fn
       FROM (VALUES ('auth_ext.sign_up_email(text,text,text,text,text,text,boolean)',
-                    'auth_ext.sign_up_email(text,text,text,text,text,text,boolean,integer,jsonb,jsonb,boolean,text,text,jsonb)'),
+                    'auth_ext.sign_up_email(text,text,text,jsonb)'),
                    ('auth_ext.sign_in_email(text,text,text,text,boolean)',
-                    'auth_ext.sign_in_email(text,text,text,text,boolean,integer,jsonb,boolean,boolean)')) v(old_signature, new_signature)
+                    'auth_ext.sign_in_email(text,text,jsonb)'),
+                   ('auth_ext.change_password(text,text,text,boolean)',
+                    'auth_ext.change_password(text,text,text,jsonb)'),
+                   ('auth_ext.revoke_sessions(text,text)',
+                    'auth_ext.revoke_sessions(text,jsonb)')) v(old_signature, new_signature)
       JOIN pg_catalog.pg_proc o ON o.oid OPERATOR(pg_catalog.=) pg_catalog.to_regprocedure(v.old_signature)
       JOIN pg_catalog.pg_proc n ON n.oid OPERATOR(pg_catalog.=) pg_catalog.to_regprocedure(v.new_signature)
   LOOP

@@ -84,7 +84,7 @@ SELECT hostile_kit.run_path('canary', :'app', 'SELECT hostile_kit.canary()');
 
 -- sign-up
 SELECT hostile_kit.run_path('sign_up_email: ok', :'app',
-  $$SELECT auth_ext.sign_up_email('alice@example.com', 'password123', 'Alice', NULL, '203.0.113.9', 'hostile-test')$$);
+  $$SELECT auth_ext.sign_up_email('alice@example.com', 'password123', 'Alice', '{"ip_address": "203.0.113.9", "user_agent": "hostile-test"}')$$);
 SELECT hostile_kit.run_path('sign_up_email: duplicate email', :'app',
   $$SELECT auth_ext.sign_up_email('Alice@Example.COM', 'password123', 'Alice again')$$, '23505');
 SELECT hostile_kit.run_path('sign_up_email: invalid email', :'app',
@@ -94,31 +94,29 @@ SELECT hostile_kit.run_path('sign_up_email: short password', :'app',
 SELECT hostile_kit.run_path('sign_up_email: no name', :'app',
   $$SELECT auth_ext.sign_up_email('noname@example.com', 'password123', NULL)$$, '22023');
 SELECT hostile_kit.run_path('sign_up_email: remember_me false', :'app',
-  $$SELECT auth_ext.sign_up_email('bob@example.com', 'password123', 'Bob', remember_me => false)$$);
+  $$SELECT auth_ext.sign_up_email('bob@example.com', 'password123', 'Bob', '{"remember_me": false}')$$);
 SELECT hostile_kit.run_path('sign_up_email: session_expires_in', :'app',
-  $$SELECT auth_ext.sign_up_email('frank@example.com', 'password123', 'Frank', session_expires_in => 120)$$);
+  $$SELECT auth_ext.sign_up_email('frank@example.com', 'password123', 'Frank', '{"session_expires_in": 120}')$$);
 SELECT hostile_kit.run_path('sign_up_email: session_expires_in out of bounds', :'app',
-  $$SELECT auth_ext.sign_up_email('frank2@example.com', 'password123', 'Frank', session_expires_in => 0)$$, '22023');
+  $$SELECT auth_ext.sign_up_email('frank2@example.com', 'password123', 'Frank', '{"session_expires_in": 0}')$$, '22023');
 SELECT hostile_kit.run_path('sign_up_email: read-only transaction', :'app',
   $$SELECT auth_ext.sign_up_email('ro@example.com', 'password123', 'RO')$$, '25006', true);
 SELECT hostile_kit.run_path('sign_up_email: auto_sign_in false', :'app',
-  $$SELECT auth_ext.sign_up_email('quiet@example.com', 'password123', 'Quiet', auto_sign_in => false)$$);
+  $$SELECT auth_ext.sign_up_email('quiet@example.com', 'password123', 'Quiet', '{"auto_sign_in": false}')$$);
 SELECT hostile_kit.run_path('sign_up_email: auto_sign_in false, existing email (synthetic user)', :'app',
-  $$SELECT auth_ext.sign_up_email('Quiet@example.com', 'password123', 'Quiet', auto_sign_in => false)$$);
-SELECT hostile_kit.run_path('sign_up_email: auto_sign_in null', :'app',
-  $$SELECT auth_ext.sign_up_email('quiet2@example.com', 'password123', 'Quiet', auto_sign_in => NULL)$$, '22023');
+  $$SELECT auth_ext.sign_up_email('Quiet@example.com', 'password123', 'Quiet', '{"auto_sign_in": false}')$$);
+SELECT hostile_kit.run_path('sign_up_email: an unknown option', :'app',
+  $$SELECT auth_ext.sign_up_email('quiet2@example.com', 'password123', 'Quiet', '{"auto_sign_on": false}')$$, '22023');
 SELECT hostile_kit.run_path('sign_up_email: chosen user id and session token', :'app',
-  $$SELECT auth_ext.sign_up_email('chosen@example.com', 'password123', 'Chosen', user_id => 'hostile-user-id',
-                                  session_token => 'hostile-session-token-0123456789')$$);
+  $$SELECT auth_ext.sign_up_email('chosen@example.com', 'password123', 'Chosen', '{"user_id": "hostile-user-id", "session_token": "hostile-session-token-0123456789"}')$$);
 SELECT hostile_kit.run_path('sign_up_email: chosen user id taken', :'app',
-  $$SELECT auth_ext.sign_up_email('chosen2@example.com', 'password123', 'Chosen', user_id => 'hostile-user-id')$$, '22023');
+  $$SELECT auth_ext.sign_up_email('chosen2@example.com', 'password123', 'Chosen', '{"user_id": "hostile-user-id"}')$$, '22023');
 SELECT hostile_kit.run_path('sign_up_email: chosen session token taken', :'app',
-  $$SELECT auth_ext.sign_up_email('chosen3@example.com', 'password123', 'Chosen',
-                                  session_token => 'hostile-session-token-0123456789')$$, '22023');
+  $$SELECT auth_ext.sign_up_email('chosen3@example.com', 'password123', 'Chosen', '{"session_token": "hostile-session-token-0123456789"}')$$, '22023');
 SELECT hostile_kit.run_path('sign_up_email: chosen user id of a bad length', :'app',
-  $$SELECT auth_ext.sign_up_email('chosen4@example.com', 'password123', 'Chosen', user_id => '')$$, '22023');
+  $$SELECT auth_ext.sign_up_email('chosen4@example.com', 'password123', 'Chosen', '{"user_id": ""}')$$, '22023');
 SELECT hostile_kit.run_path('sign_up_email: chosen session token of a bad length', :'app',
-  $$SELECT auth_ext.sign_up_email('chosen5@example.com', 'password123', 'Chosen', session_token => 'short')$$, '22023');
+  $$SELECT auth_ext.sign_up_email('chosen5@example.com', 'password123', 'Chosen', '{"session_token": "short"}')$$, '22023');
 SELECT hostile_kit.run_path('configure: id_format uuid', :'owner', $$SELECT auth_ext.configure('id_format', 'uuid')$$);
 SELECT hostile_kit.run_path('sign_up_email: uuid ids', :'app',
   $$SELECT auth_ext.sign_up_email('carol@example.com', 'password123', 'Carol')$$);
@@ -132,22 +130,22 @@ SELECT hostile_kit.run_path('sign_in_email: unknown email', :'app',
   $$SELECT auth_ext.sign_in_email('nobody@example.com', 'password123')$$, '28P01');
 SELECT hostile_kit.run_path('sign_in_email: invalid email', :'app', $$SELECT auth_ext.sign_in_email('bad', 'password123')$$, '22023');
 SELECT hostile_kit.run_path('sign_in_email: session_expires_in', :'app',
-  $$SELECT auth_ext.sign_in_email('alice@example.com', 'password123', session_expires_in => 120)$$);
+  $$SELECT auth_ext.sign_in_email('alice@example.com', 'password123', '{"session_expires_in": 120}')$$);
 SELECT hostile_kit.run_path('sign_in_email: session_expires_in out of bounds', :'app',
-  $$SELECT auth_ext.sign_in_email('alice@example.com', 'password123', session_expires_in => 315360001)$$, '22023');
+  $$SELECT auth_ext.sign_in_email('alice@example.com', 'password123', '{"session_expires_in": 315360001}')$$, '22023');
 SELECT hostile_kit.run_path('sign_in_email: require_email_verification, not verified', :'app',
-  $$SELECT auth_ext.sign_in_email('quiet@example.com', 'password123', require_email_verification => true)$$, '28000');
+  $$SELECT auth_ext.sign_in_email('quiet@example.com', 'password123', '{"require_email_verification": true}')$$, '28000');
 SELECT hostile_kit.run_path('sign_in_email: require_email_verification, wrong password', :'app',
-  $$SELECT auth_ext.sign_in_email('quiet@example.com', 'password124', require_email_verification => true)$$, '28P01');
+  $$SELECT auth_ext.sign_in_email('quiet@example.com', 'password124', '{"require_email_verification": true}')$$, '28P01');
 UPDATE :"ba"."user" SET "emailVerified" = true WHERE email = 'quiet@example.com';
 SELECT hostile_kit.run_path('sign_in_email: require_email_verification, verified', :'app',
-  $$SELECT auth_ext.sign_in_email('quiet@example.com', 'password123', require_email_verification => true)$$);
+  $$SELECT auth_ext.sign_in_email('quiet@example.com', 'password123', '{"require_email_verification": true}')$$);
 SELECT hostile_kit.run_path('sign_in_email: create_session false', :'app',
-  $$SELECT auth_ext.sign_in_email('alice@example.com', 'password123', create_session => false)$$);
-SELECT hostile_kit.run_path('sign_in_email: a null flag', :'app',
-  $$SELECT auth_ext.sign_in_email('alice@example.com', 'password123', create_session => NULL)$$, '22023');
+  $$SELECT auth_ext.sign_in_email('alice@example.com', 'password123', '{"create_session": false}')$$);
+SELECT hostile_kit.run_path('sign_in_email: an option of the wrong kind', :'app',
+  $$SELECT auth_ext.sign_in_email('alice@example.com', 'password123', '{"create_session": "false"}')$$, '22023');
 SELECT hostile_kit.run_path('sign_in_email: remember_me false', :'app',
-  $$SELECT auth_ext.sign_in_email('alice@example.com', 'password123', '198.51.100.7', 'hostile-test', false)$$);
+  $$SELECT auth_ext.sign_in_email('alice@example.com', 'password123', '{"ip_address": "198.51.100.7", "user_agent": "hostile-test", "remember_me": false}')$$);
 SELECT hostile_kit.run_path('sign_in_email: a session to refresh', :'app', $$SELECT auth_ext.sign_in_email('alice@example.com', 'password123')$$);
 SELECT hostile_kit.run_path('sign_in_email: a session to refresh read-only', :'app', $$SELECT auth_ext.sign_in_email('alice@example.com', 'password123')$$);
 SELECT hostile_kit.run_path('sign_in_email: a session to expire', :'app', $$SELECT auth_ext.sign_in_email('alice@example.com', 'password123')$$);
@@ -214,13 +212,13 @@ SELECT hostile_kit.run_path('sign_session_cookie: in the sign-in statement', :'a
 
 -- email verification (Better Auth's HS256 tokens with better_auth_secret)
 SELECT hostile_kit.run_path('create_email_verification_token: ok', :'app',
-  $$SELECT auth_ext.create_email_verification_token('Alice@Example.com', 600)$$);
+  $$SELECT auth_ext.create_email_verification_token('Alice@Example.com', '{"expires_in": 600}')$$);
 SELECT hostile_kit.run_path('create_email_verification_token: unknown email', :'app',
   $$SELECT auth_ext.create_email_verification_token('nobody@example.com')$$, 'P0002');
 SELECT hostile_kit.run_path('create_email_verification_token: invalid email', :'app',
   $$SELECT auth_ext.create_email_verification_token('not-an-email')$$, '22023');
 SELECT hostile_kit.run_path('create_email_verification_token: expires_in out of bounds', :'app',
-  $$SELECT auth_ext.create_email_verification_token('alice@example.com', 0)$$, '22023');
+  $$SELECT auth_ext.create_email_verification_token('alice@example.com', '{"expires_in": 0}')$$, '22023');
 SELECT hostile_kit.run_path('verify_email: expired', :'app', pg_catalog.format('SELECT auth_ext.verify_email(%L)',
   auth_ext._sign_email_verification_token('alice@example.com', hostile_kit.json('sign_up_email: ok')->'user'->>'id', -1)), '28000');
 SELECT hostile_kit.run_path('verify_email: invalid token', :'app', $$SELECT auth_ext.verify_email('not.a.token')$$, '28000');
@@ -253,11 +251,11 @@ SELECT hostile_kit.run_path('verify_email: change-email, legacy', :'app', pg_cat
 SELECT hostile_kit.run_path('verify_email: unknown user', :'app', pg_catalog.format('SELECT auth_ext.verify_email(%L)',
   auth_ext._sign_email_verification_token('nobody@example.com', 'x', 60)), 'P0002');
 SELECT hostile_kit.run_path('verify_email: session_expires_in out of bounds', :'app',
-  $$SELECT auth_ext.verify_email('x', session_expires_in => 0)$$, '22023');
+  $$SELECT auth_ext.verify_email('x', '{"session_expires_in": 0}')$$, '22023');
 SELECT hostile_kit.run_path('verify_email: read-only transaction', :'app',
   pg_catalog.format('SELECT auth_ext.verify_email(%L)', hostile_kit.json('create_email_verification_token: ok')->>'token'), '25006', true);
 SELECT hostile_kit.run_path('verify_email: ok, with a session', :'app',
-  pg_catalog.format('SELECT auth_ext.verify_email(%L, true, %L, %L, 120)',
+  pg_catalog.format('SELECT auth_ext.verify_email(%L, pg_catalog.jsonb_build_object(''create_session'', true, ''ip_address'', %L, ''user_agent'', %L, ''session_expires_in'', 120))',
                     hostile_kit.json('create_email_verification_token: ok')->>'token', '203.0.113.9', 'hostile-test'));
 SELECT hostile_kit.run_path('verify_email: already verified', :'app',
   pg_catalog.format('SELECT auth_ext.verify_email(%L)', hostile_kit.json('create_email_verification_token: ok')->>'token'));
@@ -320,11 +318,11 @@ SELECT hostile_kit.run_path('change_password: ok, revoking the other sessions', 
   pg_catalog.format('SELECT auth_ext.change_password(%L, %L, %L)', hostile_kit.json('sign_up_email: ok')->'user'->>'id',
                     'password123', 'password456'));
 SELECT hostile_kit.run_path('change_password: ok, keeping the sessions', :'app',
-  pg_catalog.format('SELECT auth_ext.change_password(%L, %L, %L, revoke_other_sessions => false)',
+  pg_catalog.format('SELECT auth_ext.change_password(%L, %L, %L, ''{"revoke_other_sessions": false}'')',
                     hostile_kit.json('sign_up_email: ok')->'user'->>'id', 'password456', 'password789'));
 SELECT hostile_kit.run_path('sign_in_email: a session to keep', :'app', $$SELECT auth_ext.sign_in_email('alice@example.com', 'password789')$$);
 SELECT hostile_kit.run_path('revoke_sessions: all but one', :'owner',
-  pg_catalog.format('SELECT auth_ext.revoke_sessions(%L, %L)', hostile_kit.json('sign_up_email: ok')->'user'->>'id',
+  pg_catalog.format('SELECT auth_ext.revoke_sessions(%L, pg_catalog.jsonb_build_object(''except_token'', %L))', hostile_kit.json('sign_up_email: ok')->'user'->>'id',
                     hostile_kit.json('sign_in_email: a session to keep')->>'token'));
 SELECT hostile_kit.run_path('revoke_sessions: every session', :'owner',
   pg_catalog.format('SELECT auth_ext.revoke_sessions(%L)', hostile_kit.json('sign_up_email: ok')->'user'->>'id'));
@@ -340,11 +338,11 @@ SELECT hostile_kit.run_path('set_password: unknown user', :'owner', $$SELECT aut
 
 -- password reset (the application role): request and redeem, every refusal
 SELECT hostile_kit.run_path('request_password_reset: ok', :'app', $$SELECT auth_ext.request_password_reset('Alice@Example.com')$$);
-SELECT hostile_kit.run_path('request_password_reset: expires_in', :'app', $$SELECT auth_ext.request_password_reset('alice@example.com', 60)$$);
+SELECT hostile_kit.run_path('request_password_reset: expires_in', :'app', $$SELECT auth_ext.request_password_reset('alice@example.com', '{"expires_in": 60}')$$);
 SELECT hostile_kit.run_path('request_password_reset: unknown email', :'app', $$SELECT auth_ext.request_password_reset('nobody@example.com')$$);
 SELECT hostile_kit.run_path('request_password_reset: invalid email', :'app', $$SELECT auth_ext.request_password_reset('bad')$$, '22023');
 SELECT hostile_kit.run_path('request_password_reset: expires_in out of bounds', :'app',
-  $$SELECT auth_ext.request_password_reset('alice@example.com', 0)$$, '22023');
+  $$SELECT auth_ext.request_password_reset('alice@example.com', '{"expires_in": 0}')$$, '22023');
 SELECT hostile_kit.run_path('request_password_reset: read-only transaction', :'app',
   $$SELECT auth_ext.request_password_reset('alice@example.com')$$, '25006', true);
 SELECT hostile_kit.run_path('reset_password: no token', :'app', $$SELECT auth_ext.reset_password(NULL, 'password321')$$, '28000');
@@ -354,7 +352,7 @@ SELECT hostile_kit.run_path('reset_password: short password', :'app',
   pg_catalog.format('SELECT auth_ext.reset_password(%L, %L)', hostile_kit.json('request_password_reset: ok')->>'token', 'short'), '22023');
 SELECT hostile_kit.run_path('reset_password: unknown token', :'app', $$SELECT auth_ext.reset_password('no-such-token', 'password321')$$, '28000');
 SELECT hostile_kit.run_path('reset_password: ok, revoking the sessions', :'app',
-  pg_catalog.format('SELECT auth_ext.reset_password(%L, %L, revoke_sessions => true)',
+  pg_catalog.format('SELECT auth_ext.reset_password(%L, %L, ''{"revoke_sessions": true}'')',
                     hostile_kit.json('request_password_reset: ok')->>'token', 'password321'));
 SELECT hostile_kit.run_path('reset_password: token already used', :'app',
   pg_catalog.format('SELECT auth_ext.reset_password(%L, %L)', hostile_kit.json('request_password_reset: ok')->>'token', 'password322'), '28000');
@@ -435,42 +433,40 @@ SELECT hostile_kit.run_path('get_session: user table with a jsonb column, due fo
 ALTER TABLE :"ba"."user" ADD COLUMN nickname text UNIQUE, ADD COLUMN age integer, ADD COLUMN "isAdult" boolean NOT NULL DEFAULT false,
   ADD COLUMN "birthDate" timestamptz, ADD COLUMN tags text[];
 SELECT hostile_kit.run_path('sign_up_email: user_fields', :'app',
-  $$SELECT auth_ext.sign_up_email('gina@example.com', 'password123', 'Gina', user_fields =>
-      '{"nickname": "gi", "age": 30, "isAdult": true, "birthDate": "1996-01-02T03:04:05.678Z", "tags": ["x"], "preferences": {"a": 1}}')$$);
+  $$SELECT auth_ext.sign_up_email('gina@example.com', 'password123', 'Gina', '{"user_fields": {"nickname": "gi", "age": 30, "isAdult": true, "birthDate": "1996-01-02T03:04:05.678Z", "tags": ["x"], "preferences": {"a": 1}}}')$$);
 SELECT hostile_kit.run_path('sign_up_email: user_fields, unknown column', :'app',
-  $$SELECT auth_ext.sign_up_email('gina2@example.com', 'password123', 'Gina', user_fields => '{"nope": 1}')$$, '22023');
+  $$SELECT auth_ext.sign_up_email('gina2@example.com', 'password123', 'Gina', '{"user_fields": {"nope": 1}}')$$, '22023');
 SELECT hostile_kit.run_path('sign_up_email: user_fields, core column', :'app',
-  $$SELECT auth_ext.sign_up_email('gina2@example.com', 'password123', 'Gina', user_fields => '{"emailVerified": true}')$$, '22023');
+  $$SELECT auth_ext.sign_up_email('gina2@example.com', 'password123', 'Gina', '{"user_fields": {"emailVerified": true}}')$$, '22023');
 SELECT hostile_kit.run_path('sign_up_email: user_fields, wrong JSON kind', :'app',
-  $$SELECT auth_ext.sign_up_email('gina2@example.com', 'password123', 'Gina', user_fields => '{"age": "30"}')$$, '22023');
+  $$SELECT auth_ext.sign_up_email('gina2@example.com', 'password123', 'Gina', '{"user_fields": {"age": "30"}}')$$, '22023');
 SELECT hostile_kit.run_path('sign_up_email: user_fields, refused by the column type', :'app',
-  $$SELECT auth_ext.sign_up_email('gina2@example.com', 'password123', 'Gina', user_fields => '{"age": 1.5}')$$, '22023');
+  $$SELECT auth_ext.sign_up_email('gina2@example.com', 'password123', 'Gina', '{"user_fields": {"age": 1.5}}')$$, '22023');
 SELECT hostile_kit.run_path('sign_up_email: user_fields, null for NOT NULL', :'app',
-  $$SELECT auth_ext.sign_up_email('gina2@example.com', 'password123', 'Gina', user_fields => '{"isAdult": null}')$$, '22023');
+  $$SELECT auth_ext.sign_up_email('gina2@example.com', 'password123', 'Gina', '{"user_fields": {"isAdult": null}}')$$, '22023');
 SELECT hostile_kit.run_path('sign_up_email: user_fields, another unique column taken', :'app',
-  $$SELECT auth_ext.sign_up_email('gina2@example.com', 'password123', 'Gina', user_fields => '{"nickname": "gi"}')$$, '23505');
+  $$SELECT auth_ext.sign_up_email('gina2@example.com', 'password123', 'Gina', '{"user_fields": {"nickname": "gi"}}')$$, '23505');
 
 -- session_fields (Better Auth's session.additionalFields), through sign-up and sign-in: the same
 -- checks and casts (one helper), the refusals.
 ALTER TABLE :"ba".session ADD COLUMN "sensitiveData" text, ADD COLUMN level integer, ADD COLUMN pinned boolean NOT NULL DEFAULT false;
 SELECT hostile_kit.run_path('sign_up_email: session_fields', :'app',
-  $$SELECT auth_ext.sign_up_email('hana@example.com', 'password123', 'Hana', session_fields =>
-      '{"sensitiveData": "s", "level": 2, "pinned": true}')$$);
+  $$SELECT auth_ext.sign_up_email('hana@example.com', 'password123', 'Hana', '{"session_fields": {"sensitiveData": "s", "level": 2, "pinned": true}}')$$);
 SELECT hostile_kit.run_path('sign_in_email: session_fields', :'app',
-  $$SELECT auth_ext.sign_in_email('hana@example.com', 'password123', session_fields => '{"sensitiveData": "t", "level": 3}')$$);
+  $$SELECT auth_ext.sign_in_email('hana@example.com', 'password123', '{"session_fields": {"sensitiveData": "t", "level": 3}}')$$);
 SELECT hostile_kit.run_path('sign_in_email: session_fields, unknown column', :'app',
-  $$SELECT auth_ext.sign_in_email('hana@example.com', 'password123', session_fields => '{"nope": 1}')$$, '22023');
+  $$SELECT auth_ext.sign_in_email('hana@example.com', 'password123', '{"session_fields": {"nope": 1}}')$$, '22023');
 SELECT hostile_kit.run_path('sign_in_email: session_fields, core column', :'app',
-  $$SELECT auth_ext.sign_in_email('hana@example.com', 'password123', session_fields => '{"token": "x"}')$$, '22023');
+  $$SELECT auth_ext.sign_in_email('hana@example.com', 'password123', '{"session_fields": {"token": "x"}}')$$, '22023');
 SELECT hostile_kit.run_path('sign_in_email: session_fields, refused by the column type', :'app',
-  $$SELECT auth_ext.sign_in_email('hana@example.com', 'password123', session_fields => '{"level": 1.5}')$$, '22023');
+  $$SELECT auth_ext.sign_in_email('hana@example.com', 'password123', '{"session_fields": {"level": 1.5}}')$$, '22023');
 ALTER TABLE :"ba".account ADD COLUMN origin text;
 SELECT hostile_kit.run_path('sign_up_email: account_fields', :'app',
-  $$SELECT auth_ext.sign_up_email('hana3@example.com', 'password123', 'Hana', account_fields => '{"origin": "signup"}')$$);
+  $$SELECT auth_ext.sign_up_email('hana3@example.com', 'password123', 'Hana', '{"account_fields": {"origin": "signup"}}')$$);
 SELECT hostile_kit.run_path('sign_up_email: account_fields, core column', :'app',
-  $$SELECT auth_ext.sign_up_email('hana4@example.com', 'password123', 'Hana', account_fields => '{"password": "x"}')$$, '22023');
+  $$SELECT auth_ext.sign_up_email('hana4@example.com', 'password123', 'Hana', '{"account_fields": {"password": "x"}}')$$, '22023');
 SELECT hostile_kit.run_path('sign_up_email: session_fields, null for NOT NULL', :'app',
-  $$SELECT auth_ext.sign_up_email('hana2@example.com', 'password123', 'Hana', session_fields => '{"pinned": null}')$$, '22023');
+  $$SELECT auth_ext.sign_up_email('hana2@example.com', 'password123', 'Hana', '{"session_fields": {"pinned": null}}')$$, '22023');
 
 -- The caller's own search_path puts the trap schemas before pg_catalog, as any role allowed to
 -- call these functions may do: whatever runs under the caller's path (C functions have no SET
@@ -480,15 +476,15 @@ SELECT set_config('hostile_kit.hostile_caller_path', pg_catalog.format('%I, publ
 SELECT hostile_kit.run_path('caller path first: sign_up_email', :'app',
   $$SELECT auth_ext.sign_up_email('erin@example.com', 'password123', 'Erin')$$, 'ok', false, current_setting('hostile_kit.hostile_caller_path'));
 SELECT hostile_kit.run_path('caller path first: sign_up_email with user_fields', :'app',
-  $$SELECT auth_ext.sign_up_email('erin2@example.com', 'password123', 'Erin', user_fields => '{"nickname": "erin", "age": 3, "tags": ["t"]}')$$,
+  $$SELECT auth_ext.sign_up_email('erin2@example.com', 'password123', 'Erin', '{"user_fields": {"nickname": "erin", "age": 3, "tags": ["t"]}}')$$,
   'ok', false, current_setting('hostile_kit.hostile_caller_path'));
 SELECT hostile_kit.run_path('caller path first: sign_up_email, user_fields refused', :'app',
-  $$SELECT auth_ext.sign_up_email('erin3@example.com', 'password123', 'Erin', user_fields => '{"age": 1.5}')$$,
+  $$SELECT auth_ext.sign_up_email('erin3@example.com', 'password123', 'Erin', '{"user_fields": {"age": 1.5}}')$$,
   '22023', false, current_setting('hostile_kit.hostile_caller_path'));
 SELECT hostile_kit.run_path('caller path first: create_email_verification_token', :'app',
   $$SELECT auth_ext.create_email_verification_token('erin@example.com')$$, 'ok', false, current_setting('hostile_kit.hostile_caller_path'));
 SELECT hostile_kit.run_path('caller path first: verify_email', :'app',
-  pg_catalog.format('SELECT auth_ext.verify_email(%L, true)', hostile_kit.json('caller path first: create_email_verification_token')->>'token'),
+  pg_catalog.format('SELECT auth_ext.verify_email(%L, ''{"create_session": true}'')', hostile_kit.json('caller path first: create_email_verification_token')->>'token'),
   'ok', false, current_setting('hostile_kit.hostile_caller_path'));
 SELECT hostile_kit.run_path('caller path first: sign_in_email', :'app',
   $$SELECT auth_ext.sign_in_email('erin@example.com', 'password123')$$, 'ok', false, current_setting('hostile_kit.hostile_caller_path'));
@@ -520,7 +516,7 @@ SELECT hostile_kit.run_path('caller path first: sign_out', :'app',
 SELECT hostile_kit.run_path('caller path first: request_password_reset', :'app',
   $$SELECT auth_ext.request_password_reset('erin@example.com')$$, 'ok', false, current_setting('hostile_kit.hostile_caller_path'));
 SELECT hostile_kit.run_path('caller path first: reset_password', :'app',
-  pg_catalog.format('SELECT auth_ext.reset_password(%L, %L, revoke_sessions => true)',
+  pg_catalog.format('SELECT auth_ext.reset_password(%L, %L, ''{"revoke_sessions": true}'')',
                     hostile_kit.json('caller path first: request_password_reset')->>'token', 'password789'),
   'ok', false, current_setting('hostile_kit.hostile_caller_path'));
 SELECT hostile_kit.run_path('caller path first: reset_password, token used', :'app',
@@ -571,10 +567,9 @@ SELECT hostile_kit.run_path('configure: better_auth_names naming a missing colum
 SELECT hostile_kit.run_path('table_names', :'app', $$SELECT auth_ext.table_names()$$);
 SELECT hostile_kit.run_path('sync_table_names', :'owner', $$SELECT pg_catalog.jsonb_agg(t) FROM auth_ext.sync_table_names() t$$);
 SELECT hostile_kit.run_path('sign_up_email: renamed tables', :'app',
-  $$SELECT auth_ext.sign_up_email('renamed@example.com', 'password123', 'Renamed', user_id => 'hostile-renamed-id',
-                                  user_fields => '{"nickname": "renamed"}')$$);
+  $$SELECT auth_ext.sign_up_email('renamed@example.com', 'password123', 'Renamed', '{"user_id": "hostile-renamed-id", "user_fields": {"nickname": "renamed"}}')$$);
 SELECT hostile_kit.run_path('sign_up_email: renamed tables, user_id taken', :'app',
-  $$SELECT auth_ext.sign_up_email('renamed2@example.com', 'password123', 'Renamed', user_id => 'hostile-renamed-id')$$, '22023');
+  $$SELECT auth_ext.sign_up_email('renamed2@example.com', 'password123', 'Renamed', '{"user_id": "hostile-renamed-id"}')$$, '22023');
 SELECT hostile_kit.run_path('sign_in_email: renamed tables', :'app', $$SELECT auth_ext.sign_in_email('renamed@example.com', 'password123')$$);
 SELECT hostile_kit.run_path('get_session: renamed tables', :'app',
   pg_catalog.format('SELECT auth_ext.get_session(%L)', hostile_kit.json('sign_in_email: renamed tables')->>'token'));

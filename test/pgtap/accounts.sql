@@ -11,7 +11,7 @@ SELECT is_empty('SELECT * FROM auth_ext.check_schema()', 'a fresh schema is heal
 SELECT lives_ok('SELECT auth_ext.create_better_auth_schema()', 'create_better_auth_schema is idempotent');
 
 -- ---- sign-up ----
-CREATE TEMP TABLE r AS SELECT auth_ext.sign_up_email('Alice.Smith@Example.COM', 'password123', 'Alice', NULL, '203.0.113.9', 'pgtap') AS j;
+CREATE TEMP TABLE r AS SELECT auth_ext.sign_up_email('Alice.Smith@Example.COM', 'password123', 'Alice', '{"ip_address": "203.0.113.9", "user_agent": "pgtap"}') AS j;
 SELECT is((SELECT j->'user'->>'email' FROM r), 'alice.smith@example.com', 'the email is stored lower case');
 SELECT matches((SELECT j->>'token' FROM r), '^[A-Za-z0-9]{32}$', 'the session token is 32 characters of Better Auth''s alphabet');
 SELECT matches((SELECT j->'user'->>'id' FROM r), '^[A-Za-z0-9]{32}$', 'the user id is a 32-character Better Auth id');
@@ -25,34 +25,33 @@ SELECT ok((SELECT "accessToken" IS NULL AND "refreshToken" IS NULL AND "idToken"
 SELECT is((SELECT "ipAddress" || '|' || "userAgent" FROM session), '203.0.113.9|pgtap', 'ip and user agent are stored');
 SELECT is((SELECT "expiresAt" - "createdAt" FROM session), interval '7 days', 'the session lasts expiresIn (7 days)');
 SELECT is((SELECT ("j"->'session'->>'expiresAt')::timestamptz - ("j"->'session'->>'createdAt')::timestamptz FROM
-           (SELECT auth_ext.sign_up_email('nobody.remembers@example.com', 'password123', 'N', NULL, NULL, NULL, false) AS j) x),
+           (SELECT auth_ext.sign_up_email('nobody.remembers@example.com', 'password123', 'N', '{"remember_me": false}') AS j) x),
           interval '1 day', 'remember_me = false: one day');
 SELECT is((SELECT ("j"->'session'->>'expiresAt')::timestamptz - ("j"->'session'->>'createdAt')::timestamptz FROM
-           (SELECT auth_ext.sign_up_email('short.lived@example.com', 'password123', 'S', session_expires_in => 120) AS j) x),
+           (SELECT auth_ext.sign_up_email('short.lived@example.com', 'password123', 'S', '{"session_expires_in": 120}') AS j) x),
           interval '120 seconds', 'session_expires_in (Better Auth''s session.expiresIn) overrides the setting');
 SELECT is((SELECT ("j"->'session'->>'expiresAt')::timestamptz - ("j"->'session'->>'createdAt')::timestamptz FROM
-           (SELECT auth_ext.sign_up_email('short.forgotten@example.com', 'password123', 'S', remember_me => false,
-                                          session_expires_in => 120) AS j) x),
+           (SELECT auth_ext.sign_up_email('short.forgotten@example.com', 'password123', 'S', '{"remember_me": false, "session_expires_in": 120}') AS j) x),
           interval '1 day', 'remember_me = false: one day whatever session_expires_in is (as Better Auth)');
 SELECT is((SELECT ("j"->'session'->>'expiresAt')::timestamptz - ("j"->'session'->>'createdAt')::timestamptz FROM
-           (SELECT auth_ext.sign_in_email('short.lived@example.com', 'password123', session_expires_in => 3600) AS j) x),
+           (SELECT auth_ext.sign_in_email('short.lived@example.com', 'password123', '{"session_expires_in": 3600}') AS j) x),
           interval '1 hour', 'sign-in: session_expires_in sets the lifetime');
 SELECT is((SELECT ("j"->'session'->>'expiresAt')::timestamptz - ("j"->'session'->>'createdAt')::timestamptz FROM
-           (SELECT auth_ext.sign_in_email('short.lived@example.com', 'password123', NULL, NULL, true, NULL) AS j) x),
+           (SELECT auth_ext.sign_in_email('short.lived@example.com', 'password123', '{"remember_me": true, "session_expires_in": null}') AS j) x),
           interval '7 days', 'sign-in: a NULL session_expires_in is the setting');
-SELECT throws_ok($$SELECT auth_ext.sign_up_email('bounds@example.com', 'password123', 'B', session_expires_in => 0)$$, '22023',
+SELECT throws_ok($$SELECT auth_ext.sign_up_email('bounds@example.com', 'password123', 'B', '{"session_expires_in": 0}')$$, '22023',
                  'VALIDATION_ERROR: session_expires_in must be from 1 to 315360000 seconds', 'sign-up: session_expires_in 0 is 22023');
-SELECT throws_ok($$SELECT auth_ext.sign_up_email('bounds@example.com', 'password123', 'B', session_expires_in => 315360001)$$, '22023',
+SELECT throws_ok($$SELECT auth_ext.sign_up_email('bounds@example.com', 'password123', 'B', '{"session_expires_in": 315360001}')$$, '22023',
                  'VALIDATION_ERROR: session_expires_in must be from 1 to 315360000 seconds', 'sign-up: over ten years is 22023');
 SELECT is((SELECT count(*)::int FROM "user" WHERE email = 'bounds@example.com'), 0, 'and writes nothing');
-SELECT throws_ok($$SELECT auth_ext.sign_in_email('short.lived@example.com', 'password123', session_expires_in => -5)$$, '22023',
+SELECT throws_ok($$SELECT auth_ext.sign_in_email('short.lived@example.com', 'password123', '{"session_expires_in": -5}')$$, '22023',
                  'VALIDATION_ERROR: session_expires_in must be from 1 to 315360000 seconds', 'sign-in: a negative session_expires_in is 22023');
-SELECT throws_ok($$SELECT auth_ext.sign_in_email('short.lived@example.com', 'password123', session_expires_in => 315360001)$$, '22023',
+SELECT throws_ok($$SELECT auth_ext.sign_in_email('short.lived@example.com', 'password123', '{"session_expires_in": 315360001}')$$, '22023',
                  'VALIDATION_ERROR: session_expires_in must be from 1 to 315360000 seconds', 'sign-in: over ten years is 22023');
-SELECT lives_ok($$SELECT auth_ext.sign_in_email('short.lived@example.com', 'password123', session_expires_in => 1)$$,
+SELECT lives_ok($$SELECT auth_ext.sign_in_email('short.lived@example.com', 'password123', '{"session_expires_in": 1}')$$,
                 'sign-in: one second is accepted');
 SELECT is((SELECT ("j"->'session'->>'expiresAt')::timestamptz - ("j"->'session'->>'createdAt')::timestamptz FROM
-           (SELECT auth_ext.sign_in_email('short.lived@example.com', 'password123', session_expires_in => 315360000) AS j) x),
+           (SELECT auth_ext.sign_in_email('short.lived@example.com', 'password123', '{"session_expires_in": 315360000}') AS j) x),
           interval '315360000 seconds', 'sign-in: ten years is accepted');
 SELECT is((SELECT "ipAddress" || '|' || "userAgent" FROM session s JOIN "user" u ON u.id = s."userId" WHERE u.email = 'nobody.remembers@example.com'),
           '|', 'unknown ip and user agent are empty strings, not NULL');
@@ -225,19 +224,18 @@ SELECT throws_ok($$SELECT session_id FROM auth_ext.dont_remember_session$$, '425
 -- (sign_up_email still takes a chosen token: Better Auth's database hooks may choose one.)
 CREATE TEMP TABLE forged AS
   SELECT r->>'token' AS token, auth_ext.sign_session_cookie(r->>'token') AS cookie
-  FROM auth_ext.sign_up_email('forger@example.com', 'app-password-1', 'F',
-                              session_token => '{"popupOrigin":"https://evil.example"}') r;
+  FROM auth_ext.sign_up_email('forger@example.com', 'app-password-1', 'F', jsonb_build_object('session_token', CAST('{"popupOrigin":"https://evil.example"}' AS text))) r;
 SELECT is((SELECT token FROM forged), '{"popupOrigin":"https://evil.example"}', 'the application role chose a session token');
 SELECT is((SELECT cookie FROM forged), NULL,
           'but sign_session_cookie does not sign it (an oauth_popup marker; the defect signed it)');
 CREATE TEMP TABLE forged_2fa AS
   SELECT auth_ext.sign_session_cookie(r->>'token') AS cookie
-  FROM auth_ext.sign_up_email('forger.2fa@example.com', 'app-password-1', 'F', session_token => '2fa-attacker-chosen-identifier-0') r;
+  FROM auth_ext.sign_up_email('forger.2fa@example.com', 'app-password-1', 'F', '{"session_token": "2fa-attacker-chosen-identifier-0"}') r;
 SELECT is((SELECT cookie FROM forged_2fa), NULL, 'nor a two_factor cookie''s value of 32 characters');
 SELECT is(auth_ext.sign_session_cookie('true'), NULL, 'nor a dont_remember cookie''s value');
 CREATE TEMP TABLE chosen_token AS
   SELECT r->>'token' AS token, auth_ext.sign_session_cookie(r->>'token') AS cookie
-  FROM auth_ext.sign_up_email('chooser@example.com', 'app-password-1', 'C', session_token => 'AppChosenToken0123456789abcdefXY') r;
+  FROM auth_ext.sign_up_email('chooser@example.com', 'app-password-1', 'C', '{"session_token": "AppChosenToken0123456789abcdefXY"}') r;
 SELECT matches((SELECT cookie FROM chosen_token), '^AppChosenToken0123456789abcdefXY\.[A-Za-z0-9+/]{43}=$',
                'a live session''s token of Better Auth''s shape is signed: a session token, what the session cookie holds');
 RESET ROLE;

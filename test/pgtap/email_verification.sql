@@ -31,7 +31,7 @@ SELECT is((SELECT (pg_temp.payload(r->>'token')->>'exp')::bigint - (pg_temp.payl
 SELECT ok((SELECT abs((pg_temp.payload(r->>'token')->>'iat')::bigint - extract(epoch FROM clock_timestamp())::bigint) <= 2 FROM t),
           'iat is now');
 SELECT is((SELECT (pg_temp.payload(r->>'token')->>'exp')::bigint - (pg_temp.payload(r->>'token')->>'iat')::bigint
-             FROM (SELECT auth_ext.create_email_verification_token('verify.me@example.com', 60) AS r) x),
+             FROM (SELECT auth_ext.create_email_verification_token('verify.me@example.com', '{"expires_in": 60}') AS r) x),
           60::bigint, 'expires_in sets exp');
 
 -- ---- errors of create_email_verification_token ----
@@ -41,11 +41,12 @@ SELECT throws_ok($$SELECT auth_ext.create_email_verification_token('not-an-email
                  'an invalid email: INVALID_EMAIL');
 SELECT throws_ok($$SELECT auth_ext.create_email_verification_token(NULL)$$, '22023', 'INVALID_EMAIL: Invalid email',
                  'NULL email: INVALID_EMAIL');
-SELECT throws_ok($$SELECT auth_ext.create_email_verification_token('verify.me@example.com', 0)$$, '22023',
+SELECT throws_ok($$SELECT auth_ext.create_email_verification_token('verify.me@example.com', '{"expires_in": 0}')$$, '22023',
                  'VALIDATION_ERROR: expires_in must be from 1 to 315360000 seconds', 'expires_in 0: VALIDATION_ERROR');
-SELECT throws_ok($$SELECT auth_ext.create_email_verification_token('verify.me@example.com', NULL)$$, '22023',
-                 'VALIDATION_ERROR: expires_in must be from 1 to 315360000 seconds', 'expires_in NULL: VALIDATION_ERROR');
-SELECT throws_ok($$SELECT auth_ext.create_email_verification_token('verify.me@example.com', 315360001)$$, '22023',
+SELECT throws_ok($$SELECT auth_ext.create_email_verification_token('verify.me@example.com', '{"expires_in": "60"}')$$, '22023',
+                 'VALIDATION_ERROR: option "expires_in" of create_email_verification_token must be a JSON integer number (32 bits), not a string',
+                 'expires_in that is not a number: VALIDATION_ERROR');
+SELECT throws_ok($$SELECT auth_ext.create_email_verification_token('verify.me@example.com', '{"expires_in": 315360001}')$$, '22023',
                  'VALIDATION_ERROR: expires_in must be from 1 to 315360000 seconds', 'expires_in too large: VALIDATION_ERROR');
 
 -- ---- refusals of verify_email (the user stays unverified) ----
@@ -72,7 +73,7 @@ SELECT throws_ok(format('SELECT auth_ext.verify_email(%L)', auth_ext._sign_email
                  '28000', 'INVALID_TOKEN: Invalid token', 'a userId that is not the user''s: INVALID_TOKEN');
 SELECT throws_ok(format('SELECT auth_ext.verify_email(%L)', auth_ext._sign_email_verification_token('not-an-email', pg_temp.uid(), 60)),
                  '28000', 'INVALID_TOKEN: Invalid token', 'a signed token whose email is not an email: INVALID_TOKEN');
-SELECT throws_ok(format('SELECT auth_ext.verify_email(%L, session_expires_in => 0)', r->>'token'), '22023',
+SELECT throws_ok(format('SELECT auth_ext.verify_email(%L, ''{"session_expires_in": 0}'')', r->>'token'), '22023',
                  'VALIDATION_ERROR: session_expires_in must be from 1 to 315360000 seconds', 'session_expires_in 0: VALIDATION_ERROR') FROM t;
 -- Another secret: every token signed with the old one is refused.
 SELECT auth_ext.configure('better_auth_secret', 'another-secret-entirely-0123456789abcdef');
@@ -105,7 +106,7 @@ SELECT is((SELECT v->'user'->>'updatedAt' FROM v), to_char(date_trunc('milliseco
 -- ---- already verified ----
 SELECT is(auth_ext.verify_email(r->>'token'), '{"status": true, "user": null}'::jsonb,
           'again: {"status": true, "user": null}, as Better Auth') FROM t;
-SELECT is(auth_ext.verify_email(r->>'token', true), '{"status": true, "user": null}'::jsonb,
+SELECT is(auth_ext.verify_email(r->>'token', '{"create_session": true}'), '{"status": true, "user": null}'::jsonb,
           'and no session even when asked (Better Auth returns before signing in)') FROM t;
 SELECT throws_ok($$SELECT auth_ext.create_email_verification_token('verify.me@example.com')$$, 'P0001',
                  'EMAIL_ALREADY_VERIFIED: Email is already verified', 'a verified user gets no new token: EMAIL_ALREADY_VERIFIED');
@@ -113,8 +114,7 @@ SELECT throws_ok($$SELECT auth_ext.create_email_verification_token('verify.me@ex
 -- ---- create_session (autoSignInAfterVerification) ----
 SELECT auth_ext.sign_up_email('auto@example.com', 'password123', 'A') IS NOT NULL;
 CREATE TEMP TABLE a AS
-  SELECT auth_ext.verify_email((auth_ext.create_email_verification_token('auto@example.com'))->>'token', true,
-                               '203.0.113.9', 'pgtap-agent', 120) AS v;
+  SELECT auth_ext.verify_email((auth_ext.create_email_verification_token('auto@example.com'))->>'token', '{"create_session": true, "ip_address": "203.0.113.9", "user_agent": "pgtap-agent", "session_expires_in": 120}') AS v;
 SELECT is((SELECT v->>'token' FROM a), (SELECT v->'session'->>'token' FROM a), 'create_session: token and session');
 SELECT is((SELECT v->'session'->>'userId' FROM a), (SELECT v->'user'->>'id' FROM a), 'the session is the user''s');
 SELECT is((SELECT "ipAddress" || ' ' || "userAgent" FROM session WHERE token = (SELECT v->>'token' FROM a)),

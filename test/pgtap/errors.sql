@@ -70,7 +70,7 @@ INSERT INTO raised (code, statement) VALUES
   ('PASSWORD_TOO_LONG', $$SELECT auth_ext.sign_in_email('taken@example.com', repeat('x', 129))$$),
   ('VALIDATION_ERROR', $$SELECT auth_ext.sign_in_email('taken@example.com', NULL)$$),
   ('INVALID_EMAIL_OR_PASSWORD', $$SELECT auth_ext.sign_in_email('taken@example.com', 'wrong-password')$$),
-  ('EMAIL_NOT_VERIFIED', $$SELECT auth_ext.sign_in_email('taken@example.com', 'password123', require_email_verification => true)$$),
+  ('EMAIL_NOT_VERIFIED', $$SELECT auth_ext.sign_in_email('taken@example.com', 'password123', '{"require_email_verification": true}')$$),
   ('INVALID_PASSWORD', format('SELECT auth_ext.change_password(%L, %L, %L)',
                               (SELECT id FROM "user" WHERE email = 'taken@example.com'), 'wrong-password', 'new-password-1')),
   ('USER_NOT_FOUND', $$SELECT auth_ext.set_password('no-such-user', 'password123')$$),

@@ -19,18 +19,19 @@ SELECT is((SELECT "expiresAt" - "createdAt" FROM verification), interval '1 hour
 SELECT is((SELECT "createdAt" = "updatedAt" AND "createdAt" = date_trunc('milliseconds', now()) FROM verification), true,
           'createdAt = updatedAt = now, in milliseconds');
 SELECT matches((SELECT id FROM verification), '^[A-Za-z0-9]{32}$', 'the row id is a 32-character Better Auth id');
-CREATE TEMP TABLE req120 AS SELECT auth_ext.request_password_reset('reset.me@example.com', 120) AS j;
+CREATE TEMP TABLE req120 AS SELECT auth_ext.request_password_reset('reset.me@example.com', '{"expires_in": 120}') AS j;
 SELECT is((SELECT "expiresAt" - "createdAt" FROM verification v WHERE v.identifier = 'reset-password:' || (SELECT j->>'token' FROM req120)),
           interval '120 seconds', 'expires_in sets the lifetime (resetPasswordTokenExpiresIn)');
 SELECT is(auth_ext.request_password_reset('nobody@example.com'), NULL, 'an unknown email: NULL');
 SELECT is((SELECT count(*)::int FROM verification), 2, 'and no row for it');
 SELECT throws_ok($$SELECT auth_ext.request_password_reset('not-an-email')$$, '22023', 'INVALID_EMAIL: Invalid email', 'invalid email');
 SELECT throws_ok($$SELECT auth_ext.request_password_reset(NULL)$$, '22023', 'INVALID_EMAIL: Invalid email', 'NULL email');
-SELECT throws_ok($$SELECT auth_ext.request_password_reset('reset.me@example.com', 0)$$, '22023',
+SELECT throws_ok($$SELECT auth_ext.request_password_reset('reset.me@example.com', '{"expires_in": 0}')$$, '22023',
                  'VALIDATION_ERROR: expires_in must be from 1 to 315360000 seconds', 'expires_in 0');
-SELECT throws_ok($$SELECT auth_ext.request_password_reset('reset.me@example.com', NULL)$$, '22023',
-                 'VALIDATION_ERROR: expires_in must be from 1 to 315360000 seconds', 'expires_in NULL');
-SELECT throws_ok($$SELECT auth_ext.request_password_reset('reset.me@example.com', 315360001)$$, '22023',
+SELECT throws_ok($$SELECT auth_ext.request_password_reset('reset.me@example.com', '{"expires_in": "60"}')$$, '22023',
+                 'VALIDATION_ERROR: option "expires_in" of request_password_reset must be a JSON integer number (32 bits), not a string',
+                 'expires_in that is not a number: VALIDATION_ERROR');
+SELECT throws_ok($$SELECT auth_ext.request_password_reset('reset.me@example.com', '{"expires_in": 315360001}')$$, '22023',
                  'VALIDATION_ERROR: expires_in must be from 1 to 315360000 seconds', 'expires_in too large');
 
 -- ---- reset_password ----
@@ -65,7 +66,7 @@ SELECT throws_ok(format('SELECT auth_ext.reset_password(%L, %L)', (SELECT j->>'t
 
 -- revoke_sessions
 CREATE TEMP TABLE req2 AS SELECT auth_ext.request_password_reset('reset.me@example.com') AS j;
-SELECT is((auth_ext.reset_password((SELECT j->>'token' FROM req2), 'new-password-3', revoke_sessions => true))->'status',
+SELECT is((auth_ext.reset_password((SELECT j->>'token' FROM req2), 'new-password-3', '{"revoke_sessions": true}'))->'status',
           'true'::jsonb, 'reset with revoke_sessions');
 SELECT is((SELECT count(*)::int FROM session s JOIN "user" u ON u.id = s."userId" WHERE u.email = 'reset.me@example.com'), 0,
           'revoke_sessions: every session of the user is gone');
@@ -145,8 +146,8 @@ SELECT throws_ok($$SELECT auth_ext.rate_limit_hit('k', 10, 0)$$, '22023', 'VALID
 
 -- ---- who may call them ----
 SELECT is(ARRAY(SELECT callable_by || ':' || granted_to_app FROM auth_ext.function_privileges()
-                 WHERE function_name IN ('auth_ext.request_password_reset(text,integer)'::regprocedure,
-                                         'auth_ext.reset_password(text,text,boolean)'::regprocedure,
+                 WHERE function_name IN ('auth_ext.request_password_reset(text,jsonb)'::regprocedure,
+                                         'auth_ext.reset_password(text,text,jsonb)'::regprocedure,
                                          'auth_ext.rate_limit_hit(text,integer,integer)'::regprocedure)),
           ARRAY['app:true', 'app:true', 'mail:false'],
           'reset and rate limit are the application role''s; a token for any account is the mailing role''s (grant_mail_role)');

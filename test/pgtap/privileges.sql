@@ -12,7 +12,7 @@ SELECT set_eq($$SELECT DISTINCT callable_by FROM auth_ext.function_privileges()$
 SELECT ok(NOT EXISTS (SELECT 1 FROM auth_ext.function_privileges() WHERE callable_by IN ('owner', 'mail') AND granted_to_app),
           'grant_app_role grants no owner or mail function');
 SELECT set_eq($$SELECT function_name::text FROM auth_ext.function_privileges() WHERE callable_by = 'mail'$$,
-              ARRAY['auth_ext.create_email_verification_token(text,integer)', 'auth_ext.request_password_reset(text,integer)'],
+              ARRAY['auth_ext.create_email_verification_token(text,jsonb)', 'auth_ext.request_password_reset(text,jsonb)'],
               'mail: the functions that hand out a token for any user''s account');
 
 -- Internals are the owner's: no _-prefixed function is any, app or mail, and any is exactly the

@@ -27,7 +27,7 @@ CREATE FUNCTION pg_temp.age_session(tok text, shift interval) RETURNS void LANGU
 
 -- ---- "don't remember me": one day, never refreshed ----
 CREATE TEMP TABLE t AS
-  SELECT (auth_ext.sign_in_email('remember@example.com', 'password123', NULL, NULL, false))->>'token' AS forgetful,
+  SELECT (auth_ext.sign_in_email('remember@example.com', 'password123', '{"remember_me": false}'))->>'token' AS forgetful,
          (auth_ext.sign_in_email('remember@example.com', 'password123'))->>'token' AS normal;
 SELECT is((SELECT "expiresAt" - "updatedAt" FROM session WHERE token = (SELECT forgetful FROM t)), interval '1 day',
           'remember_me => false: expiresAt = updatedAt + 1 day');
@@ -52,8 +52,8 @@ SELECT is((SELECT count(*)::int FROM session WHERE token = (SELECT forgetful FRO
 CREATE FUNCTION pg_temp.marker_count(tok text) RETURNS int LANGUAGE sql AS
   $$ SELECT count(*)::int FROM auth_ext.dont_remember_session m JOIN session s ON m.session_id = s.id WHERE s.token = tok $$;
 CREATE TEMP TABLE dr AS
-  SELECT (auth_ext.sign_in_email('remember@example.com', 'password123', NULL, NULL, false))->>'token' AS tok,
-         (auth_ext.sign_up_email('forgetful@example.com', 'password123', 'F', remember_me => false))->>'token' AS up;
+  SELECT (auth_ext.sign_in_email('remember@example.com', 'password123', '{"remember_me": false}'))->>'token' AS tok,
+         (auth_ext.sign_up_email('forgetful@example.com', 'password123', 'F', '{"remember_me": false}'))->>'token' AS up;
 SELECT is(pg_temp.marker_count((SELECT tok FROM dr)), 1, 'sign_in_email remember_me => false: the marker is written with the session');
 SELECT is(pg_temp.marker_count((SELECT up FROM dr)), 1, 'sign_up_email remember_me => false too');
 SELECT is(pg_temp.marker_count((SELECT normal FROM t)), 0, 'a normal session has none');
@@ -100,15 +100,15 @@ SELECT is((auth_ext.get_session((SELECT tok FROM slid))->'session'->>'expiresAt'
 SELECT ok(auth_ext.sign_out((SELECT up FROM dr)), 'sign_out');
 SELECT is((SELECT count(*)::int FROM auth_ext.dont_remember_session), 0, 'deleted the marker with the session');
 CREATE TEMP TABLE dr2 AS
-  SELECT (auth_ext.sign_in_email('remember@example.com', 'password123', NULL, NULL, false))->>'token' AS tok;
+  SELECT (auth_ext.sign_in_email('remember@example.com', 'password123', '{"remember_me": false}'))->>'token' AS tok;
 SELECT is(auth_ext.revoke_sessions((SELECT id FROM "user" WHERE email = 'forgetful@example.com')), 0, 'revoke_sessions of another user');
 SELECT is(pg_temp.marker_count((SELECT tok FROM dr2)), 1, 'leaves this marker');
-SELECT cmp_ok(auth_ext.revoke_sessions((SELECT id FROM "user" WHERE email = 'remember@example.com'), (SELECT normal FROM t)), '>', 0,
+SELECT cmp_ok(auth_ext.revoke_sessions((SELECT id FROM "user" WHERE email = 'remember@example.com'), jsonb_build_object('except_token', (SELECT normal FROM t))), '>', 0,
               'revoke_sessions of its user');
 SELECT is((SELECT count(*)::int FROM auth_ext.dont_remember_session), 0, 'deleted the marker too');
 INSERT INTO auth_ext.dont_remember_session VALUES ('gone-session-1', now() - interval '1 second'),
                                                   ('gone-session-2', now() - interval '2 days');
-SELECT auth_ext.sign_in_email('remember@example.com', 'password123', NULL, NULL, false) IS NOT NULL;
+SELECT auth_ext.sign_in_email('remember@example.com', 'password123', '{"remember_me": false}') IS NOT NULL;
 SELECT is((SELECT array_agg(session_id) FROM auth_ext.dont_remember_session WHERE session_id LIKE 'gone-%'), NULL,
           'markers of expired sessions are deleted when a new one is written');
 SELECT is((SELECT count(*)::int FROM auth_ext.dont_remember_session), 1, 'only the new one is left');

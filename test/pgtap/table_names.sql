@@ -76,7 +76,7 @@ SELECT ok((SELECT r->'session' ?& ARRAY['userId', 'expiresAt', 'token'] AND NOT 
           'so does the session');
 SELECT throws_ok($$SELECT auth_ext.sign_up_email('snake@example.com', 'password123', 'Again')$$, '23505',
                  'USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL: User already exists. Use another email.', 'a taken email: USER_ALREADY_EXISTS');
-SELECT throws_ok($$SELECT auth_ext.sign_up_email('other@example.com', 'password123', 'O', user_id => (SELECT r->'user'->>'id' FROM r))$$,
+SELECT throws_ok($$SELECT auth_ext.sign_up_email('other@example.com', 'password123', 'O', jsonb_build_object('user_id', (SELECT r->'user'->>'id' FROM r)))$$,
                  '22023', 'VALIDATION_ERROR: user_id is already taken', 'a taken id: told apart through the renamed table''s index');
 CREATE TEMP TABLE si AS SELECT auth_ext.sign_in_email('snake@example.com', 'password123') AS r;
 SELECT is((SELECT r->'user'->>'email' FROM si), 'snake@example.com', 'sign-in finds the user by the renamed tables');
@@ -116,21 +116,19 @@ SELECT is((SELECT count(*) FROM public.users WHERE email = 'snake@example.com'),
 ALTER TABLE public.users ADD COLUMN display_name text NOT NULL DEFAULT '', ADD COLUMN plan text;
 SELECT lives_ok(format('SELECT auth_ext.configure(%L, %L)', 'better_auth_names',
                        jsonb_set(:'names'::jsonb, '{user,fields,displayName}', '"display_name"')), 'an additional field''s fieldName');
-CREATE TEMP TABLE xf AS SELECT auth_ext.sign_up_email('extra@example.com', 'password123', 'X',
-                                                      user_fields => '{"displayName": "Ex", "plan": "pro"}') AS r;
+CREATE TEMP TABLE xf AS SELECT auth_ext.sign_up_email('extra@example.com', 'password123', 'X', '{"user_fields": {"displayName": "Ex", "plan": "pro"}}') AS r;
 SELECT is((SELECT display_name || '/' || plan FROM public.users WHERE email = 'extra@example.com'), 'Ex/pro',
           'user_fields by field name fill the renamed column and the plain one');
 SELECT is((SELECT r->'user'->>'displayName' FROM xf), 'Ex', 'and come back under the field name');
-SELECT throws_ok($$SELECT auth_ext.sign_up_email('x2@example.com', 'password123', 'X', user_fields => '{"display_name": "Ex"}')$$,
+SELECT throws_ok($$SELECT auth_ext.sign_up_email('x2@example.com', 'password123', 'X', '{"user_fields": {"display_name": "Ex"}}')$$,
                  '22023', 'VALIDATION_ERROR: user_fields: "display_name" is not a writable column of the user table',
                  'a renamed field''s column name is not a field');
-SELECT throws_ok($$SELECT auth_ext.sign_up_email('x3@example.com', 'password123', 'X', user_fields => '{"displayName": null}')$$,
+SELECT throws_ok($$SELECT auth_ext.sign_up_email('x3@example.com', 'password123', 'X', '{"user_fields": {"displayName": null}}')$$,
                  '22023', 'VALIDATION_ERROR: user_fields: "displayName" is required', 'NOT NULL of the table behind the view holds');
 
 -- ---- the views follow the tables ----
 ALTER TABLE public.sessions ADD COLUMN impersonated_by text;
-CREATE TEMP TABLE af AS SELECT auth_ext.sign_up_email('after@example.com', 'password123', 'A',
-                                                      session_fields => '{"impersonated_by": "admin"}') AS r;
+CREATE TEMP TABLE af AS SELECT auth_ext.sign_up_email('after@example.com', 'password123', 'A', '{"session_fields": {"impersonated_by": "admin"}}') AS r;
 SELECT is((SELECT r->'session'->>'impersonated_by' FROM af), 'admin', 'a column added later is picked up by the next write');
 SELECT is(auth_ext.get_session((SELECT r->>'token' FROM af))->'session'->>'impersonated_by', 'admin', 'and read back');
 SELECT throws_ok($$ALTER TABLE public.users DROP COLUMN plan$$, '2BP01', NULL,

@@ -468,8 +468,8 @@ const PRIVILEGES_SQL = `SELECT current_user AS role, has_schema_privilege('auth_
   CASE WHEN has_schema_privilege('auth_ext', 'USAGE') THEN
     ARRAY(SELECT f FROM unnest($1::text[]) f WHERE NOT has_function_privilege(f, 'EXECUTE')) END AS missing`;
 const REQUIRED_FUNCTIONS = [
-  "auth_ext.sign_up_email(text,text,text,text,text,text,boolean,integer,jsonb,jsonb,boolean,text,text,jsonb)",
-  "auth_ext.sign_in_email(text,text,text,text,boolean,integer,jsonb,boolean,boolean)",
+  "auth_ext.sign_up_email(text,text,text,jsonb)",
+  "auth_ext.sign_in_email(text,text,jsonb)",
   "auth_ext.hash_password(text)",
   "auth_ext.verify_password(text,text)",
   "auth_ext.table_names()",
@@ -572,7 +572,10 @@ export function authExt(pluginOptions: AuthExtPluginOptions) {
   async function callSignUp(ctx: GenericEndpointContext, email: string, params: unknown[]): Promise<SignResult> {
     try {
       return await callAccountFunction(
-        query, "SELECT auth_ext.sign_up_email($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) AS result", params, roleName,
+        query, "SELECT auth_ext.sign_up_email($1, $2, $3, pg_catalog.jsonb_build_object('image', $4::text, 'ip_address', $5::text, "
+        + "'user_agent', $6::text, 'remember_me', $7::boolean, 'session_expires_in', $8::integer, 'user_fields', $9::jsonb, "
+        + "'session_fields', $10::jsonb, 'auto_sign_in', $11::boolean, 'user_id', $12::text, 'session_token', $13::text, "
+        + "'account_fields', $14::jsonb)) AS result", params, roleName,
       );
     } catch (error) {
       if (errorCode(error) === "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL") {
@@ -790,7 +793,9 @@ export function authExt(pluginOptions: AuthExtPluginOptions) {
         try {
           result = await callAccountFunction(
             query,
-            "SELECT auth_ext.sign_in_email($1, $2, $3, $4, $5, $6, $7, $8, $9) AS result",
+            "SELECT auth_ext.sign_in_email($1, $2, pg_catalog.jsonb_build_object('ip_address', $3::text, 'user_agent', $4::text, "
+            + "'remember_me', $5::boolean, 'session_expires_in', $6::integer, 'session_fields', $7::jsonb, "
+            + "'require_email_verification', $8::boolean, 'create_session', $9::boolean)) AS result",
             [email, password, ipAddress, userAgent, rememberMe !== false, ctx.context.sessionConfig.expiresIn,
               sessionHooksPossible || sessionsElsewhere ? null : fieldsParam(await extraFieldValues(ctx, "session", {})),
               requireEmailVerification, !(sessionHooksPossible || sessionsElsewhere)],

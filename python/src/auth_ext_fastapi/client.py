@@ -52,12 +52,12 @@ _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 # request_password_reset (grant_mail_role) is checked where it is called: only an application
 # that mails reset links needs it.
 _REQUIRED_FUNCTIONS = (
-    "auth_ext.sign_up_email(text,text,text,text,text,text,boolean,integer,jsonb,jsonb,boolean,text,text,jsonb)",
-    "auth_ext.sign_in_email(text,text,text,text,boolean,integer,jsonb,boolean,boolean)",
+    "auth_ext.sign_up_email(text,text,text,jsonb)",
+    "auth_ext.sign_in_email(text,text,jsonb)",
     "auth_ext.get_session(text)",
     "auth_ext.sign_out(text)",
-    "auth_ext.change_password(text,text,text,boolean)",
-    "auth_ext.reset_password(text,text,boolean)",
+    "auth_ext.change_password(text,text,text,jsonb)",
+    "auth_ext.reset_password(text,text,jsonb)",
     "auth_ext.rate_limit_hit(text,integer,integer)",
     "auth_ext.sign_session_cookie(text)",
     "auth_ext.authenticate(text)",

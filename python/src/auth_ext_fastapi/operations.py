@@ -8,6 +8,7 @@ from a method's arguments; :class:`~auth_ext_fastapi.AuthExt` and
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar, cast
@@ -27,6 +28,12 @@ T = TypeVar("T")
 
 #: A fetched row: the statement's one row, or None.
 Row = tuple[Any, ...] | None
+
+
+def _options(**options: Any) -> str:
+    """The SQL functions' ``options`` argument: a JSON object of option name: value (None: the
+    function's default)."""
+    return json.dumps(options)
 
 
 @dataclass(frozen=True)
@@ -82,8 +89,10 @@ def sign_up_email(
     was never written, with ``existing_email`` True (never to be shown to the client).
     """
     return Operation(
-        "auth_ext.sign_up_email(%s, %s, %s, %s, %s, %s, %s, auto_sign_in => %s)",
-        (email, password, name, image, ip_address, user_agent, remember_me, auto_sign_in), _sign_up_result,
+        "auth_ext.sign_up_email(%s, %s, %s, CAST(%s AS jsonb))",
+        (email, password, name, _options(image=image, ip_address=ip_address, user_agent=user_agent,
+                                         remember_me=remember_me, auto_sign_in=auto_sign_in)),
+        _sign_up_result,
     )
 
 
@@ -97,8 +106,10 @@ def sign_in_email(
     of a user whose email is not verified raises ``EMAIL_NOT_VERIFIED`` (403).
     """
     return Operation(
-        "auth_ext.sign_in_email(%s, %s, %s, %s, %s, require_email_verification => %s)",
-        (email, password, ip_address, user_agent, remember_me, require_email_verification), _sign_up_result,
+        "auth_ext.sign_in_email(%s, %s, CAST(%s AS jsonb))",
+        (email, password, _options(ip_address=ip_address, user_agent=user_agent, remember_me=remember_me,
+                                   require_email_verification=require_email_verification)),
+        _sign_up_result,
     )
 
 
@@ -121,8 +132,9 @@ def change_password(
 ) -> Operation[ChangePasswordResult]:
     """``auth_ext.change_password``: ``{"token", "session"}``, the new session when the others were revoked."""
     return Operation(
-        "auth_ext.change_password(%s, %s, %s, %s)",
-        (user_id, current_password, new_password, revoke_other_sessions), _change_password_result,
+        "auth_ext.change_password(%s, %s, %s, CAST(%s AS jsonb))",
+        (user_id, current_password, new_password, _options(revoke_other_sessions=revoke_other_sessions)),
+        _change_password_result,
     )
 
 
@@ -144,7 +156,8 @@ def request_password_reset(email: str, expires_in: int = 3600) -> Operation[Requ
     Answer the client the same either way (Better Auth's body does not say whether the email exists).
     ``expires_in``: seconds the token is valid (Better Auth's ``resetPasswordTokenExpiresIn``).
     """
-    return Operation("auth_ext.request_password_reset(%s, %s)", (email, expires_in), _request_password_reset_result)
+    return Operation("auth_ext.request_password_reset(%s, CAST(%s AS jsonb))",
+                     (email, _options(expires_in=expires_in)), _request_password_reset_result)
 
 
 def reset_password(
@@ -155,7 +168,8 @@ def reset_password(
     ``revoke_sessions``: Better Auth's ``revokeSessionsOnPasswordReset`` (every session of the user goes).
     """
     return Operation(
-        "auth_ext.reset_password(%s, %s, %s)", (token, new_password, revoke_sessions), _reset_password_result
+        "auth_ext.reset_password(%s, %s, CAST(%s AS jsonb))",
+        (token, new_password, _options(revoke_sessions=revoke_sessions)), _reset_password_result,
     )
 
 
@@ -178,7 +192,8 @@ def create_email_verification_token(email: str, expires_in: int = 3600) -> Opera
     """``auth_ext.create_email_verification_token``: ``{"token", "user"}``, Better Auth's verification
     token for an existing, unverified user (``USER_NOT_FOUND`` / ``EMAIL_ALREADY_VERIFIED`` otherwise)."""
     return Operation(
-        "auth_ext.create_email_verification_token(%s, %s)", (email, expires_in), _email_verification_token_result
+        "auth_ext.create_email_verification_token(%s, CAST(%s AS jsonb))",
+        (email, _options(expires_in=expires_in)), _email_verification_token_result,
     )
 
 
@@ -189,8 +204,10 @@ def verify_email(
     """``auth_ext.verify_email``: ``{"status", "user"}`` (user ``None`` when already verified), plus
     ``"token"`` and ``"session"`` of a new session with ``create_session``."""
     return Operation(
-        "auth_ext.verify_email(%s, %s, %s, %s, %s)",
-        (token, create_session, ip_address, user_agent, session_expires_in), _verify_email_result,
+        "auth_ext.verify_email(%s, CAST(%s AS jsonb))",
+        (token, _options(create_session=create_session, ip_address=ip_address, user_agent=user_agent,
+                         session_expires_in=session_expires_in)),
+        _verify_email_result,
     )
 
 

@@ -104,7 +104,7 @@ test("Better Auth's error codes for the same bad sign-ups", async () => {
 test("requireEmailVerification both ways: auth_ext's sign-up without a session, EMAIL_NOT_VERIFIED after the password, the generic answer", async () => {
   const verifying = createBetterAuth({ pool: db.pool, emailAndPassword: { requireEmailVerification: true } });
   // A user signed up by auth_ext without a session is refused by Better Auth's sign-in as unverified ...
-  const { r } = await sql("SELECT auth_ext.sign_up_email($1, $2, $3, auto_sign_in => false) AS r", ["Unverified.SQL@Example.com", "sql-unverified-1", "U"]);
+  const { r } = await sql("SELECT auth_ext.sign_up_email($1, $2, $3, jsonb_build_object('auto_sign_in', false)) AS r", ["Unverified.SQL@Example.com", "sql-unverified-1", "U"]);
   assert.equal(r.token, null);
   assert.equal(r.session, null);
   assert.equal(r.existing_email, false);
@@ -115,14 +115,14 @@ test("requireEmailVerification both ways: auth_ext's sign-up without a session, 
   // ... and a user signed up by Better Auth (requireEmailVerification) is refused by auth_ext the same way.
   const up = await verifying.request("POST", "/sign-up/email", { body: { email: "unverified.ba@example.com", password: "ba-unverified-1", name: "V" } });
   assert.deepEqual([up.status, up.json.token], [200, null]);
-  await assert.rejects(sql("SELECT auth_ext.sign_in_email($1, $2, require_email_verification => true)", ["unverified.ba@example.com", "ba-unverified-1"]),
+  await assert.rejects(sql("SELECT auth_ext.sign_in_email($1, $2, jsonb_build_object('require_email_verification', true))", ["unverified.ba@example.com", "ba-unverified-1"]),
     (e) => e.code === "28000" && e.constraint === "EMAIL_NOT_VERIFIED" && e.message === "EMAIL_NOT_VERIFIED: Email not verified");
-  await assert.rejects(sql("SELECT auth_ext.sign_in_email($1, $2, require_email_verification => true)", ["unverified.ba@example.com", "wrong-password-1"]),
+  await assert.rejects(sql("SELECT auth_ext.sign_in_email($1, $2, jsonb_build_object('require_email_verification', true))", ["unverified.ba@example.com", "wrong-password-1"]),
     (e) => e.code === "28P01", "a wrong password is still INVALID_EMAIL_OR_PASSWORD, as in Better Auth");
   // The generic answer for a taken email: Better Auth's synthetic user and auth_ext's have the same fields.
   const theirs = await verifying.request("POST", "/sign-up/email", { body: { email: "Unverified.SQL@Example.com", password: "another-pass-1", name: "Again" } });
   assert.deepEqual([theirs.status, theirs.json.token], [200, null]);
-  const { d } = await sql("SELECT auth_ext.sign_up_email($1, $2, $3, auto_sign_in => false) AS d", ["Unverified.BA@Example.com", "another-pass-1", "Again"]);
+  const { d } = await sql("SELECT auth_ext.sign_up_email($1, $2, $3, jsonb_build_object('auto_sign_in', false)) AS d", ["Unverified.BA@Example.com", "another-pass-1", "Again"]);
   assert.equal(d.existing_email, true);
   assert.equal(d.token, null);
   assert.deepEqual(Object.keys(d.user).sort(), Object.keys(theirs.json.user).sort());

@@ -32,7 +32,7 @@ const decode = (segment) => Buffer.from(segment, "base64url").toString("utf8");
 const lastMailTo = (email) => mails.filter((m) => m.email === email).at(-1);
 const signUpSql = async (email) => (await sql("SELECT auth_ext.sign_up_email($1, 'password-1234', 'N') AS r", [email])).r.user;
 const sqlToken = async (email, expiresIn = 3600) =>
-  (await sql("SELECT auth_ext.create_email_verification_token($1, $2) AS r", [email, expiresIn])).r.token;
+  (await sql("SELECT auth_ext.create_email_verification_token($1, jsonb_build_object('expires_in', CAST($2 AS integer))) AS r", [email, expiresIn])).r.token;
 const baVerify = (token, callbackURL) =>
   ba.request("GET", `/verify-email?token=${encodeURIComponent(token)}${callbackURL ? `&callbackURL=${encodeURIComponent(callbackURL)}` : ""}`);
 const tamper = (token) => {
@@ -77,7 +77,7 @@ test("a token from POST /send-verification-email (no session) verifies through a
   const res = await ba.request("POST", "/send-verification-email", { body: { email: "resend@example.com" } });
   assert.deepEqual(res.json, { status: true });
   const mail = lastMailTo("resend@example.com");
-  const { r } = await sql("SELECT auth_ext.verify_email($1, true, '203.0.113.7', 'interop') AS r", [mail.token]);
+  const { r } = await sql("SELECT auth_ext.verify_email($1, jsonb_build_object('create_session', true, 'ip_address', '203.0.113.7', 'user_agent', 'interop')) AS r", [mail.token]);
   assert.equal(r.user.emailVerified, true);
   assert.equal(r.token, r.session.token);
   const s = await ba.request("GET", "/get-session", { headers: { authorization: `Bearer ${r.token}` } });

@@ -77,7 +77,7 @@ test("a token Better Auth's /request-password-reset mailed works with auth_ext.r
   assert.equal(row.value, signedUp.json.user.id);
   assert.equal(row.lifetime, 3600); // Better Auth takes createdAt and expiresAt a few ms apart
 
-  const [{ r }] = await sql("SELECT auth_ext.reset_password($1, 'new-password-1', revoke_sessions => true) AS r", [token]);
+  const [{ r }] = await sql("SELECT auth_ext.reset_password($1, 'new-password-1', jsonb_build_object('revoke_sessions', true)) AS r", [token]);
   assert.equal(r.status, true);
   assert.equal(r.user.email, email);
 
@@ -114,7 +114,7 @@ test("Better Auth's revokeSessionsOnPasswordReset and auth_ext's revoke_sessions
 test("expired tokens are INVALID_TOKEN on both sides, whoever issued them", async () => {
   const email = "expired@example.com";
   await signUp(email);
-  const [{ r }] = await sql("SELECT auth_ext.request_password_reset($1, 1) AS r", [email]);
+  const [{ r }] = await sql("SELECT auth_ext.request_password_reset($1, jsonb_build_object('expires_in', 1)) AS r", [email]);
   const baToken = await requestByBetterAuth(ba, email);
   await sql(`UPDATE verification SET "expiresAt" = now() - interval '1 second' WHERE identifier = ANY($1)`,
     [[`reset-password:${r.token}`, `reset-password:${baToken}`]]);
