@@ -61,9 +61,9 @@ export function signInEndpoint(state: PluginState) {
     // Auth's own createSession writes the session, its hooks first: Better Auth's order, so a
     // wrong password is still INVALID_EMAIL_OR_PASSWORD and a banned user's right password
     // BANNED_USER.
+    const createSession = !(state.sessionHooksPossible || state.sessionsElsewhere);
     let result: SignResult;
     try {
-      const createSession = !(state.sessionHooksPossible || state.sessionsElsewhere);
       result = await signInStatement(state, {
         email, password, ipAddress, userAgent, rememberMe: rememberMe !== false, expiresIn: ctx.context.sessionConfig.expiresIn,
         sessionFields: createSession ? await extraFieldValues(ctx, "session", {}) : {}, requireEmailVerification, createSession,

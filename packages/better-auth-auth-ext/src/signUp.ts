@@ -62,6 +62,34 @@ async function notifyExistingUser(ctx: GenericEndpointContext, email: string, ex
   }
 }
 
+/**
+ * Refuses what the create.before hooks returned that the one statement cannot write as Better Auth
+ * would: the user, its credential account and, when one is made, the session (which must last
+ * `sessionSeconds`).
+ */
+function checkCapturedRows(
+  ctx: GenericEndpointContext, user: Row, account: Row, session: Row | undefined, sessionSeconds: number,
+): asserts user is Row & { email: string; name: string; image?: string | null; id?: string } {
+  if (user.emailVerified !== false) throw hookRefusal(ctx, "emailVerified set on the user (auth_ext writes false)");
+  if (typeof user.email !== "string" || typeof user.name !== "string") throw hookRefusal(ctx, "a user without an email or name");
+  if (user.image !== undefined && user.image !== null && typeof user.image !== "string") throw hookRefusal(ctx, "a user image that is not a string");
+  if (user.id !== undefined && typeof user.id !== "string") throw hookRefusal(ctx, "a user id that is not a string");
+  if (account.providerId !== "credential" || account.accountId !== user.id || account.userId !== user.id || account.password !== undefined) {
+    throw hookRefusal(ctx, "a credential account with other fields than Better Auth's");
+  }
+  if (!session) return;
+  const expected = Date.now() + sessionSeconds * 1000;
+  if (session.userId !== user.id) throw hookRefusal(ctx, "a session for another user");
+  if (typeof session.token !== "string") throw hookRefusal(ctx, "a session token that is not a string");
+  if (!(session.expiresAt instanceof Date) || Math.abs(session.expiresAt.getTime() - expected) > 60_000) {
+    throw hookRefusal(ctx, "a session expiresAt other than Better Auth's (session.expiresIn)");
+  }
+  for (const field of ["ipAddress", "userAgent"] as const) {
+    const value = session[field];
+    if (value !== undefined && value !== null && typeof value !== "string") throw hookRefusal(ctx, `a session ${field} that is not a string`);
+  }
+}
+
 /** auth_ext.sign_up_email; USER_ALREADY_EXISTS logged as Better Auth logs it. */
 async function callSignUp(state: PluginState, ctx: GenericEndpointContext, email: string, params: SignUpParams): Promise<SignResult> {
   try {
@@ -156,37 +184,18 @@ export function signUpEndpoint(state: PluginState) {
     }
     const user = capture.rows.user as Row;
     const account = capture.rows.account as Row;
-    if (user.emailVerified !== false) throw hookRefusal(ctx, "emailVerified set on the user (auth_ext writes false)");
-    if (typeof user.email !== "string" || typeof user.name !== "string") throw hookRefusal(ctx, "a user without an email or name");
-    if (user.image !== undefined && user.image !== null && typeof user.image !== "string") throw hookRefusal(ctx, "a user image that is not a string");
-    if (user.id !== undefined && typeof user.id !== "string") throw hookRefusal(ctx, "a user id that is not a string");
-    if (account.providerId !== "credential" || account.accountId !== user.id || account.userId !== user.id || account.password !== undefined) {
-      throw hookRefusal(ctx, "a credential account with other fields than Better Auth's");
-    }
     const session = capture.rows.session;
-    let sessionIp = ipAddress;
-    let sessionAgent = userAgent;
-    if (session) {
-      const expected = Date.now() + (rememberMe === false ? 86400 : expiresIn) * 1000;
-      if (session.userId !== user.id) throw hookRefusal(ctx, "a session for another user");
-      if (typeof session.token !== "string") throw hookRefusal(ctx, "a session token that is not a string");
-      if (!(session.expiresAt instanceof Date) || Math.abs(session.expiresAt.getTime() - expected) > 60_000) {
-        throw hookRefusal(ctx, "a session expiresAt other than Better Auth's (session.expiresIn)");
-      }
-      for (const field of ["ipAddress", "userAgent"] as const) {
-        const value = session[field];
-        if (value !== undefined && value !== null && typeof value !== "string") throw hookRefusal(ctx, `a session ${field} that is not a string`);
-      }
-      sessionIp = (session.ipAddress as string | null | undefined) ?? "";
-      sessionAgent = (session.userAgent as string | null | undefined) ?? "";
-    }
+    checkCapturedRows(ctx, user, account, session, rememberMe === false ? 86400 : expiresIn);
+    // The session's IP address and user agent as its hooks left them.
+    const sessionIp = session ? (session.ipAddress as string | null | undefined) ?? "" : ipAddress;
+    const sessionAgent = session ? (session.userAgent as string | null | undefined) ?? "" : userAgent;
     const userFields = await extraFieldValues(ctx, "user", extraOf("user", user));
     // A session's extra fields: what its hooks set, then its adapter's defaults.
     const sessionFields = session ? await extraFieldValues(ctx, "session", extraOf("session", session)) : {};
     const result = await callSignUp(state, ctx, email, {
-      email: user.email, password, name: user.name, image: (user.image as string | null | undefined) ?? null,
+      email: user.email, password, name: user.name, image: user.image ?? null,
       ipAddress: sessionIp, userAgent: sessionAgent, rememberMe: rememberMe !== false, expiresIn, userFields, sessionFields,
-      autoSignIn: !generic && !state.sessionsElsewhere, userId: (user.id as string | undefined) ?? null,
+      autoSignIn: !generic && !state.sessionsElsewhere, userId: user.id ?? null,
       sessionToken: (session?.token as string | undefined) ?? null,
       accountFields: await extraFieldValues(ctx, "account", extraOf("account", account)),
     });

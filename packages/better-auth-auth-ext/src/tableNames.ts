@@ -69,7 +69,7 @@ export async function tableNamesMismatch(query: AuthExtQuery, context: Pick<Auth
   try {
     row = await firstRow(query, "SELECT auth_ext.table_names() AS names", []);
   } catch (error) {
-    if (isMissingGrant(error)) return null;  // checkGrants names what is missing
+    if (isMissingGrant(error)) return null;  // the start-up probe (checkGrants) names what is missing
     if (unavailableError(error)) return null;
     throw error;
   }
