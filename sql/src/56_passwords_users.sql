@@ -25,8 +25,8 @@ BEGIN
   IF current_password IS NULL OR NOT auth_ext.verify_password(current_password, account.stored_hash) THEN
     PERFORM auth_ext._raise('INVALID_PASSWORD');
   END IF;
-  EXECUTE pg_catalog.format('UPDATE %I.%I SET password = $2, "updatedAt" = $3 WHERE id = $1', s, 'account')
-    USING account.account_id, auth_ext.hash_password(new_password), pg_catalog.date_trunc('milliseconds', pg_catalog.now());
+  PERFORM auth_ext._store_credential_password(s, change_password.user_id, account.account_id,
+                                             auth_ext.hash_password(new_password));
   IF revoke_other_sessions THEN  -- as Better Auth: every session goes, the caller gets a new one
     EXECUTE pg_catalog.format('DELETE FROM %I.%I WHERE "userId" = $1', s, 'session')
       USING change_password.user_id;
