@@ -2,6 +2,8 @@
 // field; this turns those into the APIErrors Better Auth itself throws for the same condition (same
 // HTTP status, code and message). Codes, SQLSTATEs and statuses come from the extension's one table,
 // auth_ext.error_codes(), generated into errorCodes.ts (scripts/gen-error-codes.sh).
+// The plugin's other errors are here too: a role without the grant, a database that cannot serve
+// the call now (for Better Auth's own adapter calls as well), a driver error without its row.
 import { APIError } from "better-auth";
 import { ERROR_CODES, type ErrorCode } from "./errorCodes.js";
 
@@ -137,4 +139,25 @@ export function missingGrantError(role: string | undefined): APIError {
     code: "AUTH_EXT_NOT_GRANTED",
     message: `The database role${role ? ` "${role}"` : ""} may not call auth_ext: ${grantAdvice(role)}`,
   });
+}
+
+/**
+ * Better Auth's own database calls the plugin makes (adapter reads, its hooks, its createSession):
+ * a server that is going away or refusing connections answers 503 DATABASE_UNAVAILABLE, as the
+ * auth_ext statements do, never a 500.
+ */
+export async function throughAdapter<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof APIError) throw error;
+    throw unavailableError(error) ?? error;
+  }
+}
+
+/** The code of an APIError (Better Auth's error body), if it is one. */
+export function apiErrorCode(error: unknown): string | undefined {
+  if (!(error instanceof APIError)) return undefined;
+  const code = (error.body as { code?: unknown } | undefined)?.code;
+  return typeof code === "string" ? code : undefined;
 }

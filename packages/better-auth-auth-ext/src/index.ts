@@ -1,6 +1,7 @@
 // Public entry point of better-auth-auth-ext: the Better Auth plugin, the password functions and
 // the SQL-error mapping, all backed by the auth_ext PostgreSQL extension.
-export { authExt, authExtTableNames, type AuthExtPluginOptions } from "./plugin.js";
+export { authExt, type AuthExtPluginOptions } from "./plugin.js";
+export { authExtTableNames } from "./tableNames.js";
 export { authExtPassword, type AuthExtPasswordFunctions } from "./password.js";
 export { toAPIError, unavailableError } from "./errors.js";
 export type { AuthExtConnection, AuthExtPoolLike, AuthExtQuery, AuthExtQueryResult, AuthExtRow } from "./query.js";
