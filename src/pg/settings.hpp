@@ -22,6 +22,7 @@ enum class Setting {
   kMaxPasswordLength,
   kIdFormat,
   kBetterAuthNames,
+  kPasswordProofMaxAgeSeconds,
   kCount
 };
 

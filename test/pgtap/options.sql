@@ -11,7 +11,7 @@ SELECT auth_ext.configure('better_auth_secret', 'options-test-secret-0123456789a
 SELECT set_eq(
   $$SELECT p.oid::regprocedure::text FROM pg_proc p
      WHERE p.pronamespace = 'auth_ext'::regnamespace AND p.proname NOT LIKE '\_%' AND 'options' = ANY (p.proargnames)$$,
-  ARRAY['auth_ext.sign_up_email(text,text,text,jsonb)', 'auth_ext.sign_in_email(text,text,jsonb)',
+  ARRAY['auth_ext.sign_up_email(text,text,text,jsonb,text)', 'auth_ext.sign_in_email(text,text,jsonb,text)',
         'auth_ext.change_password(text,text,text,jsonb)', 'auth_ext.verify_email(text,jsonb)',
         'auth_ext.reset_password(text,text,jsonb)', 'auth_ext.create_email_verification_token(text,jsonb)',
         'auth_ext.request_password_reset(text,jsonb)', 'auth_ext.revoke_sessions(text,jsonb)'],

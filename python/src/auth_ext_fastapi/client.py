@@ -52,8 +52,8 @@ _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 # request_password_reset (grant_mail_role) is checked where it is called: only an application
 # that mails reset links needs it.
 _REQUIRED_FUNCTIONS = (
-    "auth_ext.sign_up_email(text,text,text,jsonb)",
-    "auth_ext.sign_in_email(text,text,jsonb)",
+    "auth_ext.sign_up_email(text,text,text,jsonb,text)",
+    "auth_ext.sign_in_email(text,text,jsonb,text)",
     "auth_ext.get_session(text)",
     "auth_ext.sign_out(text)",
     "auth_ext.change_password(text,text,text,jsonb)",
