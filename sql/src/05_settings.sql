@@ -59,7 +59,7 @@ BEGIN
     DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at;
   END IF;
   IF configure.name = ANY (ARRAY['better_auth_names', 'better_auth_schema']) THEN
-    -- The views for renamed tables, built now so a name that matches no column fails here.
+    -- The views of the tables, built now so a name that matches no column fails here.
     PERFORM auth_ext.sync_table_names();
   END IF;
 END

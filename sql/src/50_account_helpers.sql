@@ -9,8 +9,9 @@
 --
 -- Fencing of the functions that run with the owner's rights: every one has
 -- SET search_path = pg_catalog, pg_temp and never changes it; Better Auth's schema, which others
--- may be able to write to, is never on it. Its tables are named by quoted, schema-qualified
--- references (format('%I.%I') with EXECUTE ... USING here, kept SPI plans in C). Built-in
+-- may be able to write to, is never on it. Its tables are named through the views of schema
+-- auth_ext_names (45_table_names.sql), the one way to them: static statements with kept plans,
+-- and EXECUTE only where the column list varies (the extra fields of an INSERT). Built-in
 -- functions and operators are written unqualified: with that search_path they resolve in
 -- pg_catalog (a temporary schema is never searched for functions or operators), so no overload
 -- anyone creates is called; the hostile suite plants look-alikes of every one to prove it.
@@ -54,54 +55,20 @@ COMMENT ON FUNCTION auth_ext._row_json(record) IS
 'JavaScript dates (2026-01-02T03:04:05.678Z), json/jsonb embedded, every other type as to_jsonb writes it.';
 
 CREATE OR REPLACE FUNCTION auth_ext._prepare_write()
-RETURNS text
-LANGUAGE plpgsql STABLE
+RETURNS void
+LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-  s text := auth_ext._tables_schema();
 BEGIN
-  IF pg_catalog.current_setting('transaction_read_only') = 'on' THEN
+  IF current_setting('transaction_read_only') = 'on' THEN
     PERFORM auth_ext._raise('READ_ONLY', hint => 'Send account writes to the primary, not a replica.');
   END IF;
-  IF s = 'auth_ext_names' THEN
-    PERFORM auth_ext._require_current_table_names();
-  END IF;
-  PERFORM auth_ext._require_tables(s);
-  RETURN s;
+  PERFORM auth_ext._require_tables();
 END
 $$;
 COMMENT ON FUNCTION auth_ext._prepare_write() IS
-'Internal: refuses read-only transactions (25006) and missing tables (42P01); returns the schema the statements name '
-'Better Auth''s tables in (its own, or the auth_ext_names views, rebuilt first when a table changed).';
-
-CREATE OR REPLACE FUNCTION auth_ext._require_tables(schema text, tables text[] DEFAULT ARRAY['user', 'account'])
-RETURNS void
-LANGUAGE plpgsql STABLE
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-  wanted text;
-BEGIN
-  FOREACH wanted IN ARRAY tables LOOP  -- expressions, not a query: this runs on every account write
-    IF pg_catalog.to_regclass(pg_catalog.format('%I.%I', schema, wanted)) IS NULL THEN
-      IF schema = 'auth_ext_names' THEN
-        RAISE EXCEPTION 'Better Auth''s % table is missing (better_auth_names is set)', wanted
-        USING ERRCODE = '42P01',
-              HINT = 'Run SELECT * FROM auth_ext.check_schema(); then SELECT * FROM auth_ext.sync_table_names() as the extension owner.';
-      END IF;
-      RAISE EXCEPTION 'Better Auth''s tables are missing in schema "%"', schema
-      USING ERRCODE = '42P01',
-            HINT = pg_catalog.format('Run SELECT * FROM auth_ext.check_schema(%L); auth_ext.create_better_auth_schema(%L) creates them.',
-                                     schema, schema);
-    END IF;
-  END LOOP;
-END
-$$;
-COMMENT ON FUNCTION auth_ext._require_tables(text, text[]) IS
-'Internal: 42P01 with a check_schema() hint when one of Better Auth''s tables (user and account, or those named) is '
-'missing. The session table is required where a session is written (_create_session): with Better Auth''s '
-'secondaryStorage there is none.';
+'Internal: before an account write: refuses read-only transactions (25006), then _require_tables() (the views of the '
+'user and account tables there and current).';
 
 CREATE OR REPLACE FUNCTION auth_ext._new_id()
 RETURNS text
@@ -147,32 +114,30 @@ AS $$
 $$;
 COMMENT ON FUNCTION auth_ext._is_valid_email(text) IS 'Internal: Better Auth''s email rule (zod 4 z.email()).';
 
-CREATE OR REPLACE FUNCTION auth_ext._credential_account(schema text, user_id text, OUT account_id text, OUT stored_hash text)
+CREATE OR REPLACE FUNCTION auth_ext._credential_account(user_id text, OUT account_id text, OUT stored_hash text)
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-  user_exists boolean;
 BEGIN
   -- The user row first, then the account (the order delete_user and sign_in_email lock in): the
   -- user cannot be deleted, nor the hash changed by anyone else, until this transaction ends.
-  EXECUTE pg_catalog.format('SELECT true FROM %I.%I u WHERE u.id = $1 FOR KEY SHARE', schema, 'user')
-    INTO user_exists USING user_id;
-  IF user_exists IS NULL THEN
+  PERFORM FROM auth_ext_names."user" u WHERE u.id = _credential_account.user_id FOR KEY SHARE;
+  IF NOT FOUND THEN
     PERFORM auth_ext._raise('USER_NOT_FOUND');
   END IF;
-  EXECUTE pg_catalog.format('SELECT a.id, a.password FROM %I.%I a WHERE a."userId" = $1 '
-                            'AND a."providerId" = ''credential'' AND a."accountId" = $1 '
-                            'ORDER BY a.id LIMIT 1 FOR NO KEY UPDATE', schema, 'account')
-    INTO account_id, stored_hash USING user_id;
+  SELECT a.id, a.password INTO account_id, stored_hash
+    FROM auth_ext_names.account a
+   WHERE a."userId" = _credential_account.user_id AND a."providerId" = 'credential'
+     AND a."accountId" = _credential_account.user_id
+   ORDER BY a.id LIMIT 1 FOR NO KEY UPDATE;
 END
 $$;
-COMMENT ON FUNCTION auth_ext._credential_account(text, text) IS
+COMMENT ON FUNCTION auth_ext._credential_account(text) IS
 'Internal: a user''s credential account (id, hash; NULLs when none), locked with the user row for the caller''s update; '
 'P0002 USER_NOT_FOUND when the user does not exist.';
 
-CREATE OR REPLACE FUNCTION auth_ext._extra_columns(schema text, table_name text, parameter text, fields jsonb,
-                                                   core_columns text[], caller text, OUT columns text, OUT vals text)
+CREATE OR REPLACE FUNCTION auth_ext._extra_columns(model text, parameter text, fields jsonb, core_columns text[],
+                                                   caller text, OUT columns text, OUT vals text)
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -188,16 +153,16 @@ BEGIN
   IF pg_catalog.jsonb_typeof(fields) <> 'object' THEN
     PERFORM auth_ext._raise('VALIDATION_ERROR', pg_catalog.format('%s must be a JSON object of column names and values', parameter));
   END IF;
-  -- Column facts from the table itself (behind the views when names are configured: a view
-  -- carries no NOT NULL and no generated columns).
+  -- Column facts from the table itself, behind the view (a view carries no NOT NULL and no
+  -- generated columns).
   FOR field IN
     SELECT f.key, f.value, pg_catalog.jsonb_typeof(f.value) AS json_type, a.atttypid, a.attnotnull, a.attgenerated,
            COALESCE(NULLIF(t.typbasetype, CAST(0 AS pg_catalog.oid)), t.oid) AS base_type, t.typcategory,
            EXISTS (SELECT FROM pg_catalog.pg_attribute v
-                    WHERE v.attrelid = CAST(pg_catalog.to_regclass(pg_catalog.format('%I.%I', schema, table_name)) AS pg_catalog.oid)
+                    WHERE v.attrelid = CAST(to_regclass(format('auth_ext_names.%I', model)) AS oid)
                       AND v.attname = f.key AND v.attnum > 0 AND NOT v.attisdropped) AS is_field
       FROM pg_catalog.jsonb_each(fields) f
-      CROSS JOIN LATERAL auth_ext._base_column(schema, table_name, f.key) b
+      CROSS JOIN LATERAL auth_ext._base_column(model, f.key) b
       LEFT JOIN pg_catalog.pg_attribute a
              ON a.attrelid = b.relid AND a.attname = b.column_name
             AND a.attnum > 0 AND NOT a.attisdropped
@@ -206,11 +171,11 @@ BEGIN
   LOOP
     IF field.key = ANY (core_columns) THEN
       PERFORM auth_ext._raise('VALIDATION_ERROR', pg_catalog.format(
-        '%s: "%s" is a core column of the %s table, which %s writes itself', parameter, field.key, table_name, caller));
+        '%s: "%s" is a core column of the %s table, which %s writes itself', parameter, field.key, model, caller));
     END IF;
     IF field.atttypid IS NULL OR NOT field.is_field OR field.attgenerated <> '' THEN
       PERFORM auth_ext._raise('VALIDATION_ERROR', pg_catalog.format(
-        '%s: "%s" is not a writable column of the %s table', parameter, field.key, table_name));
+        '%s: "%s" is not a writable column of the %s table', parameter, field.key, model));
     END IF;
     IF field.json_type = 'null' THEN
       IF field.attnotnull THEN
@@ -229,8 +194,8 @@ BEGIN
           pg_catalog.format_type(field.atttypid, NULL), field.json_type));
       END IF;
       BEGIN
-        EXECUTE pg_catalog.format('SELECT (pg_catalog.jsonb_populate_record(CAST(NULL AS %I.%I), $1)).%I IS NULL',
-                                  schema, table_name, field.key)
+        EXECUTE format('SELECT (jsonb_populate_record(CAST(NULL AS auth_ext_names.%I), $1)).%I IS NULL',
+                       model, field.key)
           USING pg_catalog.jsonb_build_object(field.key, field.value);
       EXCEPTION WHEN data_exception OR integrity_constraint_violation THEN
         PERFORM auth_ext._raise('VALIDATION_ERROR', pg_catalog.format(
@@ -243,8 +208,9 @@ BEGIN
   END LOOP;
 END
 $$;
-COMMENT ON FUNCTION auth_ext._extra_columns(text, text, text, jsonb, text[], text) IS
-'Internal: checks a JSON object of extra columns for one of Better Auth''s tables (user_fields, session_fields): each '
+COMMENT ON FUNCTION auth_ext._extra_columns(text, text, jsonb, text[], text) IS
+'Internal: checks a JSON object of extra columns for the view of one of Better Auth''s models (user_fields, '
+'session_fields, account_fields): each '
 'key a writable, non-core column, each value of the JSON kind the column''s type reads and accepted by it, null only '
 'for a nullable column; 22023 VALIDATION_ERROR naming the parameter and the column otherwise. Returns the column list '
-'and the matching "r.col" list for an INSERT ... SELECT ... FROM jsonb_populate_record(NULL::table, fields) r.';
+'and the matching "r.col" list for an INSERT ... SELECT ... FROM jsonb_populate_record(NULL::view, fields) r.';

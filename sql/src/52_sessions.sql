@@ -22,7 +22,7 @@ COMMENT ON TABLE auth_ext.dont_remember_session IS
 'expired sessions are deleted as new ones are written. Readable only by the extension owner.';
 SELECT pg_catalog.pg_extension_config_dump('auth_ext.dont_remember_session', '');
 
-CREATE OR REPLACE FUNCTION auth_ext._create_session(schema text, user_id text, ip_address text, user_agent text, remember_me boolean,
+CREATE OR REPLACE FUNCTION auth_ext._create_session(user_id text, ip_address text, user_agent text, remember_me boolean,
                                                          session_expires_in integer DEFAULT NULL, session_fields jsonb DEFAULT NULL,
                                                          session_token text DEFAULT NULL)
 RETURNS jsonb
@@ -44,9 +44,9 @@ DECLARE
 BEGIN
   -- Extra session columns (Better Auth's session.additionalFields, plugins' session columns).
   IF session_fields IS NOT NULL THEN
-    PERFORM auth_ext._require_tables(schema, ARRAY['session']);
+    PERFORM auth_ext._require_tables(ARRAY['session']);
     SELECT e.columns, e.vals INTO extra_columns, extra_values
-      FROM auth_ext._extra_columns(schema, 'session', 'session_fields', session_fields,
+      FROM auth_ext._extra_columns('session', 'session_fields', session_fields,
                                    ARRAY['id', 'expiresAt', 'token', 'createdAt', 'updatedAt', 'ipAddress',
                                          'userAgent', 'userId'], 'auth_ext') e;
   END IF;
@@ -62,11 +62,12 @@ BEGIN
               'WHERE o.expires_at < $4 AND o.session_id <> $1 '
               'LIMIT 100 FOR UPDATE SKIP LOCKED))) ';
   END IF;
-  EXECUTE pg_catalog.format('WITH ins AS (INSERT INTO %1$I.%2$I AS se (id, "expiresAt", token, "createdAt", "updatedAt", "ipAddress", "userAgent", "userId"%3$s) '
-                            'SELECT $1, $2, $3, $4, $4, $5, $6, $7%4$s '
-                            'FROM pg_catalog.jsonb_populate_record(CAST(NULL AS %1$I.%2$I), $8) r '
-                            'RETURNING se)%5$s '
-                            'SELECT auth_ext._row_json(i.se) FROM ins i', schema, 'session', extra_columns, extra_values, marker)
+  -- Dynamic only for the extra columns (and the marker): the one EXECUTE of sessions.
+  EXECUTE format('WITH ins AS (INSERT INTO auth_ext_names.session AS se (id, "expiresAt", token, "createdAt", "updatedAt", "ipAddress", "userAgent", "userId"%1$s) '
+                 'SELECT $1, $2, $3, $4, $4, $5, $6, $7%2$s '
+                 'FROM jsonb_populate_record(CAST(NULL AS auth_ext_names.session), $8) r '
+                 'RETURNING se)%3$s '
+                 'SELECT auth_ext._row_json(i.se) FROM ins i', extra_columns, extra_values, marker)
     INTO result
     USING auth_ext._new_id(), now_ms + lifetime,
           COALESCE(_create_session.session_token, auth_ext.generate_id(32)), now_ms,
@@ -75,7 +76,7 @@ BEGIN
   RETURN result;
 EXCEPTION
   WHEN undefined_table THEN  -- no session table (Better Auth with secondaryStorage only): 42P01 with the hint
-    PERFORM auth_ext._require_tables(schema, ARRAY['session']);
+    PERFORM auth_ext._require_tables(ARRAY['session']);
     RAISE;
   WHEN foreign_key_violation THEN  -- the user was deleted meanwhile: a coded error, no ids or constraint names
     PERFORM auth_ext._raise('USER_NOT_FOUND');
@@ -87,7 +88,7 @@ EXCEPTION
     RAISE;
 END
 $$;
-COMMENT ON FUNCTION auth_ext._create_session(text, text, text, text, boolean, integer, jsonb, text) IS
+COMMENT ON FUNCTION auth_ext._create_session(text, text, text, boolean, integer, jsonb, text) IS
 'Internal: a session row as Better Auth''s createSession writes it (32-character token, or session_token when given; '
 ''''' for unknown ip/agent; expires after session_expires_in seconds, NULL: the session_expires_in_seconds setting, '
 'or after one day when remember_me is false, recorded in auth_ext.dont_remember_session by the same statement so '
@@ -115,18 +116,19 @@ RETURNS boolean
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
+<<sign_out>>
 DECLARE
-  s text := auth_ext._prepare_write();
-  session_token text := auth_ext._session_token_from_credential(credential);
+  session_token text;
   deleted integer;
 BEGIN
+  PERFORM auth_ext._prepare_write();
+  session_token := auth_ext._session_token_from_credential(credential);
   IF session_token IS NULL OR session_token = '' THEN
     RETURN false;
   END IF;
-  EXECUTE pg_catalog.format('WITH d AS (DELETE FROM %I.%I WHERE token = $1 RETURNING CAST(id AS pg_catalog.text) AS id), '
-                            'm AS (DELETE FROM auth_ext.dont_remember_session m WHERE m.session_id = ANY (ARRAY(SELECT d.id FROM d))) '
-                            'SELECT pg_catalog.count(*) FROM d', s, 'session')
-    INTO deleted USING session_token;
+  WITH d AS (DELETE FROM auth_ext_names.session se WHERE se.token = sign_out.session_token RETURNING CAST(se.id AS text) AS id),
+       m AS (DELETE FROM auth_ext.dont_remember_session m WHERE m.session_id = ANY (ARRAY(SELECT d.id FROM d)))
+  SELECT count(*) INTO deleted FROM d;
   RETURN deleted > 0;
 END
 $$;
@@ -143,15 +145,16 @@ AS $$
 DECLARE
   o constant jsonb := auth_ext._options('revoke_sessions', options, '{"except_token": "string"}');
   except_token text := o ->> 'except_token';
-  s text := auth_ext._prepare_write();
-  kept text := CASE WHEN except_token IS NULL THEN NULL ELSE auth_ext._session_token_from_credential(except_token) END;
+  kept text;
   deleted integer;
 BEGIN
-  EXECUTE pg_catalog.format('WITH d AS (DELETE FROM %I.%I WHERE "userId" = $1 '
-                            'AND ($2 IS NULL OR token <> $2) RETURNING CAST(id AS pg_catalog.text) AS id), '
-                            'm AS (DELETE FROM auth_ext.dont_remember_session m WHERE m.session_id = ANY (ARRAY(SELECT d.id FROM d))) '
-                            'SELECT pg_catalog.count(*) FROM d', s, 'session')
-    INTO deleted USING revoke_sessions.user_id, kept;
+  PERFORM auth_ext._prepare_write();
+  kept := CASE WHEN except_token IS NULL THEN NULL ELSE auth_ext._session_token_from_credential(except_token) END;
+  WITH d AS (DELETE FROM auth_ext_names.session se WHERE se."userId" = revoke_sessions.user_id
+               AND (revoke_sessions.kept IS NULL OR se.token <> revoke_sessions.kept)
+             RETURNING CAST(se.id AS text) AS id),
+       m AS (DELETE FROM auth_ext.dont_remember_session m WHERE m.session_id = ANY (ARRAY(SELECT d.id FROM d)))
+  SELECT count(*) INTO deleted FROM d;
   RETURN deleted;
 END
 $$;

@@ -26,7 +26,6 @@ DECLARE
   auto_sign_in boolean := COALESCE(CAST(o ->> 'auto_sign_in' AS boolean), true);
   user_id text := o ->> 'user_id';
   session_token text := o ->> 'session_token';
-  s text := auth_ext._prepare_write();
   user_columns text := '';
   user_values text := '';
   account_columns text := '';
@@ -40,6 +39,7 @@ DECLARE
   new_session jsonb;
   duplicate boolean := false;
 BEGIN
+  PERFORM auth_ext._prepare_write();
   IF sign_up_email.email IS NULL OR NOT auth_ext._is_valid_email(sign_up_email.email) THEN
     PERFORM auth_ext._raise('INVALID_EMAIL');
   END IF;
@@ -62,22 +62,21 @@ BEGIN
   -- and cast by the one helper that session_fields uses too; they go into the one INSERT below.
   IF sign_up_email.user_fields IS NOT NULL THEN
     SELECT e.columns, e.vals INTO user_columns, user_values
-      FROM auth_ext._extra_columns(s, 'user', 'user_fields', sign_up_email.user_fields,
+      FROM auth_ext._extra_columns('user', 'user_fields', sign_up_email.user_fields,
                                    ARRAY['id', 'name', 'email', 'emailVerified', 'image', 'createdAt', 'updatedAt'],
                                    'sign_up_email') e;
   END IF;
   -- The same for the credential account (Better Auth's account.additionalFields).
   IF sign_up_email.account_fields IS NOT NULL THEN
     SELECT e.columns, e.vals INTO account_columns, account_values
-      FROM auth_ext._extra_columns(s, 'account', 'account_fields', sign_up_email.account_fields,
+      FROM auth_ext._extra_columns('account', 'account_fields', sign_up_email.account_fields,
                                    ARRAY['id', 'accountId', 'providerId', 'userId', 'accessToken', 'refreshToken',
                                          'idToken', 'accessTokenExpiresAt', 'refreshTokenExpiresAt', 'scope',
                                          'password', 'createdAt', 'updatedAt'],
                                    'sign_up_email') e;
   END IF;
   normalized_email := pg_catalog.lower(sign_up_email.email);
-  EXECUTE pg_catalog.format('SELECT true FROM %I.%I x WHERE x.email = $1', s, 'user')
-    INTO taken USING normalized_email;
+  taken := EXISTS (SELECT FROM auth_ext_names."user" x WHERE x.email = sign_up_email.normalized_email);
   new_user_id := COALESCE(sign_up_email.user_id, auth_ext._new_id());
   IF taken THEN
     -- Better Auth (requireEmailVerification, or autoSignIn: false) answers an existing email like
@@ -88,20 +87,21 @@ BEGIN
     duplicate := true;
   ELSE
   BEGIN
-    EXECUTE pg_catalog.format('INSERT INTO %1$I.%2$I AS u (id, name, email, "emailVerified", image, "createdAt", "updatedAt"%3$s) '
-                              'SELECT $1, $2, $3, false, $4, $5, $5%4$s '
-                              'FROM pg_catalog.jsonb_populate_record(CAST(NULL AS %1$I.%2$I), $6) r '
-                              'RETURNING auth_ext._row_json(u)', s, 'user', user_columns, user_values)
+    -- Dynamic only for the extra columns.
+    EXECUTE format('INSERT INTO auth_ext_names."user" AS u (id, name, email, "emailVerified", image, "createdAt", "updatedAt"%1$s) '
+                   'SELECT $1, $2, $3, false, $4, $5, $5%2$s '
+                   'FROM jsonb_populate_record(CAST(NULL AS auth_ext_names."user"), $6) r '
+                   'RETURNING auth_ext._row_json(u)', user_columns, user_values)
       INTO new_user USING new_user_id, sign_up_email.name, normalized_email, sign_up_email.image, now_ms,
                           COALESCE(sign_up_email.user_fields, CAST('{}' AS pg_catalog.jsonb));
   EXCEPTION WHEN unique_violation THEN
     -- A concurrent sign-up with the same email won the race; another unique column (an extra
     -- field such as a username) keeps its own error.
     GET STACKED DIAGNOSTICS violated = CONSTRAINT_NAME;
-    IF sign_up_email.user_id IS NOT NULL AND auth_ext._unique_index_covers(s, 'user', violated, 'id') THEN
+    IF sign_up_email.user_id IS NOT NULL AND auth_ext._unique_index_covers('user', violated, 'id') THEN
       PERFORM auth_ext._raise('VALIDATION_ERROR', 'user_id is already taken');
     END IF;
-    IF sign_up_email.user_fields IS NULL OR auth_ext._unique_index_covers(s, 'user', violated, 'email') THEN
+    IF sign_up_email.user_fields IS NULL OR auth_ext._unique_index_covers('user', violated, 'email') THEN
       IF sign_up_email.auto_sign_in THEN
         PERFORM auth_ext._raise('USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL');
       END IF;
@@ -117,24 +117,25 @@ BEGIN
     -- extra fields, emailVerified false, created now; every other column null. existing_email
     -- tells the caller (never the client) that the email was taken.
     PERFORM auth_ext.hash_password(sign_up_email.password);
-    EXECUTE pg_catalog.format('SELECT auth_ext._row_json(r) FROM pg_catalog.jsonb_populate_record(CAST(NULL AS %I.%I), $1) r',
-                              s, 'user')
-      INTO new_user
-      USING COALESCE(sign_up_email.user_fields, CAST('{}' AS pg_catalog.jsonb)) || pg_catalog.jsonb_build_object(
-              'id', new_user_id, 'name', sign_up_email.name, 'email', normalized_email, 'emailVerified', false,
-              'image', sign_up_email.image, 'createdAt', now_ms, 'updatedAt', now_ms);
+    SELECT auth_ext._row_json(r) INTO new_user
+      FROM jsonb_populate_record(CAST(NULL AS auth_ext_names."user"),
+             COALESCE(sign_up_email.user_fields, CAST('{}' AS jsonb)) || jsonb_build_object(
+               'id', sign_up_email.new_user_id, 'name', sign_up_email.name, 'email', sign_up_email.normalized_email,
+               'emailVerified', false, 'image', sign_up_email.image, 'createdAt', sign_up_email.now_ms,
+               'updatedAt', sign_up_email.now_ms)) r;
     RETURN pg_catalog.jsonb_build_object('token', NULL, 'user', new_user, 'session', NULL, 'existing_email', true);
   END IF;
-  EXECUTE pg_catalog.format('INSERT INTO %1$I.%2$I (id, "accountId", "providerId", "userId", password, "createdAt", "updatedAt"%3$s) '
-                            'SELECT $1, $2, ''credential'', $2, $3, $4, $4%4$s '
-                            'FROM pg_catalog.jsonb_populate_record(CAST(NULL AS %1$I.%2$I), $5) r',
-                            s, 'account', account_columns, account_values)
+  -- Dynamic only for the extra columns.
+  EXECUTE format('INSERT INTO auth_ext_names.account (id, "accountId", "providerId", "userId", password, "createdAt", "updatedAt"%1$s) '
+                 'SELECT $1, $2, ''credential'', $2, $3, $4, $4%2$s '
+                 'FROM jsonb_populate_record(CAST(NULL AS auth_ext_names.account), $5) r',
+                 account_columns, account_values)
     USING auth_ext._new_id(), new_user_id, auth_ext.hash_password(sign_up_email.password), now_ms,
           COALESCE(sign_up_email.account_fields, CAST('{}' AS pg_catalog.jsonb));
   IF NOT sign_up_email.auto_sign_in THEN
     RETURN pg_catalog.jsonb_build_object('token', NULL, 'user', new_user, 'session', NULL, 'existing_email', false);
   END IF;
-  new_session := auth_ext._create_session(s, new_user_id, ip_address, user_agent, remember_me,
+  new_session := auth_ext._create_session(new_user_id, ip_address, user_agent, remember_me,
                                           sign_up_email.session_expires_in, sign_up_email.session_fields,
                                           sign_up_email.session_token);
   RETURN pg_catalog.jsonb_build_object('token', new_session ->> 'token', 'user', new_user,
@@ -183,11 +184,9 @@ DECLARE
   session_fields jsonb := o -> 'session_fields';
   require_email_verification boolean := COALESCE(CAST(o ->> 'require_email_verification' AS boolean), false);
   create_session boolean := COALESCE(CAST(o ->> 'create_session' AS boolean), true);
-  s text := auth_ext._prepare_write();
   found_user jsonb;
   found_user_id text;
   stored_hash text;
-  locked_user boolean;
   locked_hash text;
   valid boolean := false;
   -- Verified against when there is no hash, so an unknown email costs the same scrypt.
@@ -195,6 +194,7 @@ DECLARE
   matches boolean;
   new_session jsonb;
 BEGIN
+  PERFORM auth_ext._prepare_write();
   IF sign_in_email.email IS NULL OR NOT auth_ext._is_valid_email(sign_in_email.email) THEN
     PERFORM auth_ext._raise('INVALID_EMAIL');
   END IF;
@@ -208,12 +208,12 @@ BEGIN
   IF sign_in_email.session_expires_in < 1 OR sign_in_email.session_expires_in > 315360000 THEN
     PERFORM auth_ext._raise('VALIDATION_ERROR', 'session_expires_in must be from 1 to 315360000 seconds');
   END IF;
-  EXECUTE pg_catalog.format(
-      'SELECT auth_ext._row_json(u), u.id, a.password FROM %1$I.%2$I u LEFT JOIN %1$I.%3$I a '
-      'ON a."userId" = u.id AND a."providerId" = ''credential'' '
-      'AND a."accountId" = u.id WHERE u.email = $1 ORDER BY a.id LIMIT 1',
-      s, 'user', 'account')
-    INTO found_user, found_user_id, stored_hash USING pg_catalog.lower(sign_in_email.email);
+  SELECT auth_ext._row_json(u), u.id, a.password INTO found_user, found_user_id, stored_hash
+    FROM auth_ext_names."user" u
+    LEFT JOIN auth_ext_names.account a
+           ON a."userId" = u.id AND a."providerId" = 'credential' AND a."accountId" = u.id
+   WHERE u.email = lower(sign_in_email.email)
+   ORDER BY a.id LIMIT 1;
   IF stored_hash IS NULL THEN
     PERFORM auth_ext.verify_password(sign_in_email.password, dummy_hash);
   ELSE
@@ -230,13 +230,13 @@ BEGIN
     -- scrypt ran unlocked. Lock the user row, then the credential account (delete_user's order),
     -- and check the hash again: a password change or a deletion that committed meanwhile wins, and
     -- none can commit before this transaction ends.
-    EXECUTE pg_catalog.format('SELECT true FROM %I.%I u WHERE u.id = $1 FOR SHARE', s, 'user')
-      INTO locked_user USING found_user_id;
-    IF locked_user THEN
-      EXECUTE pg_catalog.format('SELECT a.password FROM %I.%I a WHERE a."userId" = $1 '
-                                'AND a."providerId" = ''credential'' AND a."accountId" = $1 '
-                                'ORDER BY a.id LIMIT 1 FOR SHARE', s, 'account')
-        INTO locked_hash USING found_user_id;
+    PERFORM FROM auth_ext_names."user" u WHERE u.id = sign_in_email.found_user_id FOR SHARE;
+    IF FOUND THEN
+      SELECT a.password INTO locked_hash
+        FROM auth_ext_names.account a
+       WHERE a."userId" = sign_in_email.found_user_id AND a."providerId" = 'credential'
+         AND a."accountId" = sign_in_email.found_user_id
+       ORDER BY a.id LIMIT 1 FOR SHARE;
       valid := locked_hash IS NOT NULL AND locked_hash = stored_hash;
     END IF;
   END IF;
@@ -254,7 +254,7 @@ BEGIN
   IF NOT sign_in_email.create_session THEN
     RETURN pg_catalog.jsonb_build_object('token', NULL, 'user', found_user, 'session', NULL);
   END IF;
-  new_session := auth_ext._create_session(s, found_user_id, ip_address, user_agent, remember_me,
+  new_session := auth_ext._create_session(found_user_id, ip_address, user_agent, remember_me,
                                           sign_in_email.session_expires_in, sign_in_email.session_fields);
   RETURN pg_catalog.jsonb_build_object('token', new_session ->> 'token', 'user', found_user,
                                        'session', new_session);

@@ -13,11 +13,11 @@ AS $$
 DECLARE
   o constant jsonb := auth_ext._options('change_password', options, '{"revoke_other_sessions": "boolean"}');
   revoke_other_sessions boolean := COALESCE(CAST(o ->> 'revoke_other_sessions' AS boolean), true);
-  s text := auth_ext._prepare_write();
   account record;
   new_session jsonb;
 BEGIN
-  account := auth_ext._credential_account(s, change_password.user_id);  -- locks user, then account
+  PERFORM auth_ext._prepare_write();
+  account := auth_ext._credential_account(change_password.user_id);  -- locks user, then account
   IF account.account_id IS NULL OR account.stored_hash IS NULL THEN
     PERFORM auth_ext._raise('CREDENTIAL_ACCOUNT_NOT_FOUND');
   END IF;
@@ -25,12 +25,11 @@ BEGIN
   IF current_password IS NULL OR NOT auth_ext.verify_password(current_password, account.stored_hash) THEN
     PERFORM auth_ext._raise('INVALID_PASSWORD');
   END IF;
-  PERFORM auth_ext._store_credential_password(s, change_password.user_id, account.account_id,
+  PERFORM auth_ext._store_credential_password(change_password.user_id, account.account_id,
                                              auth_ext.hash_password(new_password));
   IF revoke_other_sessions THEN  -- as Better Auth: every session goes, the caller gets a new one
-    EXECUTE pg_catalog.format('DELETE FROM %I.%I WHERE "userId" = $1', s, 'session')
-      USING change_password.user_id;
-    new_session := auth_ext._create_session(s, change_password.user_id, NULL, NULL, true);
+    DELETE FROM auth_ext_names.session se WHERE se."userId" = change_password.user_id;
+    new_session := auth_ext._create_session(change_password.user_id, NULL, NULL, true);
   END IF;
   RETURN pg_catalog.jsonb_build_object('token', new_session ->> 'token', 'session', new_session);
 END
@@ -42,7 +41,7 @@ COMMENT ON FUNCTION auth_ext.change_password(text, text, text, jsonb) IS
 '/ CREDENTIAL_ACCOUNT_NOT_FOUND; 22023 PASSWORD_TOO_SHORT / PASSWORD_TOO_LONG / VALIDATION_ERROR (options not an '
 'object, an unknown option key, an option value of the wrong JSON kind).';
 
-CREATE OR REPLACE FUNCTION auth_ext._store_credential_password(schema text, user_id text, account_id text, password_hash text)
+CREATE OR REPLACE FUNCTION auth_ext._store_credential_password(user_id text, account_id text, password_hash text)
 RETURNS void
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
@@ -51,16 +50,16 @@ DECLARE
   now_ms timestamptz := pg_catalog.date_trunc('milliseconds', pg_catalog.now());
 BEGIN
   IF account_id IS NULL THEN  -- as Better Auth's resetCredentialPassword: a user without one gets one
-    EXECUTE pg_catalog.format('INSERT INTO %I.%I (id, "accountId", "providerId", "userId", password, "createdAt", "updatedAt") '
-                              'VALUES ($1, $2, ''credential'', $2, $3, $4, $4)', schema, 'account')
-      USING auth_ext._new_id(), user_id, password_hash, now_ms;
+    INSERT INTO auth_ext_names.account (id, "accountId", "providerId", "userId", password, "createdAt", "updatedAt")
+    VALUES (auth_ext._new_id(), _store_credential_password.user_id, 'credential', _store_credential_password.user_id,
+            _store_credential_password.password_hash, now_ms, now_ms);
   ELSE
-    EXECUTE pg_catalog.format('UPDATE %I.%I SET password = $2, "updatedAt" = $3 WHERE id = $1', schema, 'account')
-      USING account_id, password_hash, now_ms;
+    UPDATE auth_ext_names.account a SET password = _store_credential_password.password_hash, "updatedAt" = now_ms
+     WHERE a.id = _store_credential_password.account_id;
   END IF;
 END
 $$;
-COMMENT ON FUNCTION auth_ext._store_credential_password(text, text, text, text) IS
+COMMENT ON FUNCTION auth_ext._store_credential_password(text, text, text) IS
 'Internal: writes a password hash into the credential account account_id (from _credential_account, which locked it), '
 'or creates the credential account when account_id is NULL, as Better Auth''s resetCredentialPassword does.';
 
@@ -70,12 +69,12 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-  s text := auth_ext._prepare_write();
   account record;
 BEGIN
-  account := auth_ext._credential_account(s, set_password.user_id);  -- locks user, then account
+  PERFORM auth_ext._prepare_write();
+  account := auth_ext._credential_account(set_password.user_id);  -- locks user, then account
   PERFORM auth_ext._check_password_length(new_password, true);
-  PERFORM auth_ext._store_credential_password(s, set_password.user_id, account.account_id, auth_ext.hash_password(new_password));
+  PERFORM auth_ext._store_credential_password(set_password.user_id, account.account_id, auth_ext.hash_password(new_password));
 END
 $$;
 COMMENT ON FUNCTION auth_ext.set_password(text, text) IS
@@ -88,10 +87,10 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-  s text := auth_ext._prepare_write();
   deleted integer;
 BEGIN
-  EXECUTE pg_catalog.format('DELETE FROM %I.%I WHERE id = $1', s, 'user') USING delete_user.user_id;
+  PERFORM auth_ext._prepare_write();
+  DELETE FROM auth_ext_names."user" u WHERE u.id = delete_user.user_id;
   GET DIAGNOSTICS deleted = ROW_COUNT;
   RETURN deleted > 0;
 END

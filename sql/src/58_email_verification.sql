@@ -37,14 +37,13 @@ AS $$
 DECLARE
   o constant jsonb := auth_ext._options('create_email_verification_token', options, '{"expires_in": "integer"}');
   expires_in integer := COALESCE(CAST(o ->> 'expires_in' AS integer), 3600);
-  s text := auth_ext._tables_schema();
   normalized_email text;
   found_user jsonb;
   found_user_id text;
   verified boolean;
   new_token text;
 BEGIN
-  PERFORM auth_ext._require_tables(s);
+  PERFORM auth_ext._require_tables();  -- a read: runs on a standby too
   IF create_email_verification_token.expires_in IS NULL
      OR create_email_verification_token.expires_in < 1
      OR create_email_verification_token.expires_in > 315360000 THEN
@@ -54,9 +53,8 @@ BEGIN
     PERFORM auth_ext._raise('INVALID_EMAIL');
   END IF;
   normalized_email := pg_catalog.lower(create_email_verification_token.email);
-  EXECUTE pg_catalog.format('SELECT auth_ext._row_json(u), u.id, u."emailVerified" FROM %I.%I u '
-                            'WHERE u.email = $1', s, 'user')
-    INTO found_user, found_user_id, verified USING normalized_email;
+  SELECT auth_ext._row_json(u), u.id, u."emailVerified" INTO found_user, found_user_id, verified
+    FROM auth_ext_names."user" u WHERE u.email = create_email_verification_token.normalized_email;
   -- Signed whether or not the user exists, as Better Auth does: the same work either way, and 55000
   -- for a missing secret whatever the email.
   new_token := auth_ext._sign_email_verification_token(normalized_email, COALESCE(found_user_id, ''),
@@ -82,11 +80,12 @@ COMMENT ON FUNCTION auth_ext.create_email_verification_token(text, jsonb) IS
 'both this and USER_NOT_FOUND to {"status": true} there), 22023 INVALID_EMAIL / VALIDATION_ERROR (expires_in outside '
 '1 to 315360000; options not an object, an unknown option key, an option value of the wrong JSON kind), 55000 better_auth_secret not set, 42P01 missing tables.';
 
-CREATE OR REPLACE FUNCTION auth_ext._verify_email_change(schema text, claims jsonb)
+CREATE OR REPLACE FUNCTION auth_ext._verify_email_change(claims jsonb)
 RETURNS jsonb
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
+<<_verify_email_change>>
 DECLARE
   bound_email text;
   bound_verified boolean;
@@ -99,9 +98,8 @@ BEGIN
   IF user_id IS NULL THEN
     PERFORM auth_ext._raise('INVALID_TOKEN');
   END IF;
-  EXECUTE pg_catalog.format('SELECT u.email, u."emailVerified" FROM %I.%I u WHERE u.id = $1 '
-                            'FOR NO KEY UPDATE', schema, 'user')
-    INTO bound_email, bound_verified USING user_id;
+  SELECT u.email, u."emailVerified" INTO bound_email, bound_verified
+    FROM auth_ext_names."user" u WHERE u.id = _verify_email_change.user_id FOR NO KEY UPDATE;
   IF bound_email IS NULL THEN
     PERFORM auth_ext._raise('USER_NOT_FOUND');
   END IF;
@@ -113,18 +111,19 @@ BEGIN
     -- Better Auth's default emailVerification.expiresIn); nothing changes yet.
     next_token := auth_ext._sign_email_verification_token(claims ->> 'email', user_id, 3600,
                                                           update_to, 'change-email-verification');
-    EXECUTE pg_catalog.format('SELECT auth_ext._row_json(u) FROM %I.%I u WHERE u.id = $1', schema, 'user')
-      INTO updated_user USING user_id;
+    SELECT auth_ext._row_json(u) INTO updated_user FROM auth_ext_names."user" u WHERE u.id = _verify_email_change.user_id;
     RETURN pg_catalog.jsonb_build_object('status', true, 'user', NULL, 'change_email', request_type, 'verification', pg_catalog.jsonb_build_object(
              'token', next_token, 'user', updated_user || pg_catalog.jsonb_build_object('email', update_to)));
   END IF;
   BEGIN
     -- change-email-verification keeps emailVerified; the legacy token (no known requestType) clears it.
-    EXECUTE pg_catalog.format('UPDATE %I.%I AS u SET email = $2, "emailVerified" = $3, "updatedAt" = $4 '
-                              'WHERE u.id = $1 RETURNING auth_ext._row_json(u)', schema, 'user')
-      INTO updated_user
-      USING user_id, update_to, COALESCE(request_type = 'change-email-verification', false) AND bound_verified,
-            pg_catalog.date_trunc('milliseconds', pg_catalog.now());
+    UPDATE auth_ext_names."user" AS u
+       SET email = _verify_email_change.update_to,
+           "emailVerified" = COALESCE(_verify_email_change.request_type = 'change-email-verification', false)
+                             AND _verify_email_change.bound_verified,
+           "updatedAt" = date_trunc('milliseconds', now())
+     WHERE u.id = _verify_email_change.user_id
+    RETURNING auth_ext._row_json(u) INTO updated_user;
   EXCEPTION WHEN unique_violation THEN  -- the new address was taken since the token was mailed
     PERFORM auth_ext._raise('USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL');
   END;
@@ -136,7 +135,7 @@ BEGIN
                                        pg_catalog.jsonb_build_object('token', next_token, 'user', updated_user));
 END
 $$;
-COMMENT ON FUNCTION auth_ext._verify_email_change(text, jsonb) IS
+COMMENT ON FUNCTION auth_ext._verify_email_change(jsonb) IS
 'Internal: verify_email for a change-email token (verified claims with updateTo), as Better Auth''s /verify-email '
 '("change_email" in the result: the requestType, or legacy): '
 'userId required and the user''s current email must be the token''s email (28000 INVALID_TOKEN), P0002 USER_NOT_FOUND. '
@@ -158,7 +157,6 @@ DECLARE
   ip_address text := o ->> 'ip_address';
   user_agent text := o ->> 'user_agent';
   session_expires_in integer := CAST(o ->> 'session_expires_in' AS integer);
-  s text := auth_ext._prepare_write();
   verdict jsonb;
   claims jsonb;
   claim text;
@@ -167,6 +165,7 @@ DECLARE
   updated_user jsonb;
   new_session jsonb;
 BEGIN
+  PERFORM auth_ext._prepare_write();
   IF verify_email.session_expires_in < 1 OR verify_email.session_expires_in > 315360000 THEN
     PERFORM auth_ext._raise('VALIDATION_ERROR', 'session_expires_in must be from 1 to 315360000 seconds');
   END IF;
@@ -188,11 +187,10 @@ BEGIN
     END IF;
   END LOOP;
   IF COALESCE(claims ->> 'updateTo', '') <> '' THEN
-    RETURN auth_ext._verify_email_change(s, claims);
+    RETURN auth_ext._verify_email_change(claims);
   END IF;
-  EXECUTE pg_catalog.format('SELECT u.id, u."emailVerified" FROM %I.%I u WHERE u.email = $1 '
-                            'FOR NO KEY UPDATE', s, 'user')
-    INTO found_user_id, verified USING pg_catalog.lower(claims ->> 'email');
+  SELECT u.id, u."emailVerified" INTO found_user_id, verified
+    FROM auth_ext_names."user" u WHERE u.email = lower(verify_email.claims ->> 'email') FOR NO KEY UPDATE;
   IF found_user_id IS NULL THEN
     PERFORM auth_ext._raise('USER_NOT_FOUND');
   END IF;
@@ -203,13 +201,13 @@ BEGIN
   IF verified THEN
     RETURN pg_catalog.jsonb_build_object('status', true, 'user', NULL);
   END IF;
-  EXECUTE pg_catalog.format('UPDATE %I.%I AS u SET "emailVerified" = true, "updatedAt" = $2 '
-                            'WHERE u.id = $1 RETURNING auth_ext._row_json(u)', s, 'user')
-    INTO updated_user USING found_user_id, pg_catalog.date_trunc('milliseconds', pg_catalog.now());
+  UPDATE auth_ext_names."user" AS u SET "emailVerified" = true, "updatedAt" = date_trunc('milliseconds', now())
+   WHERE u.id = verify_email.found_user_id
+  RETURNING auth_ext._row_json(u) INTO updated_user;
   IF NOT COALESCE(verify_email.create_session, false) THEN
     RETURN pg_catalog.jsonb_build_object('status', true, 'user', updated_user);
   END IF;
-  new_session := auth_ext._create_session(s, found_user_id, verify_email.ip_address, verify_email.user_agent, true,
+  new_session := auth_ext._create_session(found_user_id, verify_email.ip_address, verify_email.user_agent, true,
                                           verify_email.session_expires_in);
   RETURN pg_catalog.jsonb_build_object('status', true, 'user', updated_user,
                                        'token', new_session ->> 'token', 'session', new_session);

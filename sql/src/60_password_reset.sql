@@ -15,36 +15,35 @@ AS $$
 DECLARE
   o constant jsonb := auth_ext._options('request_password_reset', options, '{"expires_in": "integer"}');
   expires_in integer := COALESCE(CAST(o ->> 'expires_in' AS integer), 3600);
-  s text := auth_ext._prepare_write();
   found_user jsonb;
   found_user_id text;
   reset_token text;
   ignored text;
   now_ms timestamptz := pg_catalog.date_trunc('milliseconds', pg_catalog.now());
 BEGIN
+  PERFORM auth_ext._prepare_write();
   IF request_password_reset.email IS NULL OR NOT auth_ext._is_valid_email(request_password_reset.email) THEN
     PERFORM auth_ext._raise('INVALID_EMAIL');
   END IF;
   IF expires_in IS NULL OR expires_in < 1 OR expires_in > 315360000 THEN
     PERFORM auth_ext._raise('VALIDATION_ERROR', 'expires_in must be from 1 to 315360000 seconds');
   END IF;
-  PERFORM auth_ext._require_tables(s, ARRAY['verification']);
-  EXECUTE pg_catalog.format('SELECT auth_ext._row_json(u), u.id FROM %I.%I u WHERE u.email = $1', s, 'user')
-    INTO found_user, found_user_id USING pg_catalog.lower(request_password_reset.email);
+  PERFORM auth_ext._require_tables(ARRAY['verification']);
+  SELECT auth_ext._row_json(u), u.id INTO found_user, found_user_id
+    FROM auth_ext_names."user" u WHERE u.email = lower(request_password_reset.email);
   -- Better Auth's generateId(24): drawn for an unknown email too, as Better Auth does.
   reset_token := auth_ext.generate_id(24);
   IF found_user_id IS NULL THEN
     -- Better Auth's dummy findVerificationValue('dummy-verification-token'): the same lookup a
     -- token's redemption makes, so an unknown email costs what a known one does.
-    EXECUTE pg_catalog.format('SELECT v.id FROM %I.%I v WHERE v.identifier = $1 '
-                              'ORDER BY v."createdAt" DESC LIMIT 1', s, 'verification')
-      INTO ignored USING 'dummy-verification-token';
+    SELECT v.id INTO ignored FROM auth_ext_names.verification v
+     WHERE v.identifier = 'dummy-verification-token' ORDER BY v."createdAt" DESC LIMIT 1;
     RETURN NULL;
   END IF;
-  EXECUTE pg_catalog.format('INSERT INTO %I.%I (id, identifier, value, "expiresAt", "createdAt", "updatedAt") '
-                            'VALUES ($1, $2, $3, $4, $5, $5)', s, 'verification')
-    USING auth_ext._new_id(), 'reset-password:' || reset_token, found_user_id,
-          now_ms + pg_catalog.make_interval(secs => CAST(expires_in AS pg_catalog.float8)), now_ms;
+  INSERT INTO auth_ext_names.verification (id, identifier, value, "expiresAt", "createdAt", "updatedAt")
+  VALUES (auth_ext._new_id(), 'reset-password:' || request_password_reset.reset_token, request_password_reset.found_user_id,
+          request_password_reset.now_ms + make_interval(secs => CAST(request_password_reset.expires_in AS float8)),
+          request_password_reset.now_ms, request_password_reset.now_ms);
   RETURN pg_catalog.jsonb_build_object('token', reset_token, 'user', found_user);
 END
 $$;
@@ -68,7 +67,6 @@ AS $$
 DECLARE
   o constant jsonb := auth_ext._options('reset_password', options, '{"revoke_sessions": "boolean"}');
   revoke_sessions boolean := COALESCE(CAST(o ->> 'revoke_sessions' AS boolean), false);
-  s text := auth_ext._prepare_write();
   identifier text;
   verification_id text;
   verification_user text;
@@ -78,6 +76,7 @@ DECLARE
   consumed text;
   found_user jsonb;
 BEGIN
+  PERFORM auth_ext._prepare_write();
   IF reset_password.token IS NULL OR reset_password.token = '' THEN
     PERFORM auth_ext._raise('INVALID_TOKEN');
   END IF;
@@ -86,34 +85,32 @@ BEGIN
     PERFORM auth_ext._raise('PASSWORD_TOO_SHORT');
   END IF;
   PERFORM auth_ext._check_password_length(new_password, true);
-  PERFORM auth_ext._require_tables(s, ARRAY['verification']);
+  PERFORM auth_ext._require_tables(ARRAY['verification']);
   identifier := 'reset-password:' || reset_password.token;
   -- Better Auth's findVerificationValue: the newest row of the identifier; expired is invalid.
-  EXECUTE pg_catalog.format('SELECT v.id, v.value, v."createdAt", v."expiresAt" FROM %I.%I v '
-                            'WHERE v.identifier = $1 ORDER BY v."createdAt" DESC LIMIT 1', s, 'verification')
-    INTO verification_id, verification_user, verification_created, expires USING identifier;
+  SELECT v.id, v.value, v."createdAt", v."expiresAt"
+    INTO verification_id, verification_user, verification_created, expires
+    FROM auth_ext_names.verification v
+   WHERE v.identifier = reset_password.identifier ORDER BY v."createdAt" DESC LIMIT 1;
   IF verification_id IS NULL OR expires < pg_catalog.now() THEN
     PERFORM auth_ext._raise('INVALID_TOKEN');
   END IF;
-  account := auth_ext._credential_account(s, verification_user);  -- USER_NOT_FOUND; locks user, then account
+  account := auth_ext._credential_account(verification_user);  -- USER_NOT_FOUND; locks user, then account
   -- Better Auth's consumeVerificationValue: deleting the row is the single-use gate (a concurrent
   -- redemption waits on the row and then finds it gone); older rows of the identifier go with it.
-  EXECUTE pg_catalog.format('DELETE FROM %I.%I v WHERE v.id = $1 '
-                            'AND v.identifier = $2 RETURNING v.id', s, 'verification')
-    INTO consumed USING verification_id, identifier;
+  DELETE FROM auth_ext_names.verification v
+   WHERE v.id = reset_password.verification_id AND v.identifier = reset_password.identifier
+  RETURNING v.id INTO consumed;
   IF consumed IS NULL THEN
     PERFORM auth_ext._raise('INVALID_TOKEN');
   END IF;
-  EXECUTE pg_catalog.format('DELETE FROM %I.%I v WHERE v.identifier = $1 '
-                            'AND v."createdAt" <= $2', s, 'verification')
-    USING identifier, verification_created;
+  DELETE FROM auth_ext_names.verification v
+   WHERE v.identifier = reset_password.identifier AND v."createdAt" <= reset_password.verification_created;
   IF revoke_sessions THEN  -- Better Auth's emailAndPassword.revokeSessionsOnPasswordReset
-    EXECUTE pg_catalog.format('DELETE FROM %I.%I WHERE "userId" = $1', s, 'session')
-      USING verification_user;
+    DELETE FROM auth_ext_names.session se WHERE se."userId" = reset_password.verification_user;
   END IF;
-  PERFORM auth_ext._store_credential_password(s, verification_user, account.account_id, auth_ext.hash_password(new_password));
-  EXECUTE pg_catalog.format('SELECT auth_ext._row_json(u) FROM %I.%I u WHERE u.id = $1', s, 'user')
-    INTO found_user USING verification_user;
+  PERFORM auth_ext._store_credential_password(verification_user, account.account_id, auth_ext.hash_password(new_password));
+  SELECT auth_ext._row_json(u) INTO found_user FROM auth_ext_names."user" u WHERE u.id = reset_password.verification_user;
   RETURN pg_catalog.jsonb_build_object('status', true, 'user', found_user);
 END
 $$;

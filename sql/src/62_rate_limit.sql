@@ -9,14 +9,16 @@ RETURNS integer
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
+#variable_conflict use_column
+<<rate_limit_hit>>
 DECLARE
-  s text := auth_ext._prepare_write();
   now_ms bigint := CAST(pg_catalog.floor(pg_catalog.date_part('epoch', pg_catalog.clock_timestamp())
                                           * 1000) AS pg_catalog.int8);
   window_ms bigint;
   counted integer;
   last_request bigint;
 BEGIN
+  PERFORM auth_ext._prepare_write();
   IF rate_limit_hit.key IS NULL OR rate_limit_hit.key = '' THEN
     PERFORM auth_ext._raise('VALIDATION_ERROR', 'key is required');
   END IF;
@@ -26,35 +28,26 @@ BEGIN
   IF max_requests IS NULL OR max_requests < 1 THEN
     PERFORM auth_ext._raise('VALIDATION_ERROR', 'max_requests must be at least 1');
   END IF;
-  IF pg_catalog.to_regclass(pg_catalog.format('%I.%I', s, 'rateLimit')) IS NULL THEN
-    IF s = 'auth_ext_names' THEN  -- names configured: that error and its hint
-      PERFORM auth_ext._require_tables(s, ARRAY['rateLimit']);
-    END IF;
-    RAISE EXCEPTION 'Better Auth''s rateLimit table is missing in schema "%"', s
-      USING ERRCODE = '42P01',
-            HINT = pg_catalog.format('Better Auth''s migrator creates it with rateLimit: { storage: "database" }: '
-                                     'CREATE TABLE %I.%I ("id" text not null primary key, "key" text not null unique, '
-                                     '"count" integer not null, "lastRequest" bigint not null)', s, 'rateLimit');
-  END IF;
+  PERFORM auth_ext._require_tables(ARRAY['rateLimit']);  -- 42P01 with Better Auth's CREATE TABLE as the hint
   window_ms := CAST(window_seconds AS pg_catalog.int8) * 1000;
   -- Better Auth's database storage in one statement: a new key starts at 1; a key whose last
   -- request is a window old starts again at 1; one under max counts up; each counted request
   -- moves lastRequest to now. At max nothing is written. The unique key makes concurrent first
   -- requests one row, and the conflicting row's lock orders the rest.
-  EXECUTE pg_catalog.format(
-      'INSERT INTO %1$I.%2$I AS r (id, key, count, "lastRequest") VALUES ($1, $2, 1, $3) '
-      'ON CONFLICT (key) DO UPDATE SET '
-      'count = CASE WHEN $3 - r."lastRequest" >= $4 THEN 1 '
-      'ELSE r.count + 1 END, "lastRequest" = $3 '
-      'WHERE $3 - r."lastRequest" >= $4 OR r.count < $5 '
-      'RETURNING r.count', s, 'rateLimit')
-    INTO counted USING auth_ext._new_id(), rate_limit_hit.key, now_ms, window_ms, max_requests;
+  -- (#variable_conflict use_column above: the conflict target is the column key, also the name of a parameter.)
+  INSERT INTO auth_ext_names."rateLimit" AS r (id, key, count, "lastRequest")
+  VALUES (auth_ext._new_id(), rate_limit_hit.key, 1, rate_limit_hit.now_ms)
+  ON CONFLICT (key) DO UPDATE
+     SET count = CASE WHEN rate_limit_hit.now_ms - r."lastRequest" >= rate_limit_hit.window_ms THEN 1
+                      ELSE r.count + 1 END,
+         "lastRequest" = rate_limit_hit.now_ms
+   WHERE rate_limit_hit.now_ms - r."lastRequest" >= rate_limit_hit.window_ms OR r.count < rate_limit_hit.max_requests
+  RETURNING r.count INTO counted;
   IF counted IS NOT NULL THEN
     RETURN counted;
   END IF;
   -- Refused: the row is locked by the statement above; Better Auth's retry-after.
-  EXECUTE pg_catalog.format('SELECT r."lastRequest" FROM %I.%I r WHERE r.key = $1', s, 'rateLimit')
-    INTO last_request USING rate_limit_hit.key;
+  SELECT r."lastRequest" INTO last_request FROM auth_ext_names."rateLimit" r WHERE r.key = rate_limit_hit.key;
   PERFORM auth_ext._raise('RATE_LIMITED', hint => pg_catalog.format('Retry after %s seconds.',
     CAST(pg_catalog.ceil((last_request + window_ms - now_ms)
                          / CAST(1000 AS pg_catalog.numeric)) AS pg_catalog.int8)));

@@ -14,3 +14,7 @@ DROP FUNCTION IF EXISTS auth_ext._js_dates(jsonb);
 DROP FUNCTION IF EXISTS auth_ext._create_session(text, text, text, text, boolean);
 -- _require_tables takes the tables to require (the verification table for password reset).
 DROP FUNCTION IF EXISTS auth_ext._require_tables(text);
+-- The account statements name the auth_ext_names views (no schema argument): _prepare_write
+-- returns nothing, _credential_account takes the user only.
+DROP FUNCTION IF EXISTS auth_ext._prepare_write();
+DROP FUNCTION IF EXISTS auth_ext._credential_account(text, text);

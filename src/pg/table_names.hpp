@@ -1,28 +1,20 @@
 // Better Auth's configured table and column names (the better_auth_names setting, parsed by
 // core/schema/table_names) as the Postgres layer uses them: the jwks table is read directly, by
-// its configured names; every other statement names the tables in one schema, Better Auth's own
-// (better_auth_schema) or, when names are configured, the schema of views that present the
-// renamed tables under Better Auth's default names (sql/src/45_table_names.sql builds them).
+// its configured names; every account statement names the views of schema auth_ext_names, which
+// present the tables under Better Auth's default names (pg/catalog/account_views.hpp; built by
+// sql/src/45_table_names.sql from these names).
 #pragma once
 
 #include "pg/postgres_headers.hpp"
 
 namespace auth_ext::pg {
 
-// The schema holding the views when names are configured.
+// The schema holding the views.
 inline constexpr const char kNamesSchema[] = "auth_ext_names";
 
 // NULL when value is a valid better_auth_names setting, otherwise why not (palloc'd; never
 // quoting the value).
 const char* TableNamesProblem(const char* value);
-
-// True when the better_auth_names setting renames a table or column.
-bool TableNamesConfigured();
-
-// The schema statements name Better Auth's tables in: kNamesSchema when names are configured,
-// else better_auth_schema, once RequireTrustedTables() (pg/catalog/trusted_tables.hpp) has passed.
-// Valid until the settings change (copy it before further calls).
-const char* QueriedSchema();
 
 // Better Auth's models auth_ext uses (core::schema::kModels, in its order), and each one's configured
 // table (valid until the settings change).

@@ -204,7 +204,7 @@ SELECT is((auth_ext.verify_email((auth_ext.create_email_verification_token('app.
 SELECT throws_ok($$SELECT auth_ext._sign_email_verification_token('app.role@example.com', 'x', 60)$$, '42501', NULL,
                  'the application role cannot sign arbitrary tokens');
 SELECT throws_ok($$SELECT auth_ext._verify_email_token('x')$$, '42501', NULL, 'nor call the internal verifier');
-SELECT throws_ok($$SELECT auth_ext._verify_email_change('public', '{"userId": "x", "email": "a@b.co", "updateTo": "c@d.co"}')$$,
+SELECT throws_ok($$SELECT auth_ext._verify_email_change('{"userId": "x", "email": "a@b.co", "updateTo": "c@d.co"}')$$,
                  '42501', NULL, 'nor change an email without a token');
 RESET ROLE;
 

@@ -102,7 +102,7 @@ SELECT is((auth_ext.sign_up_email('stored@example.com', 'password123', 'Stored',
 SELECT is((auth_ext.sign_in_email('stored@example.com', 'password123', '{"create_session": false}'))->'user'->>'email',
           'stored@example.com', 'no session table: sign-in that creates no session checks the password');
 SELECT throws_ok($$SELECT auth_ext.sign_in_email('stored@example.com', 'password123')$$, '42P01',
-                 'Better Auth''s tables are missing in schema "public"', 'no session table: a session write is 42P01');
+                 'Better Auth''s session table is missing in schema "public"', 'no session table: a session write is 42P01');
 ALTER TABLE session_elsewhere RENAME TO session;
 
 SELECT * FROM finish();

@@ -49,9 +49,9 @@ SELECT results_eq($$SELECT model, table_name, view_name, rebuilt FROM auth_ext.s
                   $$VALUES ('user', 'public.users', 'auth_ext_names."user"', false), ('session', 'public.sessions', 'auth_ext_names.session', false),
                            ('account', 'public.accounts', 'auth_ext_names.account', false),
                            ('verification', 'public.verifications', 'auth_ext_names.verification', false),
-                           ('jwks', 'public.jwks_keys', 'auth_ext_names.jwks', false),
                            ('rateLimit', 'public.rate_limits', 'auth_ext_names."rateLimit"', false)$$,
                   'one view per table, built by configure (nothing left to rebuild)');
+SELECT is(to_regclass('auth_ext_names.jwks'), NULL, 'no view of jwks: the JWT functions read it by its configured names');
 SELECT columns_are('auth_ext_names', 'user', ARRAY['id', 'name', 'email', 'emailVerified', 'image', 'createdAt', 'updatedAt'],
                    'the user view shows Better Auth''s field names');
 SELECT is((SELECT nspowner::regrole::text FROM pg_namespace WHERE nspname = 'auth_ext_names'),
@@ -167,7 +167,7 @@ SELECT is(auth_ext.table_names() -> 'user' -> 'fields' ->> 'image', NULL, 'and t
 SELECT lives_ok($$SELECT auth_ext.configure('better_auth_names', NULL)$$, 'better_auth_names reset');
 SELECT throws_ok($$SELECT auth_ext.sign_in_email('extra@example.com', 'password123')$$, '42P01', NULL,
                  'the default names are looked for again');
-SELECT is_empty($$SELECT * FROM auth_ext.sync_table_names()$$, 'sync_table_names() without names: nothing to build');
+SELECT is_empty($$SELECT * FROM auth_ext.sync_table_names()$$, 'sync_table_names() with the default names, which no table has: nothing to build');
 SELECT is((SELECT count(*) FROM pg_class WHERE relnamespace = 'auth_ext_names'::regnamespace), 0::bigint, 'and the views are gone');
 
 -- ---- another role's schema of the views' name is never used ----

@@ -1,15 +1,14 @@
 // auth_ext.get_session: the whole of Better Auth's session lookup in C. Kept SPI plans look the
 // session and its user up by token, delete an expired session and apply the sliding refresh;
-// BuildSessionJson writes the result from the rows. The plans name Better Auth's tables as
-// quoted, schema-qualified identifiers and every operator as OPERATOR(pg_catalog.x), so no schema
-// an attacker may write to takes part in resolving them; they are prepared again when the
-// better_auth_schema setting changes. With better_auth_names set, the statements name the views
-// that present the renamed tables under Better Auth's default names (pg/table_names.hpp).
+// BuildSessionJson writes the result from the rows. The plans name Better Auth's tables through
+// the views of schema auth_ext_names, as every account statement does (pg/catalog/account_views.hpp),
+// and every operator as OPERATOR(pg_catalog.x), so no schema an attacker may write to takes part in
+// resolving them. They are static: PostgreSQL plans them again by itself when a view is rebuilt.
 #include "pg/accounts/session_lookup.hpp"
 
+#include "pg/catalog/account_views.hpp"
 #include "pg/core_call.hpp"
 #include "pg/settings.hpp"
-#include "pg/table_names.hpp"
 
 #include "pg/accounts/session_credential.hpp"
 #include "pg/accounts/row_json.hpp"
@@ -27,31 +26,30 @@ namespace auth_ext::pg {
 
 namespace {
 
-// A prepared statement kept across calls; re-prepared when the schema setting changes.
+// A prepared statement kept across calls.
 struct KeptPlan {
-  const char* query_template;  // %1$s: the quoted schema
+  const char* query;
   int nargs;
   Oid argtypes[3];
   SPIPlanPtr plan;
-  char schema[NAMEDATALEN];
 };
 
 // The session and its user, whole, with the expiry the decisions read.
 KeptPlan lookup_plan = {
     "SELECT se, u, se.\"expiresAt\""
-    " FROM %1$s.session se JOIN %1$s.\"user\" u ON u.id OPERATOR(pg_catalog.=) se.\"userId\""
+    " FROM auth_ext_names.session se JOIN auth_ext_names.\"user\" u ON u.id OPERATOR(pg_catalog.=) se.\"userId\""
     " WHERE se.token OPERATOR(pg_catalog.=) $1",
-    1, {TEXTOID}, nullptr, ""};
+    1, {TEXTOID}, nullptr};
 
 // Whether a session with this token exists, and until when.
-KeptPlan expiry_plan = {"SELECT se.\"expiresAt\" FROM %1$s.session se WHERE se.token OPERATOR(pg_catalog.=) $1",
-                        1, {TEXTOID}, nullptr, ""};
+KeptPlan expiry_plan = {"SELECT se.\"expiresAt\" FROM auth_ext_names.session se WHERE se.token OPERATOR(pg_catalog.=) $1",
+                        1, {TEXTOID}, nullptr};
 
 // Better Auth deletes an expired session when it meets it; its "don't remember me" marker goes too.
 KeptPlan delete_plan = {
-    "WITH d AS (DELETE FROM %1$s.session WHERE token OPERATOR(pg_catalog.=) $1 RETURNING CAST(id AS pg_catalog.text) AS id)"
+    "WITH d AS (DELETE FROM auth_ext_names.session WHERE token OPERATOR(pg_catalog.=) $1 RETURNING CAST(id AS pg_catalog.text) AS id)"
     " DELETE FROM auth_ext.dont_remember_session m WHERE m.session_id OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT d.id FROM d))",
-    1, {TEXTOID}, nullptr, ""};
+    1, {TEXTOID}, nullptr};
 
 // Read only when a refresh is due: whether auth_ext marked the session "don't remember me" when it
 // created it (auth_ext.dont_remember_session, written in the session's INSERT statement), and its
@@ -60,49 +58,36 @@ KeptPlan dont_remember_plan = {
     "SELECT EXISTS (SELECT FROM auth_ext.dont_remember_session m"
     " WHERE m.session_id OPERATOR(pg_catalog.=) CAST(se.id AS pg_catalog.text)),"
     " CAST(se.\"createdAt\" AS pg_catalog.timestamptz)"
-    " FROM %1$s.session se WHERE se.token OPERATOR(pg_catalog.=) $1",
-    1, {TEXTOID}, nullptr, ""};
+    " FROM auth_ext_names.session se WHERE se.token OPERATOR(pg_catalog.=) $1",
+    1, {TEXTOID}, nullptr};
 
 // Better Auth's sliding refresh: expiresAt = now + expiresIn, updatedAt = now.
 KeptPlan refresh_plan = {
-    "UPDATE %1$s.session se SET \"expiresAt\" = $2, \"updatedAt\" = $3"
+    "UPDATE auth_ext_names.session se SET \"expiresAt\" = $2, \"updatedAt\" = $3"
     " WHERE se.token OPERATOR(pg_catalog.=) $1 RETURNING se",
-    3, {TEXTOID, TIMESTAMPTZOID, TIMESTAMPTZOID}, nullptr, ""};
+    3, {TEXTOID, TIMESTAMPTZOID, TIMESTAMPTZOID}, nullptr};
 
-// The kept plan for schema (inside SPI_connect).
-SPIPlanPtr PlanFor(KeptPlan& kept, const char* schema) {
-  if (kept.plan != nullptr && strcmp(kept.schema, schema) == 0) return kept.plan;
-  char* query = psprintf(kept.query_template, quote_identifier(schema));
-  SPIPlanPtr plan = SPI_prepare(query, kept.nargs, kept.argtypes);
+// The kept plan (inside SPI_connect), prepared at its first use.
+SPIPlanPtr PlanFor(KeptPlan& kept) {
+  if (kept.plan != nullptr) return kept.plan;
+  SPIPlanPtr plan = SPI_prepare(kept.query, kept.nargs, kept.argtypes);
   if (plan == nullptr) elog(ERROR, "auth_ext: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
   if (SPI_keepplan(plan) != 0) elog(ERROR, "auth_ext: SPI_keepplan failed");
-  if (kept.plan != nullptr) SPI_freeplan(kept.plan);
   kept.plan = plan;
-  strlcpy(kept.schema, schema, sizeof kept.schema);
   return plan;
 }
 
 // Runs a kept plan; read_only false, so it sees this transaction's writes. Returns SPI_processed.
-uint64 Run(KeptPlan& kept, const char* schema, Datum* args, int expected) {
-  int rc = SPI_execute_plan(PlanFor(kept, schema), args, nullptr, false, 0);
+uint64 Run(KeptPlan& kept, Datum* args, int expected) {
+  int rc = SPI_execute_plan(PlanFor(kept), args, nullptr, false, 0);
   if (rc != expected) elog(ERROR, "auth_ext: session statement failed: %s", SPI_result_code_string(rc));
   return SPI_processed;
 }
 
-void RequireSessionTables(const char* schema) {
-  Oid ns = get_namespace_oid(schema, true);
-  if (!OidIsValid(ns) || !OidIsValid(get_relname_relid("session", ns)) || !OidIsValid(get_relname_relid("user", ns))) {
-    if (TableNamesConfigured()) {
-      ereport(ERROR, (errcode(ERRCODE_UNDEFINED_TABLE),
-                      errmsg("Better Auth's tables are missing (better_auth_names is set: its views in schema \"%s\")", schema),
-                      errhint("Run SELECT * FROM auth_ext.check_schema(); then SELECT auth_ext.sync_table_names() as the "
-                              "extension owner (any account write does it too).")));
-    }
-    ereport(ERROR, (errcode(ERRCODE_UNDEFINED_TABLE),
-                    errmsg("Better Auth's tables are missing in schema \"%s\"", schema),
-                    errhint("Run SELECT * FROM auth_ext.check_schema('%s'); auth_ext.create_better_auth_schema('%s') creates them.",
-                            schema, schema)));
-  }
+// The views get_session reads, current (PostgreSQL plans the kept statements again after a rebuild).
+void RequireSessionTables() {
+  static const char* const kModels[] = {"session", "user"};
+  RequireAccountTables(kModels, 2);
 }
 
 constexpr int64 kDontRememberLifetime = INT64CONST(86400) * USECS_PER_SEC;  // Better Auth: 1 day
@@ -115,8 +100,8 @@ constexpr int64 kDontRememberTolerance = INT64CONST(60) * USECS_PER_SEC;
 // side), which no session with a longer expiresIn has, and which no write of Better Auth's moves:
 // updateSession and the refresh move updatedAt (the old test, expiresAt - updatedAt = 1 day, was
 // undone by any such write), createdAt never changes. Inside SPI_connect; args[0] is the token.
-bool IsDontRememberSession(const char* schema, Datum* args, TimestampTz expires_at, int64 expires_in_us) {
-  if (Run(dont_remember_plan, schema, args, SPI_OK_SELECT) == 0) return false;  // deleted meanwhile: refresh finds nothing
+bool IsDontRememberSession(Datum* args, TimestampTz expires_at, int64 expires_in_us) {
+  if (Run(dont_remember_plan, args, SPI_OK_SELECT) == 0) return false;  // deleted meanwhile: refresh finds nothing
   bool isnull = false;
   const bool marked = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
   if (marked) return true;
@@ -140,14 +125,13 @@ Jsonb* CopyOut(Jsonb* value) {
 Jsonb* GetSession(text* credential) {
   char* token = SessionTokenFromCredential(credential);
   if (token == nullptr || token[0] == '\0') return nullptr;
-  char* schema = pstrdup(QueriedSchema());
   const int64 expires_in_us = SettingInt(Setting::kSessionExpiresInSeconds) * USECS_PER_SEC;
   const int64 update_age_us = SettingInt(Setting::kSessionUpdateAgeSeconds) * USECS_PER_SEC;
-  RequireSessionTables(schema);
+  RequireSessionTables();
   Datum args[3] = {PointerGetDatum(cstring_to_text(token)), 0, 0};
 
   if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "auth_ext: SPI_connect failed");
-  if (Run(lookup_plan, schema, args, SPI_OK_SELECT) == 0) {
+  if (Run(lookup_plan, args, SPI_OK_SELECT) == 0) {
     SPI_finish();
     return nullptr;
   }
@@ -161,19 +145,19 @@ Jsonb* GetSession(text* credential) {
   const bool writable = !XactReadOnly;  // a hot standby's transactions are read-only
 
   if (expires_at < now) {  // Better Auth: expiresAt < now is expired; the row goes
-    if (writable) Run(delete_plan, schema, args, SPI_OK_DELETE);
+    if (writable) Run(delete_plan, args, SPI_OK_DELETE);
     SPI_finish();
     return nullptr;
   }
   // The marker is read only here, when a refresh would otherwise be written (the fast path is one
   // indexed SELECT).
   const bool refresh_due = expires_at - expires_in_us + update_age_us <= now && writable &&
-                           !IsDontRememberSession(schema, args, expires_at, expires_in_us);
+                           !IsDontRememberSession(args, expires_at, expires_in_us);
   if (refresh_due) {
     const TimestampTz now_ms = now - now % 1000;  // JavaScript dates have milliseconds
     args[1] = TimestampTzGetDatum(now_ms + expires_in_us);
     args[2] = TimestampTzGetDatum(now_ms);
-    if (Run(refresh_plan, schema, args, SPI_OK_UPDATE_RETURNING) == 0) {  // deleted meanwhile
+    if (Run(refresh_plan, args, SPI_OK_UPDATE_RETURNING) == 0) {  // deleted meanwhile
       SPI_finish();
       return nullptr;
     }
@@ -185,12 +169,11 @@ Jsonb* GetSession(text* credential) {
 }
 
 bool SessionIsLive(text* token) {
-  char* schema = pstrdup(QueriedSchema());
-  RequireSessionTables(schema);
+  RequireSessionTables();
   Datum args[1] = {PointerGetDatum(cstring_to_text_with_len(VARDATA_ANY(token), VARSIZE_ANY_EXHDR(token)))};
   if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "auth_ext: SPI_connect failed");
   bool live = false;
-  if (Run(expiry_plan, schema, args, SPI_OK_SELECT) > 0) {
+  if (Run(expiry_plan, args, SPI_OK_SELECT) > 0) {
     bool isnull = false;
     const Datum expires_at = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
     live = !isnull && DatumGetTimestampTz(expires_at) >= GetCurrentTransactionStartTimestamp();

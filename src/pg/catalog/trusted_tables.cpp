@@ -160,24 +160,22 @@ void RequireTrustedTables() {
   const Oid owner = ExtensionOwner();
   int count = 0;
   Datum* relations = ModelRelations(schema, &count);
-  if (TableNamesConfigured()) {
-    const Oid views = get_namespace_oid(kNamesSchema, true);
-    if (OidIsValid(views)) {
-      HeapTuple tuple = SearchSysCache1(NAMESPACEOID, ObjectIdGetDatum(views));
-      if (!HeapTupleIsValid(tuple)) elog(ERROR, "auth_ext: cache lookup failed for schema %u", views);
-      const Oid views_owner = reinterpret_cast<Form_pg_namespace>(GETSTRUCT(tuple))->nspowner;
-      ReleaseSysCache(tuple);
-      if (views_owner != owner) {
-        ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-                        errmsg("%s: schema %s belongs to role %s, not to %s, the owner of the auth_ext extension",
-                               kUntrustedCode, kNamesSchema, quote_identifier(GetUserNameFromId(views_owner, false)),
-                               quote_identifier(GetUserNameFromId(owner, false))),
-                        errhint("The account functions reach Better Auth's renamed tables through views in that schema: "
-                                "drop or rename it; auth_ext.sync_table_names(), run by the extension owner, creates it."),
-                        err_generic_string(PG_DIAG_CONSTRAINT_NAME, kUntrustedCode)));
-      }
-      for (int i = 0; i < ModelCount(); ++i) AddRelation(views, ModelName(i), relations, &count);
+  const Oid views = get_namespace_oid(kNamesSchema, true);
+  if (OidIsValid(views)) {
+    HeapTuple tuple = SearchSysCache1(NAMESPACEOID, ObjectIdGetDatum(views));
+    if (!HeapTupleIsValid(tuple)) elog(ERROR, "auth_ext: cache lookup failed for schema %u", views);
+    const Oid views_owner = reinterpret_cast<Form_pg_namespace>(GETSTRUCT(tuple))->nspowner;
+    ReleaseSysCache(tuple);
+    if (views_owner != owner) {
+      ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+                      errmsg("%s: schema %s belongs to role %s, not to %s, the owner of the auth_ext extension",
+                             kUntrustedCode, kNamesSchema, quote_identifier(GetUserNameFromId(views_owner, false)),
+                             quote_identifier(GetUserNameFromId(owner, false))),
+                      errhint("The account functions reach Better Auth's tables through views in that schema: "
+                              "drop or rename it; auth_ext.sync_table_names(), run by the extension owner, creates it."),
+                      err_generic_string(PG_DIAG_CONSTRAINT_NAME, kUntrustedCode)));
     }
+    for (int i = 0; i < ModelCount(); ++i) AddRelation(views, ModelName(i), relations, &count);
   }
   char* offender = nullptr;
   ForEachOffender(relations, count, owner, 1, [&](char* problem, char*) {

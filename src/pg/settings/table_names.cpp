@@ -1,5 +1,6 @@
-// The better_auth_names setting in the Postgres layer: validation, the schema statements use, and
-// the jwks table's names, cached per backend until the settings change.
+// The better_auth_names setting in the Postgres layer: validation, each model's table, the jwks
+// table's names, and the fingerprint of what the auth_ext_names views are built from; cached per
+// backend until the settings change.
 #include "pg/table_names.hpp"
 
 #include <algorithm>
@@ -7,7 +8,6 @@
 #include <string>
 
 #include "core/schema/table_names.hpp"
-#include "pg/catalog/trusted_tables.hpp"
 #include "pg/core_call.hpp"
 #include "pg/settings.hpp"
 
@@ -33,7 +33,6 @@ constexpr int kModelCount = static_cast<int>(sizeof(core::schema::kModels) / siz
 struct NamesCache {
   bool valid;
   uint64 generation;
-  bool configured;
   JwksNames jwks;
   const char* tables[kModelCount];  // each model's table, in kModels' order
 };
@@ -54,21 +53,21 @@ const NamesCache& Names() {
   if (names_cache.valid && names_cache.generation == SettingsGeneration()) return names_cache;
   char* value = pstrdup(SettingValue(Setting::kBetterAuthNames));
   const uint64 generation = SettingsGeneration();
-  // One string with the results separated by NULs: configured flag, the jwks table and its four
-  // columns, then every model's table.
+  // One string with the results separated by NULs: the jwks table and its four columns, then
+  // every model's table.
   CoreOutcome out = CallCore([&]() -> core::Result<std::string> {
     core::Result<core::schema::TableNames> parsed = core::schema::ParseTableNames(value);
     if (!parsed.ok()) return parsed.error();
     const core::schema::TableNames& names = parsed.value();
-    std::string packed(names.IsDefault() ? "0" : "1");
+    std::string packed;
     for (const std::string& part : {names.Table("jwks"), names.Column("jwks", "id"), names.Column("jwks", "publicKey"),
                                     names.Column("jwks", "alg"), names.Column("jwks", "expiresAt")}) {
-      packed.push_back('\0');
       packed += part;
+      packed.push_back('\0');
     }
     for (std::string_view model : core::schema::kModels) {
-      packed.push_back('\0');
       packed += names.Table(model);
+      packed.push_back('\0');
     }
     return packed;
   });
@@ -79,17 +78,16 @@ const NamesCache& Names() {
     if (table != nullptr) pfree(const_cast<char*>(table));
     table = nullptr;
   }
-  const char* parts[6 + kModelCount];
+  const char* parts[5 + kModelCount];
   const char* cursor = out.value;
   for (const char*& part : parts) {
     part = cursor;
     cursor += strlen(cursor) + 1;
   }
-  names_cache.configured = parts[0][0] == '1';
-  names_cache.jwks = JwksNames{MemoryContextStrdup(TopMemoryContext, parts[1]), MemoryContextStrdup(TopMemoryContext, parts[2]),
-                               MemoryContextStrdup(TopMemoryContext, parts[3]), MemoryContextStrdup(TopMemoryContext, parts[4]),
-                               MemoryContextStrdup(TopMemoryContext, parts[5])};
-  for (int i = 0; i < kModelCount; ++i) names_cache.tables[i] = MemoryContextStrdup(TopMemoryContext, parts[6 + i]);
+  names_cache.jwks = JwksNames{MemoryContextStrdup(TopMemoryContext, parts[0]), MemoryContextStrdup(TopMemoryContext, parts[1]),
+                               MemoryContextStrdup(TopMemoryContext, parts[2]), MemoryContextStrdup(TopMemoryContext, parts[3]),
+                               MemoryContextStrdup(TopMemoryContext, parts[4])};
+  for (int i = 0; i < kModelCount; ++i) names_cache.tables[i] = MemoryContextStrdup(TopMemoryContext, parts[5 + i]);
   pfree(out.value);
   names_cache.generation = generation;
   names_cache.valid = true;
@@ -108,8 +106,6 @@ const char* TableNamesProblem(const char* value) {
   return out.message != nullptr ? out.message : "the value is not valid";
 }
 
-bool TableNamesConfigured() { return Names().configured; }
-
 int ModelCount() { return kModelCount; }
 
 const char* ModelName(int index) {
@@ -121,11 +117,6 @@ const char* ModelName(int index) {
 }
 
 const char* ModelTable(int index) { return Names().tables[index]; }
-
-const char* QueriedSchema() {
-  RequireTrustedTables();
-  return TableNamesConfigured() ? kNamesSchema : SettingValue(Setting::kBetterAuthSchema);
-}
 
 const JwksNames& JwksTableNames() { return Names().jwks; }
 
@@ -160,21 +151,4 @@ char* TableNamesFingerprint() {
 // _table_names_fingerprint() returns text: what the auth_ext_names views are built from.
 AUTH_EXT_SQL_FUNCTION(auth_ext_table_names_fingerprint) {
   PG_RETURN_TEXT_P(cstring_to_text(auth_ext::pg::TableNamesFingerprint()));
-}
-
-// _table_names_current() returns boolean: whether the views were built from what is there now
-// (the fingerprint sync_table_names() left as the schema's comment). Runs on every account write
-// with names configured, so it reads caches only, and the one comment.
-AUTH_EXT_SQL_FUNCTION(auth_ext_table_names_current) {
-  const Oid views = get_namespace_oid(auth_ext::pg::kNamesSchema, true);
-  if (!OidIsValid(views)) PG_RETURN_BOOL(false);
-  char* built = GetComment(views, NamespaceRelationId, 0);
-  if (built == nullptr) PG_RETURN_BOOL(false);
-  char* now = auth_ext::pg::TableNamesFingerprint();
-  PG_RETURN_BOOL(strcmp(built, now) == 0);
-}
-
-// _tables_schema() returns text: the schema account statements name Better Auth's tables in.
-AUTH_EXT_SQL_FUNCTION(auth_ext_tables_schema) {
-  PG_RETURN_TEXT_P(cstring_to_text(auth_ext::pg::QueriedSchema()));
 }
