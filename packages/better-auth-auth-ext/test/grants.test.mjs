@@ -117,7 +117,7 @@ describe("Better Auth's tables owned by another role than auth_ext's owner", () 
     await db.pool.query(`ALTER TABLE "rateLimit" OWNER TO ${pg.escapeIdentifier(OTHER)}`);
   });
   after(async () => {
-    await db?.pool.query(`DROP TABLE IF EXISTS "rateLimit"`);
+    await db?.pool.query(`DROP TABLE IF EXISTS "rateLimit" CASCADE`);
     await db?.pool.query(`DROP ROLE IF EXISTS ${pg.escapeIdentifier(OTHER)}`);
     await db?.drop();
   });
