@@ -12,7 +12,7 @@ SELECT auth_ext.sign_up_email('alice@example.com', 'alice-password-1', 'Alice');
 SELECT auth_ext.sign_up_email('bob@example.com', 'bob-password-1', 'Bob');
 
 CREATE TEMP TABLE p AS SELECT auth_ext.password_proof('Alice@Example.com', 'alice-password-1') AS proof;
-SELECT like((SELECT proof FROM p), 'ap1.%', 'password_proof returns a sealed proof');
+SELECT alike((SELECT proof FROM p), 'ap1.%', 'password_proof returns a sealed proof');
 SELECT is((auth_ext.sign_in_email(email => 'alice@example.com', password => NULL,
                                   password_proof => (SELECT proof FROM p))) -> 'user' ->> 'email',
           'alice@example.com', 'sign_in_email takes the proof in place of the password and signs in');
@@ -99,10 +99,11 @@ EXCEPTION WHEN OTHERS THEN
                           hin = PG_EXCEPTION_HINT, ctx = PG_EXCEPTION_CONTEXT;
   RETURN concat_ws(' | ', st, msg, det, hin, ctx);
 END $$;
-SELECT like(pg_temp.error_of($$SELECT auth_ext.password_proof('alice@example.com', 'wrong-password')$$),
+SELECT alike(pg_temp.error_of($$SELECT auth_ext.password_proof('alice@example.com', 'wrong-password')$$),
             '28P01 | INVALID_EMAIL_OR_PASSWORD: Invalid email or password%', 'a wrong password: 28P01');
-SELECT is(pg_temp.error_of($$SELECT auth_ext.password_proof('nobody@example.com', 'wrong-password')$$),
-          pg_temp.error_of($$SELECT auth_ext.password_proof('alice@example.com', 'wrong-password')$$),
+-- (the context's last lines quote this test's own statement, which names the email)
+SELECT is(replace(pg_temp.error_of($$SELECT auth_ext.password_proof('nobody@example.com', 'wrong-password')$$), 'nobody@', 'X@'),
+          replace(pg_temp.error_of($$SELECT auth_ext.password_proof('alice@example.com', 'wrong-password')$$), 'alice@', 'X@'),
           'an unknown email: the identical error (SQLSTATE, message, detail, hint, context)');
 SELECT throws_ok($$SELECT auth_ext.password_proof('not-an-email', 'x')$$, '22023', 'INVALID_EMAIL: Invalid email', 'a bad email');
 SELECT throws_ok($$SELECT auth_ext.password_proof('alice@example.com', NULL)$$, '22023',
