@@ -49,13 +49,7 @@ BEGIN
   IF sign_up_email.name IS NULL THEN
     PERFORM auth_ext._raise('VALIDATION_ERROR', 'Name is required');
   END IF;
-  IF sign_up_email.password_proof IS NULL THEN
-    PERFORM auth_ext._check_password_length(sign_up_email.password, true);
-  ELSIF sign_up_email.password IS NOT NULL THEN
-    PERFORM auth_ext._raise('VALIDATION_ERROR', 'Give password or password_proof, not both');
-  ELSE
-    password_hash := auth_ext._accept_password_proof(sign_up_email.password_proof, 'new') ->> 'h';
-  END IF;
+  password_hash := auth_ext._new_password_hash(sign_up_email.password, sign_up_email.password_proof, 'sign_up_email');
   IF sign_up_email.session_expires_in < 1 OR sign_up_email.session_expires_in > 315360000 THEN
     PERFORM auth_ext._raise('VALIDATION_ERROR', 'session_expires_in must be from 1 to 315360000 seconds');
   END IF;

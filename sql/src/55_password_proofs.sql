@@ -205,3 +205,40 @@ COMMENT ON FUNCTION auth_ext.password_hash_proof(text) IS
 'scrypt: the primary takes only hashes the extension made. Valid for the password_proof_max_age_seconds setting. '
 'Errors: 22023 PASSWORD_TOO_SHORT / PASSWORD_TOO_LONG / VALIDATION_ERROR (no password), 55000 better_auth_secret not '
 'set.';
+
+CREATE OR REPLACE FUNCTION auth_ext._new_password_hash(password text, password_proof text, caller text)
+RETURNS text
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  IF password_proof IS NULL THEN
+    PERFORM auth_ext._check_password_length(password, true);
+    RETURN NULL;
+  END IF;
+  IF password IS NOT NULL THEN
+    PERFORM auth_ext._raise('VALIDATION_ERROR', pg_catalog.format('%s: give the new password or its proof, not both', caller));
+  END IF;
+  RETURN auth_ext._accept_password_proof(password_proof, 'new') ->> 'h';
+END
+$$;
+COMMENT ON FUNCTION auth_ext._new_password_hash(text, text, text) IS
+'Internal: a new password of an account write (sign_up_email, change_password, reset_password), the one place that '
+'takes it: without a proof, checks the password rules (22023 PASSWORD_TOO_SHORT / PASSWORD_TOO_LONG / VALIDATION_ERROR) '
+'and returns NULL (the caller hashes when it writes); with a proof of password_hash_proof (password NULL), returns the '
+'hash it carries (28P01 INVALID_PASSWORD_PROOF when refused; 22023 when both are given).';
+
+CREATE OR REPLACE FUNCTION auth_ext._check_current_password_proof(user_id text, stored_hash text, password_proof text)
+RETURNS boolean
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  p jsonb := auth_ext._accept_password_proof(password_proof, 'sign-in');
+BEGIN
+  RETURN p ->> 'u' = user_id AND stored_hash IS NOT NULL AND p ->> 'h' = auth_ext._hash_digest(stored_hash);
+END
+$$;
+COMMENT ON FUNCTION auth_ext._check_current_password_proof(text, text, text) IS
+'Internal: whether a proof of password_proof (taken once; 28P01 INVALID_PASSWORD_PROOF when refused) shows the '
+'current password of user_id, whose credential hash (locked by the caller) is stored_hash: the proof''s user and hash.';

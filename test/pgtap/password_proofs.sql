@@ -126,6 +126,45 @@ SELECT throws_ok($$SELECT auth_ext.password_hash_proof('short')$$, '22023', 'PAS
 SELECT throws_ok($$SELECT auth_ext.sign_up_email('dave@example.com', NULL, 'Dave')$$, '22023',
                  'VALIDATION_ERROR: Password is required', 'no password and no proof');
 
+-- Password change through proofs: the current password's (password_proof) and the new one's.
+CREATE TEMP TABLE changed AS
+  SELECT auth_ext.change_password((SELECT id FROM "user" WHERE email = 'carol@example.com'), NULL, NULL,
+           jsonb_build_object('current_password_proof', auth_ext.password_proof('carol@example.com', 'carol-password-1'),
+                              'new_password_proof', auth_ext.password_hash_proof('carol-password-2'))) AS r;
+SELECT ok((SELECT r ->> 'token' FROM changed) IS NOT NULL, 'change_password takes both proofs');
+SELECT ok(auth_ext.verify_password('carol-password-2',
+            (SELECT a.password FROM account a JOIN "user" u ON u.id = a."userId" WHERE u.email = 'carol@example.com')),
+          'and stores the new proof''s hash');
+SELECT throws_ok(format($$SELECT auth_ext.change_password(%L, NULL, 'carol-password-3', %L)$$,
+                        (SELECT id FROM "user" WHERE email = 'carol@example.com'),
+                        jsonb_build_object('current_password_proof', auth_ext.password_proof('alice@example.com', 'alice-password-2'))),
+                 '28P01', 'INVALID_PASSWORD_PROOF: Invalid or expired password proof', 'another user''s proof does not change a password');
+CREATE TEMP TABLE old_current AS SELECT auth_ext.password_proof('carol@example.com', 'carol-password-2') AS proof;
+SELECT auth_ext.set_password((SELECT id FROM "user" WHERE email = 'carol@example.com'), 'carol-password-1');
+SELECT throws_ok(format($$SELECT auth_ext.change_password(%L, NULL, 'carol-password-3', %L)$$,
+                        (SELECT id FROM "user" WHERE email = 'carol@example.com'),
+                        jsonb_build_object('current_password_proof', (SELECT proof FROM old_current))),
+                 '28P01', 'INVALID_PASSWORD_PROOF: Invalid or expired password proof', 'a proof of a password changed since is refused');
+SELECT throws_ok(format($$SELECT auth_ext.change_password(%L, 'carol-password-1', NULL, %L)$$,
+                        (SELECT id FROM "user" WHERE email = 'carol@example.com'),
+                        jsonb_build_object('new_password_proof', auth_ext.password_proof('carol@example.com', 'carol-password-1'))),
+                 '28P01', 'INVALID_PASSWORD_PROOF: Invalid or expired password proof', 'a sign-in proof is not a new password');
+SELECT throws_ok(format($$SELECT auth_ext.change_password(%L, 'carol-password-1', 'carol-password-3', %L)$$,
+                        (SELECT id FROM "user" WHERE email = 'carol@example.com'),
+                        jsonb_build_object('new_password_proof', auth_ext.password_hash_proof('carol-password-3'))),
+                 '22023', 'VALIDATION_ERROR: change_password: give the new password or its proof, not both',
+                 'a new password and its proof together are refused');
+
+-- Password reset with a new-password proof.
+SELECT lives_ok(format($$SELECT auth_ext.reset_password(%L, NULL, %L)$$,
+                       auth_ext.request_password_reset('carol@example.com') ->> 'token',
+                       jsonb_build_object('new_password_proof', auth_ext.password_hash_proof('carol-password-4'))),
+                'reset_password takes a new-password proof');
+SELECT ok(auth_ext.verify_password('carol-password-4',
+            (SELECT a.password FROM account a JOIN "user" u ON u.id = a."userId" WHERE u.email = 'carol@example.com')),
+          'and stores its hash');
+SELECT auth_ext.set_password((SELECT id FROM "user" WHERE email = 'carol@example.com'), 'carol-password-1');
+
 -- Another secret: every proof made before is refused.
 CREATE TEMP TABLE before_rotation AS SELECT auth_ext.password_proof('carol@example.com', 'carol-password-1') AS proof;
 SELECT auth_ext.configure('better_auth_secret', 'proof-test-secret-rotated-0123456789abcdef0123');
