@@ -17,7 +17,7 @@ CREATE TABLE IF NOT EXISTS auth_ext.used_password_proof (
 CREATE INDEX IF NOT EXISTS used_password_proof_expires_at ON auth_ext.used_password_proof (expires_at);
 COMMENT ON TABLE auth_ext.used_password_proof IS
 'Sign-in proofs already used (their nonce), until they would have expired anyway: sign_in_email takes each proof once. '
-'Rows past expires_at are deleted by later sign-ins.';
+'Rows past expires_at are deleted by later sign-ins (up to 16 each, skipping rows another sign-in holds).';
 SELECT pg_catalog.pg_extension_config_dump('auth_ext.used_password_proof', '');
 
 CREATE OR REPLACE FUNCTION auth_ext._seal_password_proof(payload text)
@@ -139,7 +139,11 @@ BEGIN
   IF kind = 'sign-in' THEN
     -- Single use: the nonce is recorded in the caller's transaction (a concurrent use of the same
     -- proof waits on it and is refused once it commits).
-    DELETE FROM auth_ext.used_password_proof x WHERE x.expires_at < clock_timestamp();
+    -- A few expired records go with each use; rows another sign-in is deleting are skipped, so
+    -- concurrent sign-ins never wait on each other here.
+    DELETE FROM auth_ext.used_password_proof x
+     WHERE x.ctid IN (SELECT y.ctid FROM auth_ext.used_password_proof y WHERE y.expires_at < clock_timestamp()
+                       LIMIT 16 FOR UPDATE SKIP LOCKED);
     INSERT INTO auth_ext.used_password_proof AS x (nonce, expires_at)
     VALUES (p ->> 'n', clock_timestamp() + make_interval(secs => (max_age_ms + 5000) / 1000.0))
     ON CONFLICT (nonce) DO NOTHING;
