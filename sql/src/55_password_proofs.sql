@@ -128,7 +128,9 @@ BEGIN
     END;
   END IF;
   IF p IS NULL OR jsonb_typeof(p) IS DISTINCT FROM 'object' OR p ->> 'k' IS DISTINCT FROM kind
-     OR jsonb_typeof(p -> 't') IS DISTINCT FROM 'number' THEN
+     OR jsonb_typeof(p -> 't') IS DISTINCT FROM 'number' OR jsonb_typeof(p -> 'h') IS DISTINCT FROM 'string'
+     OR (kind = 'sign-in' AND (jsonb_typeof(p -> 'u') IS DISTINCT FROM 'string'
+                               OR jsonb_typeof(p -> 'n') IS DISTINCT FROM 'string')) THEN
     PERFORM auth_ext._raise('INVALID_PASSWORD_PROOF');
   END IF;
   age_ms := CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS bigint) - CAST(p ->> 't' AS bigint);

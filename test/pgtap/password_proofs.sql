@@ -58,6 +58,10 @@ SELECT auth_ext.configure('password_proof_max_age_seconds', '10');
 SELECT throws_ok(format($$SELECT auth_ext.sign_in_email('alice@example.com', NULL, '{}', %L)$$,
                         auth_ext._seal_password_proof(((SELECT proof FROM forged WHERE shift_ms = -30000) IS NOT NULL)::text)),
                  '28P01', 'INVALID_PASSWORD_PROOF: Invalid or expired password proof', 'a sealed payload that is not a proof is refused');
+SELECT throws_ok(format($$SELECT auth_ext.sign_in_email('alice@example.com', NULL, '{}', %L)$$,
+                        auth_ext._seal_password_proof(jsonb_build_object('k', 'sign-in', 't',
+                          (extract(epoch FROM clock_timestamp()) * 1000)::bigint, 'h', 'x', 'u', 'y')::text)),
+                 '28P01', 'INVALID_PASSWORD_PROOF: Invalid or expired password proof', 'a sealed sign-in payload without a nonce is refused');
 SELECT auth_ext.configure('password_proof_max_age_seconds', '60');
 
 -- Made before a password change: the hash it was bound to is gone.
