@@ -212,6 +212,7 @@ SELECT hostile_kit.run_path('sign_session_cookie: in the sign-in statement', :'a
 
 -- password proofs (scrypt where the proof is made, a standby; the primary checks the proof and writes)
 SELECT hostile_kit.run_path('password_proof: ok', :'app', $$SELECT auth_ext.password_proof('alice@example.com', 'password123')$$);
+SELECT hostile_kit.run_path('password_proof: for a change', :'app', $$SELECT auth_ext.password_proof('alice@example.com', 'password123')$$);
 SELECT hostile_kit.run_path('password_proof: wrong password', :'app',
   $$SELECT auth_ext.password_proof('alice@example.com', 'password124')$$, '28P01');
 SELECT hostile_kit.run_path('password_proof: unknown email', :'app',
@@ -227,6 +228,12 @@ SELECT hostile_kit.run_path('sign_in_email: a password proof used again', :'app'
 SELECT hostile_kit.run_path('sign_in_email: not a password proof', :'app',
   $$SELECT auth_ext.sign_in_email('alice@example.com', NULL, '{}', 'ap1.e30.AAAA')$$, '28P01');
 SELECT hostile_kit.run_path('password_hash_proof: ok', :'app', $$SELECT auth_ext.password_hash_proof('password123')$$);
+SELECT hostile_kit.run_path('change_password: with proofs', :'app',
+  pg_catalog.format('SELECT auth_ext.change_password(%L, NULL, NULL, %L)',
+                    hostile_kit.json('sign_up_email: ok')->'user'->>'id',
+                    pg_catalog.jsonb_build_object('current_password_proof', hostile_kit.result('password_proof: for a change'),
+                                                  'new_password_proof', hostile_kit.result('password_hash_proof: ok'),
+                                                  'revoke_other_sessions', false)));
 SELECT hostile_kit.run_path('password_hash_proof: too short', :'app', $$SELECT auth_ext.password_hash_proof('short')$$, '22023');
 SELECT hostile_kit.run_path('sign_up_email: a new-password proof', :'app',
   pg_catalog.format('SELECT auth_ext.sign_up_email(email => %L, password => NULL, name => %L, password_proof => %L)',
