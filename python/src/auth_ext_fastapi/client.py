@@ -8,7 +8,9 @@ Topology: behind a transaction-mode pooler the pools turn psycopg's automatic pr
 off (``pooled``, see :mod:`.connection`); pooled connections are checked before use, so after a
 server restart a dead connection is replaced instead of failing a request; with
 ``replica_conninfo``, session look-ups and read-only routes go to a read replica while sign-up,
-sign-in and sign-out go to the primary.
+sign-in and sign-out go to the primary, and the password work of sign-in and sign-up (scrypt) runs
+on the replica, which hands the primary a proof (``auth_ext.password_proof`` /
+``password_hash_proof``); when the replica is down or cannot, the primary does it all.
 """
 
 from __future__ import annotations
@@ -34,9 +36,9 @@ from .credentials import (
     CredentialSource,
     read_credential,
 )
-from .errors import AuthExtError, unauthorized
+from .errors import AuthExtError, error_code, logger, unauthorized
 from .identity import Identity, UserTable, authenticate, authenticate_async
-from .operations import Operation
+from .operations import Operation, ProofStep
 
 ConnT = TypeVar("ConnT", psycopg.Connection[TupleRow], psycopg.AsyncConnection[TupleRow])
 PoolT = TypeVar(
@@ -108,6 +110,31 @@ class _PoolSettings:
         }
         options["kwargs"] = {**connect_kwargs(conninfo, pooled), **options.get("kwargs", {})}
         return options
+
+
+#: How long a sign-in or sign-up waits for a replica connection before it does the password work
+#: on the primary instead (the pool's own timeout is for the primary).
+PROOF_TIMEOUT = 2.0
+
+
+def _proof_refused_by_replica(step: ProofStep[Any], exc: psycopg.Error) -> bool:
+    """Whether the replica's error ends the operation (a verdict on the input), else falls back.
+
+    A fallback is logged without the statement's parameters (the password).
+    """
+    if error_code(exc) in step.final:
+        return True
+    logger.warning("password work on the replica failed (%s: %s); doing it on the primary",
+                   exc.sqlstate or type(exc).__name__, exc.diag.message_primary or "no message")
+    return False
+
+
+def _proof_refused_by_primary(exc: psycopg.Error) -> bool:
+    """The primary did not take the replica's proof (replica lag, a password changed meanwhile)."""
+    if error_code(exc) != "INVALID_PASSWORD_PROOF":
+        return False
+    logger.warning("the primary refused a password proof; checking the password on the primary")
+    return True
 
 
 def _is_replica_lag(exc: AuthExtError) -> bool:
@@ -293,12 +320,33 @@ class AuthExt(_AuthExtBase[ConnectionPool[psycopg.Connection[TupleRow]]]):
         self.close()
 
     def run(self, operation: Operation[T]) -> T:
-        """Runs an operation in its own transaction (a read on the replica first, see :class:`Operation`)."""
+        """Runs an operation in its own transaction: a read on the replica first, and the password
+        work of a sign-in or sign-up on the replica when there is one (see :class:`Operation`)."""
         if operation.read and self.replica_pool is not None:
             result = self._execute(self.replica_pool, operation)
             if result is not None:
                 return result
+        if operation.proof is not None and self.replica_pool is not None:
+            proof = self._proof(self.replica_pool, operation.proof)
+            if proof is not None:
+                try:
+                    return self._execute(self.pool, operation.proof.then(proof))
+                except psycopg.Error as exc:
+                    if not _proof_refused_by_primary(exc):
+                        raise
         return self._execute(self.pool, operation)
+
+    @staticmethod
+    def _proof(pool: ConnectionPool[psycopg.Connection[TupleRow]], step: ProofStep[Any]) -> str | None:
+        """The replica's password proof; None when the primary must do the password work."""
+        try:
+            with pool.connection(timeout=PROOF_TIMEOUT) as conn, conn.transaction():
+                row = conn.execute(step.sql, step.params).fetchone()
+        except psycopg.Error as exc:
+            if _proof_refused_by_replica(step, exc):
+                raise
+            return None
+        return row[0] if row and isinstance(row[0], str) else None
 
     @staticmethod
     def _execute(pool: ConnectionPool[psycopg.Connection[TupleRow]], operation: Operation[T]) -> T:
@@ -398,12 +446,34 @@ class AsyncAuthExt(_AuthExtBase[AsyncConnectionPool[psycopg.AsyncConnection[Tupl
         await self.close()
 
     async def run(self, operation: Operation[T]) -> T:
-        """Runs an operation in its own transaction (a read on the replica first, see :class:`Operation`)."""
+        """Runs an operation in its own transaction: a read on the replica first, and the password
+        work of a sign-in or sign-up on the replica when there is one (see :class:`Operation`)."""
         if operation.read and self.replica_pool is not None:
             result = await self._execute(self.replica_pool, operation)
             if result is not None:
                 return result
+        if operation.proof is not None and self.replica_pool is not None:
+            proof = await self._proof(self.replica_pool, operation.proof)
+            if proof is not None:
+                try:
+                    return await self._execute(self.pool, operation.proof.then(proof))
+                except psycopg.Error as exc:
+                    if not _proof_refused_by_primary(exc):
+                        raise
         return await self._execute(self.pool, operation)
+
+    @staticmethod
+    async def _proof(pool: AsyncConnectionPool[psycopg.AsyncConnection[TupleRow]], step: ProofStep[Any]) -> str | None:
+        """The replica's password proof; None when the primary must do the password work."""
+        try:
+            async with pool.connection(timeout=PROOF_TIMEOUT) as conn, conn.transaction():
+                cursor = await conn.execute(step.sql, step.params)
+                row = await cursor.fetchone()
+        except psycopg.Error as exc:
+            if _proof_refused_by_replica(step, exc):
+                raise
+            return None
+        return row[0] if row and isinstance(row[0], str) else None
 
     @staticmethod
     async def _execute(pool: AsyncConnectionPool[psycopg.AsyncConnection[TupleRow]], operation: Operation[T]) -> T:
