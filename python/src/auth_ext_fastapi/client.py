@@ -15,7 +15,9 @@ on the replica, which hands the primary a proof (``auth_ext.password_proof`` /
 
 from __future__ import annotations
 
+import asyncio
 import functools
+import time
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
@@ -129,12 +131,32 @@ def _proof_refused_by_replica(step: ProofStep[Any], exc: psycopg.Error) -> bool:
     return False
 
 
+#: How long a sign-in waits for a lagging replica to replay the primary's latest writes before it
+#: takes the replica's "invalid email or password" as the answer or asks the primary instead.
+REPLAY_WAIT = 1.0
+
+#: On the replica: whether it has replayed the primary's WAL up to %s (always on a primary, or a
+#: "replica" that is none).
+_REPLAYED_SQL = "SELECT COALESCE(pg_catalog.pg_last_wal_replay_lsn() >= CAST(%s AS pg_catalog.pg_lsn), true)"
+_PRIMARY_LSN_SQL = "SELECT CAST(pg_catalog.pg_current_wal_lsn() AS text)"
+
+
+def _may_be_replica_lag(exc: psycopg.Error) -> bool:
+    """A refusal a lagging replica may give wrongly: a user who signed up or changed the password a
+    moment ago is not there yet. Worth a look at the primary's WAL position (no scrypt there)."""
+    return error_code(exc) == "INVALID_EMAIL_OR_PASSWORD"
+
+
 def _proof_refused_by_primary(exc: psycopg.Error) -> bool:
     """The primary did not take the replica's proof (replica lag, a password changed meanwhile)."""
     if error_code(exc) != "INVALID_PASSWORD_PROOF":
         return False
     logger.warning("the primary refused a password proof; checking the password on the primary")
     return True
+
+
+def _first_text(row: tuple[Any, ...] | None) -> str | None:
+    return row[0] if row and isinstance(row[0], str) else None
 
 
 def _is_replica_lag(exc: AuthExtError) -> bool:
@@ -336,17 +358,40 @@ class AuthExt(_AuthExtBase[ConnectionPool[psycopg.Connection[TupleRow]]]):
                         raise
         return self._execute(self.pool, operation)
 
-    @staticmethod
-    def _proof(pool: ConnectionPool[psycopg.Connection[TupleRow]], step: ProofStep[Any]) -> str | None:
-        """The replica's password proof; None when the primary must do the password work."""
+    def _proof(self, replica: ConnectionPool[psycopg.Connection[TupleRow]], step: ProofStep[Any]) -> str | None:
+        """The replica's password proof; None when the primary must do the password work.
+
+        An "invalid email or password" from a replica that has not replayed the primary's latest
+        writes yet is asked again once it has (at most :data:`REPLAY_WAIT`), else of the primary.
+        """
         try:
-            with pool.connection(timeout=PROOF_TIMEOUT) as conn, conn.transaction():
-                row = conn.execute(step.sql, step.params).fetchone()
+            with replica.connection(timeout=PROOF_TIMEOUT) as conn:
+                conn.autocommit = True  # each statement on its own; the pool's transactions set their own
+                try:
+                    return _first_text(conn.execute(step.sql, step.params).fetchone())
+                except psycopg.Error as exc:
+                    if not _proof_refused_by_replica(step, exc):
+                        return None
+                    if not _may_be_replica_lag(exc):
+                        raise
+                    try:
+                        with self.pool.connection() as primary, primary.transaction():
+                            lsn = _first_text(primary.execute(_PRIMARY_LSN_SQL).fetchone())
+                    except psycopg.Error:
+                        raise exc from None  # no primary to compare with: the replica's answer stands
+                    deadline = time.monotonic() + REPLAY_WAIT
+                    while conn.execute(_REPLAYED_SQL, (lsn,)).fetchone() != (True,):
+                        if time.monotonic() > deadline:
+                            logger.warning("the replica lags; checking the password on the primary")
+                            return None
+                        time.sleep(0.02)
+                    return _first_text(conn.execute(step.sql, step.params).fetchone())
+                finally:
+                    conn.autocommit = False
         except psycopg.Error as exc:
             if _proof_refused_by_replica(step, exc):
                 raise
             return None
-        return row[0] if row and isinstance(row[0], str) else None
 
     @staticmethod
     def _execute(pool: ConnectionPool[psycopg.Connection[TupleRow]], operation: Operation[T]) -> T:
@@ -462,18 +507,39 @@ class AsyncAuthExt(_AuthExtBase[AsyncConnectionPool[psycopg.AsyncConnection[Tupl
                         raise
         return await self._execute(self.pool, operation)
 
-    @staticmethod
-    async def _proof(pool: AsyncConnectionPool[psycopg.AsyncConnection[TupleRow]], step: ProofStep[Any]) -> str | None:
-        """The replica's password proof; None when the primary must do the password work."""
+    async def _proof(
+        self, replica: AsyncConnectionPool[psycopg.AsyncConnection[TupleRow]], step: ProofStep[Any]
+    ) -> str | None:
+        """The replica's password proof; None when the primary must do the password work (see
+        :meth:`AuthExt._proof`)."""
         try:
-            async with pool.connection(timeout=PROOF_TIMEOUT) as conn, conn.transaction():
-                cursor = await conn.execute(step.sql, step.params)
-                row = await cursor.fetchone()
+            async with replica.connection(timeout=PROOF_TIMEOUT) as conn:
+                await conn.set_autocommit(True)  # each statement on its own; the pool's transactions set their own
+                try:
+                    return _first_text(await (await conn.execute(step.sql, step.params)).fetchone())
+                except psycopg.Error as exc:
+                    if not _proof_refused_by_replica(step, exc):
+                        return None
+                    if not _may_be_replica_lag(exc):
+                        raise
+                    try:
+                        async with self.pool.connection() as primary, primary.transaction():
+                            lsn = _first_text(await (await primary.execute(_PRIMARY_LSN_SQL)).fetchone())
+                    except psycopg.Error:
+                        raise exc from None  # no primary to compare with: the replica's answer stands
+                    deadline = time.monotonic() + REPLAY_WAIT
+                    while await (await conn.execute(_REPLAYED_SQL, (lsn,))).fetchone() != (True,):
+                        if time.monotonic() > deadline:
+                            logger.warning("the replica lags; checking the password on the primary")
+                            return None
+                        await asyncio.sleep(0.02)
+                    return _first_text(await (await conn.execute(step.sql, step.params)).fetchone())
+                finally:
+                    await conn.set_autocommit(False)
         except psycopg.Error as exc:
             if _proof_refused_by_replica(step, exc):
                 raise
             return None
-        return row[0] if row and isinstance(row[0], str) else None
 
     @staticmethod
     async def _execute(pool: AsyncConnectionPool[psycopg.AsyncConnection[TupleRow]], operation: Operation[T]) -> T:
