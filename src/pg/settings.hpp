@@ -23,6 +23,7 @@ enum class Setting {
   kIdFormat,
   kBetterAuthNames,
   kPasswordProofMaxAgeSeconds,
+  kJwtRequireLiveSession,
   kCount
 };
 
