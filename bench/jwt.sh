@@ -11,7 +11,9 @@
 #            SELECT auth_ext.user_id(); COMMIT
 #   with $1 random over 20 000 pre-signed EdDSA tokens (a new token per transaction: the
 #   verified-token cache holds 64, so it nearly never hits), and with $1 fixed per client (the same
-#   token again: the cache hit); ratios to SELECT 1 within each round, then the median and range.
+#   token again: the cache hit); ratios to SELECT 1 within each round, then the median and range;
+#   then the same two transactions with tokens carrying a live session's id (sid), the setting
+#   jwt_require_live_session off and on in turn, and the ratio on / off per round.
 # Usage: bench/jwt.sh [seconds per pgbench run, default 10] [rounds, default 3]
 # Uses the server in PGHOST/PGPORT if auth_ext can be created there, else a throwaway cluster.
 set -euo pipefail
@@ -32,8 +34,7 @@ psql -X -q -d postgres -c "SET client_min_messages = warning" -c "DROP DATABASE 
 psql -X -q -v ON_ERROR_STOP=1 -d "$DB" >/dev/null <<'SQL'
 CREATE EXTENSION auth_ext;
 \i test/fixtures/jwt_test_keys.psql
-CREATE TABLE public.jwks ("id" text not null primary key, "publicKey" text not null, "privateKey" text not null,
-                          "createdAt" timestamptz not null, "expiresAt" timestamptz, "alg" text, "crv" text);
+SELECT auth_ext.create_better_auth_schema() \g /dev/null
 INSERT INTO public.jwks VALUES ('test-ed25519', (:'ed25519_public'::jsonb - 'kid')::text, '"x"', now(), NULL, 'EdDSA', 'Ed25519');
 SELECT auth_ext.configure('jwt_shared_secret', 'bench-shared-secret-0123456789abcdef');
 CREATE TABLE bench_token (alg text PRIMARY KEY, token text NOT NULL);
@@ -54,7 +55,22 @@ SELECT i, auth_ext.sign_jwt(jsonb_build_object('iat', 1795339915 + i, 'name', 'B
          'id', 'bench-user-' || i, 'sub', 'bench-user-' || i, 'exp', 4102444800, 'iss', 'http://localhost:3000', 'aud', 'http://localhost:3000'),
        :'ed25519_private'::jsonb)
 FROM generate_series(1, 20000) i;
-ANALYZE bench_jwt_token;
+-- The same tokens for users with a live session each, carrying its id as sid (what the Better Auth
+-- plugin adds), for the jwt_require_live_session runs.
+INSERT INTO "user" (id, name, email, "emailVerified", "createdAt", "updatedAt")
+SELECT 'bench-user-' || i, 'Bench User ' || i, 'bench' || i || '@example.com', false, now(), now() FROM generate_series(1, 20000) i;
+INSERT INTO session (id, "expiresAt", token, "createdAt", "updatedAt", "ipAddress", "userAgent", "userId")
+SELECT 'bench-session-' || i, now() + interval '7 days', 'bench-session-token-' || lpad(i::text, 12, '0'), now(), now(), '', '',
+       'bench-user-' || i FROM generate_series(1, 20000) i;
+CREATE TABLE bench_jwt_live_token (id int PRIMARY KEY, token text NOT NULL);
+INSERT INTO bench_jwt_live_token
+SELECT i, auth_ext.sign_jwt(jsonb_build_object('iat', 1795339915 + i, 'name', 'Bench User ' || i, 'email', 'bench' || i || '@example.com',
+         'emailVerified', false, 'image', NULL, 'createdAt', '2026-11-22T09:31:54.767Z', 'updatedAt', '2026-11-22T09:31:54.767Z',
+         'id', 'bench-user-' || i, 'sub', 'bench-user-' || i, 'sid', 'bench-session-' || i, 'exp', 4102444800,
+         'iss', 'http://localhost:3000', 'aud', 'http://localhost:3000'),
+       :'ed25519_private'::jsonb)
+FROM generate_series(1, 20000) i;
+ANALYZE;
 DO $$ BEGIN  -- every token verifies
   IF (SELECT count(auth_ext.verify_jwt(token)) FROM bench_jwt_token WHERE id % 1000 = 1) <> 20 THEN
     RAISE EXCEPTION 'bench tokens do not verify';
@@ -93,6 +109,8 @@ txn() {  # txn <file> <id expression>
 }
 txn "$tmp/txn_new.sql" "random(1, $TOKENS)"
 txn "$tmp/txn_same.sql" ":client_id + 1"
+sed 's/bench_jwt_token/bench_jwt_live_token/' "$tmp/txn_new.sql" > "$tmp/txn_live_new.sql"
+sed 's/bench_jwt_token/bench_jwt_live_token/' "$tmp/txn_same.sql" > "$tmp/txn_live_same.sql"
 
 tps() {  # tps <script> [pgbench args...]
   local script=$1; shift
@@ -157,3 +175,19 @@ summary() {  # summary <column>: median (min-max)
 }
 echo "  new token per transaction  ÷ SELECT 1: $(summary 1)   (goal >= 0.085)"
 echo "  same token per transaction ÷ SELECT 1: $(summary 2)   (goal >= 0.20)"
+
+echo
+echo "jwt_require_live_session: the same transactions, tokens with sid, the setting off and on, $ROUNDS interleaved rounds"
+live() { psql -X -q -d "$DB" -c "SELECT auth_ext.configure('jwt_require_live_session', '$1')" >/dev/null; }
+: > "$tmp/live_ratios"
+for r in $(seq 1 "$ROUNDS"); do
+  live false; n0=$(tps "$tmp/txn_live_new.sql"); m0=$(tps "$tmp/txn_live_same.sql")
+  live true; n1=$(tps "$tmp/txn_live_new.sql"); m1=$(tps "$tmp/txn_live_same.sql")
+  live false
+  awk -v r="$r" -v n0="$n0" -v n1="$n1" -v m0="$m0" -v m1="$m1" 'BEGIN {
+    printf "  round %d: new token off %6.0f on %6.0f TPS (%.3f x) | same token off %6.0f on %6.0f TPS (%.3f x)\n", r, n0, n1, n1 / n0, m0, m1, m1 / m0 }'
+  echo "$(awk -v a="$n0" -v b="$n1" 'BEGIN { print b / a }') $(awk -v a="$m0" -v b="$m1" 'BEGIN { print b / a }')" >> "$tmp/live_ratios"
+done
+cp "$tmp/live_ratios" "$tmp/ratios"
+echo "  new token, on ÷ off:  $(summary 1)   (goal >= 0.90: at most 10% slower)"
+echo "  same token, on ÷ off: $(summary 2)   (goal >= 0.90)"

@@ -21,6 +21,9 @@ AS $$
     ('INVALID_EMAIL_OR_PASSWORD', '28P01', 401, 'Invalid email or password'),
     ('EMAIL_NOT_VERIFIED', '28000', 403, 'Email not verified'),
     ('INVALID_PASSWORD', '28P01', 400, 'Invalid password'),
+    -- A password proof (password_proof, password_hash_proof) the primary does not take: the packages
+    -- then sign in with the password on the primary.
+    ('INVALID_PASSWORD_PROOF', '28P01', 401, 'Invalid or expired password proof'),
     ('USER_NOT_FOUND', 'P0002', 400, 'User not found'),
     ('CREDENTIAL_ACCOUNT_NOT_FOUND', 'P0002', 400, 'Credential account not found'),
     -- Email verification (/verify-email answers every refusal, USER_NOT_FOUND included, with 401; the

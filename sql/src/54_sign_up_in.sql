@@ -3,7 +3,8 @@
 -- Email sign-up and sign-in, as Better Auth's /sign-up/email and /sign-in/email.
 -- ---------------------------------------------------------------------------------------------
 
-CREATE OR REPLACE FUNCTION auth_ext.sign_up_email(email text, password text, name text, options jsonb DEFAULT '{}')
+CREATE OR REPLACE FUNCTION auth_ext.sign_up_email(email text, password text, name text, options jsonb DEFAULT '{}',
+                                                  password_proof text DEFAULT NULL)
 RETURNS jsonb
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -38,6 +39,8 @@ DECLARE
   new_user jsonb;
   new_session jsonb;
   duplicate boolean := false;
+  -- The new password's hash: from a proof (password_hash_proof, made on a standby), else made here.
+  password_hash text;
 BEGIN
   PERFORM auth_ext._prepare_write();
   IF sign_up_email.email IS NULL OR NOT auth_ext._is_valid_email(sign_up_email.email) THEN
@@ -46,7 +49,7 @@ BEGIN
   IF sign_up_email.name IS NULL THEN
     PERFORM auth_ext._raise('VALIDATION_ERROR', 'Name is required');
   END IF;
-  PERFORM auth_ext._check_password_length(sign_up_email.password, true);
+  password_hash := auth_ext._new_password_hash(sign_up_email.password, sign_up_email.password_proof, 'sign_up_email');
   IF sign_up_email.session_expires_in < 1 OR sign_up_email.session_expires_in > 315360000 THEN
     PERFORM auth_ext._raise('VALIDATION_ERROR', 'session_expires_in must be from 1 to 315360000 seconds');
   END IF;
@@ -116,7 +119,9 @@ BEGIN
     -- user that was never written: a fresh id, the given name, email (lowercased), image and
     -- extra fields, emailVerified false, created now; every other column null. existing_email
     -- tells the caller (never the client) that the email was taken.
-    PERFORM auth_ext.hash_password(sign_up_email.password);
+    IF sign_up_email.password_hash IS NULL THEN
+      PERFORM auth_ext.hash_password(sign_up_email.password);
+    END IF;
     SELECT auth_ext._row_json(r) INTO new_user
       FROM jsonb_populate_record(CAST(NULL AS auth_ext_names."user"),
              COALESCE(sign_up_email.user_fields, CAST('{}' AS jsonb)) || jsonb_build_object(
@@ -130,7 +135,7 @@ BEGIN
                  'SELECT $1, $2, ''credential'', $2, $3, $4, $4%2$s '
                  'FROM jsonb_populate_record(CAST(NULL AS auth_ext_names.account), $5) r',
                  account_columns, account_values)
-    USING auth_ext._new_id(), new_user_id, auth_ext.hash_password(sign_up_email.password), now_ms,
+    USING auth_ext._new_id(), new_user_id, COALESCE(sign_up_email.password_hash, auth_ext.hash_password(sign_up_email.password)), now_ms,
           COALESCE(sign_up_email.account_fields, CAST('{}' AS pg_catalog.jsonb));
   IF NOT sign_up_email.auto_sign_in THEN
     RETURN pg_catalog.jsonb_build_object('token', NULL, 'user', new_user, 'session', NULL, 'existing_email', false);
@@ -142,7 +147,7 @@ BEGIN
                                        'session', new_session);
 END
 $$;
-COMMENT ON FUNCTION auth_ext.sign_up_email(text, text, text, jsonb) IS
+COMMENT ON FUNCTION auth_ext.sign_up_email(text, text, text, jsonb, text) IS
 'Better Auth''s email sign-up in one statement: validates like Better Auth (email rule, password length in UTF-16 units, '
 'name required), then writes user + credential account + session exactly as Better Auth does. Returns '
 '{"token","user","session"}, the user with every column. options, a JSON object (NULL or {}: none; a JSON null value: '
@@ -159,14 +164,18 @@ COMMENT ON FUNCTION auth_ext.sign_up_email(text, text, text, jsonb) IS
 'which callers must not pass on to the client; user_id (string, 1 to 255 characters, default generated) and '
 'session_token (string, 16 to 255 characters, default generated): the ids to use instead of generated ones (Better '
 'Auth''s database hooks may choose them; sign_session_cookie signs a session_token only when it has Better Auth''s own '
-'token shape, 32 letters and digits). Errors: 23505 USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL (auto_sign_in only), 22023 '
+'token shape, 32 letters and digits). password_proof (from auth_ext.password_hash_proof(password), made on a standby or '
+'here), given with password NULL: the credential account stores the hash the proof carries and no scrypt runs here; the '
+'proof must be sealed with the current key and not older than password_proof_max_age_seconds. Errors: 28P01 '
+'INVALID_PASSWORD_PROOF (a proof refused), 23505 USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL (auto_sign_in only), 22023 '
 'INVALID_EMAIL / PASSWORD_TOO_SHORT / PASSWORD_TOO_LONG / VALIDATION_ERROR (also options not an object, an unknown '
 'option key, an option value of the wrong JSON kind; session_expires_in outside 1 to 315360000; a user_id or '
 'session_token of a bad length or already taken; a user_fields key that is unknown, a core column or generated, a '
 'value of the wrong JSON kind or that the column''s type refuses, null for a NOT NULL column; the same for '
 'session_fields and account_fields), 42P01 missing tables, 25006 read-only.';
 
-CREATE OR REPLACE FUNCTION auth_ext.sign_in_email(email text, password text, options jsonb DEFAULT '{}')
+CREATE OR REPLACE FUNCTION auth_ext.sign_in_email(email text, password text, options jsonb DEFAULT '{}',
+                                                  password_proof text DEFAULT NULL)
 RETURNS jsonb
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -189,42 +198,34 @@ DECLARE
   stored_hash text;
   locked_hash text;
   valid boolean := false;
-  -- Verified against when there is no hash, so an unknown email costs the same scrypt.
-  dummy_hash constant text := '0123456789abcdef0123456789abcdef:e8b256b6f9f4b1641136a66d4a26ba41a47b6c8c9bad6aa4145559ffda45ece1f0f16dec8482a3e5545feada0ba62f2b05eeb943b750c9396874e1762c78d27d';
-  matches boolean;
+  matches boolean := false;
+  proof jsonb;
   new_session jsonb;
 BEGIN
   PERFORM auth_ext._prepare_write();
-  IF sign_in_email.email IS NULL OR NOT auth_ext._is_valid_email(sign_in_email.email) THEN
-    PERFORM auth_ext._raise('INVALID_EMAIL');
-  END IF;
-  IF sign_in_email.password IS NULL THEN  -- Better Auth's body validation: password must be a string
-    PERFORM auth_ext._raise('VALIDATION_ERROR', 'Password is required');
-  END IF;
-  IF auth_ext._utf16_length(sign_in_email.password)
-     > CAST(auth_ext._setting_value('max_password_length') AS pg_catalog.int4) THEN
-    PERFORM auth_ext._raise('PASSWORD_TOO_LONG');
-  END IF;
   IF sign_in_email.session_expires_in < 1 OR sign_in_email.session_expires_in > 315360000 THEN
     PERFORM auth_ext._raise('VALIDATION_ERROR', 'session_expires_in must be from 1 to 315360000 seconds');
   END IF;
-  SELECT auth_ext._row_json(u), u.id, a.password INTO found_user, found_user_id, stored_hash
-    FROM auth_ext_names."user" u
-    LEFT JOIN auth_ext_names.account a
-           ON a."userId" = u.id AND a."providerId" = 'credential' AND a."accountId" = u.id
-   WHERE u.email = lower(sign_in_email.email)
-   ORDER BY a.id LIMIT 1;
-  IF stored_hash IS NULL THEN
-    PERFORM auth_ext.verify_password(sign_in_email.password, dummy_hash);
+  IF sign_in_email.password_proof IS NULL THEN
+    SELECT c.user_id, c.stored_hash, c.found_user, c.matches INTO found_user_id, stored_hash, found_user, matches
+      FROM auth_ext._check_sign_in_password(sign_in_email.email, sign_in_email.password) c;
   ELSE
-    BEGIN
-      matches := auth_ext.verify_password(sign_in_email.password, stored_hash);
-    EXCEPTION WHEN invalid_text_representation THEN
-      -- A hash that is not Better Auth's scrypt format (another hasher's, or damaged): a wrong
-      -- password, at the cost of one, never an internal error. check_schema() reports such rows.
-      PERFORM auth_ext.verify_password(sign_in_email.password, dummy_hash);
-      matches := false;
-    END;
+    -- The password was checked where the proof was made (a standby): no scrypt here. The proof
+    -- must be this email's user's, made while the stored hash was the one there now.
+    IF sign_in_email.password IS NOT NULL THEN
+      PERFORM auth_ext._raise('VALIDATION_ERROR', 'Give password or password_proof, not both');
+    END IF;
+    IF sign_in_email.email IS NULL OR NOT auth_ext._is_valid_email(sign_in_email.email) THEN
+      PERFORM auth_ext._raise('INVALID_EMAIL');
+    END IF;
+    proof := auth_ext._accept_password_proof(sign_in_email.password_proof, 'sign-in');
+    SELECT c.user_id, c.stored_hash, c.found_user INTO found_user_id, stored_hash, found_user
+      FROM auth_ext._credential_by_email(sign_in_email.email) c;
+    matches := found_user_id IS NOT DISTINCT FROM proof ->> 'u' AND stored_hash IS NOT NULL
+               AND auth_ext._hash_digest(stored_hash) = proof ->> 'h';
+    IF NOT matches THEN
+      PERFORM auth_ext._raise('INVALID_PASSWORD_PROOF');
+    END IF;
   END IF;
   IF matches THEN
     -- scrypt ran unlocked. Lock the user row, then the credential account (delete_user's order),
@@ -242,8 +243,10 @@ BEGIN
   END IF;
   -- One RAISE for every refusal, so the whole error (context included) is the same for an
   -- unknown email, a wrong password and a password changed meanwhile.
-  IF NOT valid THEN
+  IF NOT valid AND sign_in_email.password_proof IS NULL THEN
     PERFORM auth_ext._raise('INVALID_EMAIL_OR_PASSWORD');
+  ELSIF NOT valid THEN  -- the user or the password changed since the proof was made
+    PERFORM auth_ext._raise('INVALID_PASSWORD_PROOF');
   END IF;
   -- Better Auth checks the password first: only the right password learns that the email is
   -- not verified.
@@ -260,7 +263,7 @@ BEGIN
                                        'session', new_session);
 END
 $$;
-COMMENT ON FUNCTION auth_ext.sign_in_email(text, text, jsonb) IS
+COMMENT ON FUNCTION auth_ext.sign_in_email(text, text, jsonb, text) IS
 'Better Auth''s email sign-in in one statement: checks the credential account''s hash and creates a session; returns '
 '{"token","user","session"}. An unknown email, and a stored hash that is not Better Auth''s format, cost the same '
 'scrypt as a wrong password and raise the identical error. A password change or user deletion that commits during the '
@@ -272,6 +275,10 @@ COMMENT ON FUNCTION auth_ext.sign_in_email(text, text, jsonb) IS
 '(boolean, default false; Better Auth''s emailAndPassword.requireEmailVerification): refuses a user whose email is not '
 'verified, after the password check, as Better Auth does; create_session (boolean, default true): false checks only '
 '(password, verification) and returns {"token":null,"user","session":null}, for a caller that creates the session '
-'itself. Errors: 28P01 INVALID_EMAIL_OR_PASSWORD, 28000 EMAIL_NOT_VERIFIED, 22023 INVALID_EMAIL / PASSWORD_TOO_LONG / '
+'itself. password_proof (from auth_ext.password_proof(email, password), made on a standby or here), given with password '
+'NULL: the password is not checked again (no scrypt) but the proof is, with the user''s rows locked: sealed with the '
+'current key, not older than password_proof_max_age_seconds, never used before, this email''s user''s, and the stored '
+'hash unchanged since it was made; then the same options and checks apply. Errors: 28P01 INVALID_EMAIL_OR_PASSWORD, '
+'28P01 INVALID_PASSWORD_PROOF (a proof refused: sign in with the password instead), 28000 EMAIL_NOT_VERIFIED, 22023 INVALID_EMAIL / PASSWORD_TOO_LONG / '
 'VALIDATION_ERROR (no password; options not an object, an unknown option key, an option value of the wrong JSON kind; '
 'session_expires_in outside 1 to 315360000; a session_fields key or value sign_up_email would refuse).';

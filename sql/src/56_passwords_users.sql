@@ -11,9 +11,13 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 <<change_password>>
 DECLARE
-  o constant jsonb := auth_ext._options('change_password', options, '{"revoke_other_sessions": "boolean"}');
+  o constant jsonb := auth_ext._options('change_password', options,
+    '{"revoke_other_sessions": "boolean", "current_password_proof": "string", "new_password_proof": "string"}');
   revoke_other_sessions boolean := COALESCE(CAST(o ->> 'revoke_other_sessions' AS boolean), true);
+  current_password_proof text := o ->> 'current_password_proof';
+  new_password_proof text := o ->> 'new_password_proof';
   account record;
+  new_hash text;
   new_session jsonb;
 BEGIN
   PERFORM auth_ext._prepare_write();
@@ -21,12 +25,21 @@ BEGIN
   IF account.account_id IS NULL OR account.stored_hash IS NULL THEN
     PERFORM auth_ext._raise('CREDENTIAL_ACCOUNT_NOT_FOUND');
   END IF;
-  PERFORM auth_ext._check_password_length(new_password, true);
-  IF current_password IS NULL OR NOT auth_ext.verify_password(current_password, account.stored_hash) THEN
+  new_hash := auth_ext._new_password_hash(new_password, change_password.new_password_proof, 'change_password');
+  IF change_password.current_password_proof IS NOT NULL THEN
+    -- The current password checked where the proof was made (a standby): no scrypt here.
+    IF current_password IS NOT NULL THEN
+      PERFORM auth_ext._raise('VALIDATION_ERROR', 'change_password: give the current password or its proof, not both');
+    END IF;
+    IF NOT auth_ext._check_current_password_proof(change_password.user_id, account.stored_hash,
+                                                  change_password.current_password_proof) THEN
+      PERFORM auth_ext._raise('INVALID_PASSWORD_PROOF');
+    END IF;
+  ELSIF current_password IS NULL OR NOT auth_ext.verify_password(current_password, account.stored_hash) THEN
     PERFORM auth_ext._raise('INVALID_PASSWORD');
   END IF;
   PERFORM auth_ext._store_credential_password(change_password.user_id, account.account_id,
-                                             auth_ext.hash_password(new_password));
+                                             COALESCE(new_hash, auth_ext.hash_password(new_password)));
   IF revoke_other_sessions THEN  -- as Better Auth: every session goes, the caller gets a new one
     DELETE FROM auth_ext_names.session se WHERE se."userId" = change_password.user_id;
     new_session := auth_ext._create_session(change_password.user_id, NULL, NULL, true);
@@ -37,7 +50,12 @@ $$;
 COMMENT ON FUNCTION auth_ext.change_password(text, text, text, jsonb) IS
 'Changes a user''s password after checking the current one (28P01 INVALID_PASSWORD). options, a JSON object (NULL or '
 '{}: none; a JSON null value: not given), takes: revoke_other_sessions (boolean, default true): every session of the '
-'user is deleted and a new one returned as {"token","session"} (false: both NULL, sessions kept). P0002 USER_NOT_FOUND '
+'user is deleted and a new one returned as {"token","session"} (false: both NULL, sessions kept); '
+'current_password_proof (string, from auth_ext.password_proof(email, current password), made on a standby; '
+'current_password then NULL): checks the proof instead of the password, no scrypt here (taken once, this user''s, the '
+'stored hash unchanged since; 28P01 INVALID_PASSWORD_PROOF otherwise); new_password_proof (string, from '
+'auth_ext.password_hash_proof(new password), made on a standby; new_password then NULL): stores the hash it carries, '
+'no scrypt here. P0002 USER_NOT_FOUND '
 '/ CREDENTIAL_ACCOUNT_NOT_FOUND; 22023 PASSWORD_TOO_SHORT / PASSWORD_TOO_LONG / VALIDATION_ERROR (options not an '
 'object, an unknown option key, an option value of the wrong JSON kind).';
 

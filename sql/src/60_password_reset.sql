@@ -65,8 +65,10 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 <<reset_password>>
 DECLARE
-  o constant jsonb := auth_ext._options('reset_password', options, '{"revoke_sessions": "boolean"}');
+  o constant jsonb := auth_ext._options('reset_password', options, '{"revoke_sessions": "boolean", "new_password_proof": "string"}');
   revoke_sessions boolean := COALESCE(CAST(o ->> 'revoke_sessions' AS boolean), false);
+  new_password_proof text := o ->> 'new_password_proof';
+  new_hash text;
   identifier text;
   verification_id text;
   verification_user text;
@@ -84,7 +86,7 @@ BEGIN
   IF new_password = '' THEN
     PERFORM auth_ext._raise('PASSWORD_TOO_SHORT');
   END IF;
-  PERFORM auth_ext._check_password_length(new_password, true);
+  new_hash := auth_ext._new_password_hash(new_password, reset_password.new_password_proof, 'reset_password');
   PERFORM auth_ext._require_tables(ARRAY['verification']);
   identifier := 'reset-password:' || reset_password.token;
   -- Better Auth's findVerificationValue: the newest row of the identifier; expired is invalid.
@@ -109,7 +111,8 @@ BEGIN
   IF revoke_sessions THEN  -- Better Auth's emailAndPassword.revokeSessionsOnPasswordReset
     DELETE FROM auth_ext_names.session se WHERE se."userId" = reset_password.verification_user;
   END IF;
-  PERFORM auth_ext._store_credential_password(verification_user, account.account_id, auth_ext.hash_password(new_password));
+  PERFORM auth_ext._store_credential_password(verification_user, account.account_id,
+                                             COALESCE(new_hash, auth_ext.hash_password(new_password)));
   SELECT auth_ext._row_json(u) INTO found_user FROM auth_ext_names."user" u WHERE u.id = reset_password.verification_user;
   RETURN pg_catalog.jsonb_build_object('status', true, 'user', found_user);
 END
@@ -120,7 +123,9 @@ COMMENT ON FUNCTION auth_ext.reset_password(text, text, jsonb) IS
 'that sets the password, and a concurrent redemption of the same token gets INVALID_TOKEN. Hashes the new password '
 'as Better Auth does into the user''s credential account, creating it when the user has none. options, a JSON object '
 '(NULL or {}: none; a JSON null value: not given), takes: revoke_sessions (boolean, default false; Better Auth''s '
-'emailAndPassword.revokeSessionsOnPasswordReset): every session of the user is deleted. Returns '
+'emailAndPassword.revokeSessionsOnPasswordReset): every session of the user is deleted; new_password_proof (string, '
+'from auth_ext.password_hash_proof(new password), made on a standby; new_password then NULL): stores the hash it '
+'carries, no scrypt here (28P01 INVALID_PASSWORD_PROOF when refused). Returns '
 '{"status": true, "user"} (the user for an onPasswordReset-style callback; Better Auth''s HTTP body is {"status": true}). '
 'Errors: 28000 INVALID_TOKEN (no token, unknown, expired, already used), 22023 PASSWORD_TOO_SHORT / PASSWORD_TOO_LONG '
 '/ VALIDATION_ERROR (no password; options not an object, an unknown option key, an option value of the wrong JSON '

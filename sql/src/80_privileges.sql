@@ -31,8 +31,9 @@ AS $$
          p.proname NOT LIKE '\_%' AND (p.oid = ANY (app_only.fns) OR p.oid = ANY (app_also.fns))
   FROM pg_proc p,
        -- The application role's account functions: not PUBLIC's.
-       (SELECT ARRAY['auth_ext.sign_up_email(text,text,text,jsonb)',
-                     'auth_ext.sign_in_email(text,text,jsonb)',
+       (SELECT ARRAY['auth_ext.sign_up_email(text,text,text,jsonb,text)',
+                     'auth_ext.sign_in_email(text,text,jsonb,text)',
+                     'auth_ext.password_proof(text,text)', 'auth_ext.password_hash_proof(text)',
                      'auth_ext.get_session(text)', 'auth_ext.sign_out(text)',
                      'auth_ext.sign_session_cookie(text)',
                      'auth_ext.change_password(text,text,text,jsonb)',

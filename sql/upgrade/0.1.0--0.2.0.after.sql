@@ -22,9 +22,9 @@ BEGIN
   FOR pair IN
     SELECT o.oid AS old_fn, n.oid AS new_fn
       FROM (VALUES ('auth_ext.sign_up_email(text,text,text,text,text,text,boolean)',
-                    'auth_ext.sign_up_email(text,text,text,jsonb)'),
+                    'auth_ext.sign_up_email(text,text,text,jsonb,text)'),
                    ('auth_ext.sign_in_email(text,text,text,text,boolean)',
-                    'auth_ext.sign_in_email(text,text,jsonb)'),
+                    'auth_ext.sign_in_email(text,text,jsonb,text)'),
                    ('auth_ext.change_password(text,text,text,boolean)',
                     'auth_ext.change_password(text,text,text,jsonb)'),
                    ('auth_ext.revoke_sessions(text,text)',

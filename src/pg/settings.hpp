@@ -22,6 +22,8 @@ enum class Setting {
   kMaxPasswordLength,
   kIdFormat,
   kBetterAuthNames,
+  kPasswordProofMaxAgeSeconds,
+  kJwtRequireLiveSession,
   kCount
 };
 

@@ -210,6 +210,35 @@ SELECT hostile_kit.run_path('sign_session_cookie: unknown session', :'app',
 SELECT hostile_kit.run_path('sign_session_cookie: in the sign-in statement', :'app',
   $$SELECT auth_ext.sign_session_cookie(r->>'token') FROM auth_ext.sign_in_email('alice@example.com', 'password123') r$$);
 
+-- password proofs (scrypt where the proof is made, a standby; the primary checks the proof and writes)
+SELECT hostile_kit.run_path('password_proof: ok', :'app', $$SELECT auth_ext.password_proof('alice@example.com', 'password123')$$);
+SELECT hostile_kit.run_path('password_proof: for a change', :'app', $$SELECT auth_ext.password_proof('alice@example.com', 'password123')$$);
+SELECT hostile_kit.run_path('password_proof: wrong password', :'app',
+  $$SELECT auth_ext.password_proof('alice@example.com', 'password124')$$, '28P01');
+SELECT hostile_kit.run_path('password_proof: unknown email', :'app',
+  $$SELECT auth_ext.password_proof('nobody@example.com', 'password123')$$, '28P01');
+SELECT hostile_kit.run_path('password_proof: read-only transaction (a standby)', :'app',
+  $$SELECT auth_ext.password_proof('alice@example.com', 'password123')$$, 'ok', true);
+SELECT hostile_kit.run_path('sign_in_email: a password proof', :'app',
+  pg_catalog.format('SELECT auth_ext.sign_in_email(email => %L, password => NULL, password_proof => %L)',
+                    'alice@example.com', hostile_kit.result('password_proof: ok')));
+SELECT hostile_kit.run_path('sign_in_email: a password proof used again', :'app',
+  pg_catalog.format('SELECT auth_ext.sign_in_email(email => %L, password => NULL, password_proof => %L)',
+                    'alice@example.com', hostile_kit.result('password_proof: ok')), '28P01');
+SELECT hostile_kit.run_path('sign_in_email: not a password proof', :'app',
+  $$SELECT auth_ext.sign_in_email('alice@example.com', NULL, '{}', 'ap1.e30.AAAA')$$, '28P01');
+SELECT hostile_kit.run_path('password_hash_proof: ok', :'app', $$SELECT auth_ext.password_hash_proof('password123')$$);
+SELECT hostile_kit.run_path('change_password: with proofs', :'app',
+  pg_catalog.format('SELECT auth_ext.change_password(%L, NULL, NULL, %L)',
+                    hostile_kit.json('sign_up_email: ok')->'user'->>'id',
+                    pg_catalog.jsonb_build_object('current_password_proof', hostile_kit.result('password_proof: for a change'),
+                                                  'new_password_proof', hostile_kit.result('password_hash_proof: ok'),
+                                                  'revoke_other_sessions', false)));
+SELECT hostile_kit.run_path('password_hash_proof: too short', :'app', $$SELECT auth_ext.password_hash_proof('short')$$, '22023');
+SELECT hostile_kit.run_path('sign_up_email: a new-password proof', :'app',
+  pg_catalog.format('SELECT auth_ext.sign_up_email(email => %L, password => NULL, name => %L, password_proof => %L)',
+                    'proofed@example.com', 'Proofed', hostile_kit.result('password_hash_proof: ok')));
+
 -- email verification (Better Auth's HS256 tokens with better_auth_secret)
 SELECT hostile_kit.run_path('create_email_verification_token: ok', :'app',
   $$SELECT auth_ext.create_email_verification_token('Alice@Example.com', '{"expires_in": 600}')$$);

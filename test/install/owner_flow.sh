@@ -18,7 +18,7 @@ ok "every object of the extension belongs to the owner" q "${owner[@]}" -c "SELE
 ok "no SECURITY DEFINER function runs as a superuser" q "${owner[@]}" -c "SELECT NOT EXISTS (SELECT 1 FROM pg_proc p JOIN pg_roles r ON r.oid = p.proowner WHERE p.pronamespace = 'auth_ext'::regnamespace AND p.prosecdef AND r.rolsuper)"
 ok "the owner configures secrets" q "${owner[@]}" -c "SELECT auth_ext.configure('better_auth_secret', 'owner-flow-better-auth-secret-0123456789')" -c "SELECT auth_ext.configure('jwt_shared_secret', 'owner-flow-shared-secret-0123456789abcdef')" -c "SELECT count(*) = 2 FROM auth_ext.settings() WHERE is_secret AND value = '(set)'"
 ok "the owner creates Better Auth's schema" q "${owner[@]}" -c "SELECT auth_ext.create_better_auth_schema()" -c "SELECT count(*) = 0 FROM auth_ext.check_schema()"
-ok "the owner grants the application role" q "${owner[@]}" -c "SELECT auth_ext.grant_app_role('auth_ext_flow_app')" -c "SELECT has_function_privilege('auth_ext_flow_app', 'auth_ext.sign_up_email(text,text,text,jsonb)', 'EXECUTE')"
+ok "the owner grants the application role" q "${owner[@]}" -c "SELECT auth_ext.grant_app_role('auth_ext_flow_app')" -c "SELECT has_function_privilege('auth_ext_flow_app', 'auth_ext.sign_up_email(text,text,text,jsonb,text)', 'EXECUTE')"
 q "${owner[@]}" -v ON_ERROR_STOP=1 >/dev/null <<SQL
 \i $FIXTURES
 INSERT INTO public.jwks (id, "publicKey", "privateKey", "createdAt", alg, crv)

@@ -73,6 +73,7 @@ INSERT INTO raised (code, statement) VALUES
   ('EMAIL_NOT_VERIFIED', $$SELECT auth_ext.sign_in_email('taken@example.com', 'password123', '{"require_email_verification": true}')$$),
   ('INVALID_PASSWORD', format('SELECT auth_ext.change_password(%L, %L, %L)',
                               (SELECT id FROM "user" WHERE email = 'taken@example.com'), 'wrong-password', 'new-password-1')),
+  ('INVALID_PASSWORD_PROOF', $$SELECT auth_ext.sign_in_email('taken@example.com', NULL, '{}', 'ap1.e30.AAAA')$$),
   ('USER_NOT_FOUND', $$SELECT auth_ext.set_password('no-such-user', 'password123')$$),
   ('CREDENTIAL_ACCOUNT_NOT_FOUND', $$SELECT auth_ext.change_password('oauth-only', 'password123', 'new-password-1')$$),
   ('READ_ONLY', $$SELECT auth_ext.sign_up_email('ro@example.com', 'password123', 'R')$$),

@@ -11,7 +11,7 @@ SELECT auth_ext.configure('better_auth_secret', 'options-test-secret-0123456789a
 SELECT set_eq(
   $$SELECT p.oid::regprocedure::text FROM pg_proc p
      WHERE p.pronamespace = 'auth_ext'::regnamespace AND p.proname NOT LIKE '\_%' AND 'options' = ANY (p.proargnames)$$,
-  ARRAY['auth_ext.sign_up_email(text,text,text,jsonb)', 'auth_ext.sign_in_email(text,text,jsonb)',
+  ARRAY['auth_ext.sign_up_email(text,text,text,jsonb,text)', 'auth_ext.sign_in_email(text,text,jsonb,text)',
         'auth_ext.change_password(text,text,text,jsonb)', 'auth_ext.verify_email(text,jsonb)',
         'auth_ext.reset_password(text,text,jsonb)', 'auth_ext.create_email_verification_token(text,jsonb)',
         'auth_ext.request_password_reset(text,jsonb)', 'auth_ext.revoke_sessions(text,jsonb)'],
@@ -48,10 +48,12 @@ INSERT INTO expected_keys VALUES
    'user_agent, user_fields, user_id'),
   ('sign_in_email', $$SELECT auth_ext.sign_in_email('k@example.com', 'password123', '{"nope": 1}')$$,
    'create_session, ip_address, remember_me, require_email_verification, session_expires_in, session_fields, user_agent'),
-  ('change_password', $$SELECT auth_ext.change_password('u', 'a', 'b', '{"nope": 1}')$$, 'revoke_other_sessions'),
+  ('change_password', $$SELECT auth_ext.change_password('u', 'a', 'b', '{"nope": 1}')$$,
+   'current_password_proof, new_password_proof, revoke_other_sessions'),
   ('verify_email', $$SELECT auth_ext.verify_email('t', '{"nope": 1}')$$,
    'create_session, ip_address, session_expires_in, user_agent'),
-  ('reset_password', $$SELECT auth_ext.reset_password('t', 'password123', '{"nope": 1}')$$, 'revoke_sessions'),
+  ('reset_password', $$SELECT auth_ext.reset_password('t', 'password123', '{"nope": 1}')$$,
+   'new_password_proof, revoke_sessions'),
   ('create_email_verification_token', $$SELECT auth_ext.create_email_verification_token('k@example.com', '{"nope": 1}')$$,
    'expires_in'),
   ('request_password_reset', $$SELECT auth_ext.request_password_reset('k@example.com', '{"nope": 1}')$$, 'expires_in'),

@@ -14,21 +14,29 @@ SELECT is(
                 WHERE t.oid = objid AND (t.typrelid <> 0 OR e.typrelid <> 0)))
         ORDER BY 1),
   ARRAY[
+    'function auth_ext._accept_password_proof(text,text)',
     'function auth_ext._base_column(text,text)',
     'function auth_ext._better_auth_columns()',
+    'function auth_ext._check_current_password_proof(text,text,text)',
     'function auth_ext._check_password_length(text,boolean)',
+    'function auth_ext._check_sign_in_password(text,text)',
     'function auth_ext._create_session(text,text,text,boolean,integer,jsonb,text)',
     'function auth_ext._credential_account(text)',
+    'function auth_ext._credential_by_email(text)',
     'function auth_ext._extra_columns(text,text,jsonb,text[],text)',
     'function auth_ext._grant_listed(name,text)',
+    'function auth_ext._hash_digest(text)',
     'function auth_ext._is_valid_email(text)',
     'function auth_ext._model_tables()',
     'function auth_ext._new_id()',
+    'function auth_ext._new_password_hash(text,text,text)',
+    'function auth_ext._open_password_proof(text)',
     'function auth_ext._options(text,jsonb,jsonb)',
     'function auth_ext._prepare_write()',
     'function auth_ext._raise(text,text,text)',
     'function auth_ext._require_tables(text[])',
     'function auth_ext._row_json(record)',
+    'function auth_ext._seal_password_proof(text)',
     'function auth_ext._session_token_from_credential(text)',
     'function auth_ext._setting_value(text)',
     'function auth_ext._settings_changed()',
@@ -56,6 +64,8 @@ SELECT is(
     'function auth_ext.grant_app_role(name)',
     'function auth_ext.grant_mail_role(name)',
     'function auth_ext.hash_password(text)',
+    'function auth_ext.password_hash_proof(text)',
+    'function auth_ext.password_proof(text,text)',
     'function auth_ext.rate_limit_hit(text,integer,integer)',
     'function auth_ext.request_password_reset(text,jsonb)',
     'function auth_ext.reset_password(text,text,jsonb)',
@@ -63,11 +73,11 @@ SELECT is(
     'function auth_ext.set_password(text,text)',
     'function auth_ext.setting_definitions()',
     'function auth_ext.settings()',
-    'function auth_ext.sign_in_email(text,text,jsonb)',
+    'function auth_ext.sign_in_email(text,text,jsonb,text)',
     'function auth_ext.sign_jwt(jsonb,jsonb)',
     'function auth_ext.sign_out(text)',
     'function auth_ext.sign_session_cookie(text)',
-    'function auth_ext.sign_up_email(text,text,text,jsonb)',
+    'function auth_ext.sign_up_email(text,text,text,jsonb,text)',
     'function auth_ext.sync_table_names()',
     'function auth_ext.table_names()',
     'function auth_ext.user_id()',
@@ -75,7 +85,8 @@ SELECT is(
     'function auth_ext.verify_jwt(text,jsonb)',
     'function auth_ext.verify_password(text,text)',
     'table auth_ext.dont_remember_session',
-    'table auth_ext.setting'
+    'table auth_ext.setting',
+    'table auth_ext.used_password_proof'
   ],
   'the extension owns exactly these objects');
 
@@ -105,11 +116,13 @@ SELECT is(
         WHERE p.pronamespace = 'auth_ext'::regnamespace AND p.prosecdef ORDER BY 1),
   ARRAY['auth_ext.authenticate_session(text)', 'auth_ext.change_password(text,text,text,jsonb)',
         'auth_ext.create_email_verification_token(text,jsonb)',
-        'auth_ext.delete_user(text)', 'auth_ext.get_session(text)', 'auth_ext.rate_limit_hit(text,integer,integer)',
+        'auth_ext.delete_user(text)', 'auth_ext.get_session(text)',
+        'auth_ext.password_hash_proof(text)', 'auth_ext.password_proof(text,text)',
+        'auth_ext.rate_limit_hit(text,integer,integer)',
         'auth_ext.request_password_reset(text,jsonb)', 'auth_ext.reset_password(text,text,jsonb)',
         'auth_ext.revoke_sessions(text,jsonb)',
-        'auth_ext.set_password(text,text)', 'auth_ext.sign_in_email(text,text,jsonb)',
-        'auth_ext.sign_out(text)', 'auth_ext.sign_session_cookie(text)', 'auth_ext.sign_up_email(text,text,text,jsonb)',
+        'auth_ext.set_password(text,text)', 'auth_ext.sign_in_email(text,text,jsonb,text)',
+        'auth_ext.sign_out(text)', 'auth_ext.sign_session_cookie(text)', 'auth_ext.sign_up_email(text,text,text,jsonb,text)',
         'auth_ext.sync_table_names()', 'auth_ext.table_names()',
         'auth_ext.verify_email(text,jsonb)'],
   'exactly these functions run with the owner''s rights');
@@ -119,6 +132,10 @@ SELECT is_empty($$
   SELECT a.privilege_type FROM pg_class c, aclexplode(COALESCE(c.relacl, acldefault('r', c.relowner))) a
   WHERE c.oid = 'auth_ext.dont_remember_session'::regclass AND a.grantee <> c.relowner
 $$, 'no role but the owner has any right on auth_ext.dont_remember_session');
+SELECT is_empty($$
+  SELECT a.privilege_type FROM pg_class c, aclexplode(COALESCE(c.relacl, acldefault('r', c.relowner))) a
+  WHERE c.oid = 'auth_ext.used_password_proof'::regclass AND a.grantee <> c.relowner
+$$, 'no role but the owner has any right on auth_ext.used_password_proof');
 SELECT ok((SELECT 'auth_ext.dont_remember_session'::regclass = ANY (e.extconfig) AND 'auth_ext.setting'::regclass = ANY (e.extconfig)
            FROM pg_extension e WHERE e.extname = 'auth_ext'),
           'pg_dump keeps the settings and the "don''t remember me" markers (extension configuration tables)');

@@ -1,7 +1,8 @@
 """A streaming hot standby of the primary (pg_basebackup -R).
 
 Reads work there (tokens, sessions, identity, RLS, passwords); every account write answers the
-coded 25006; a key added or deleted on the primary is honoured by a standby backend that cached
+coded 25006; the package does the password work of sign-up and sign-in there (password proofs) and
+the primary runs no scrypt; a key added or deleted on the primary is honoured by a standby backend that cached
 the old state, once replayed; the package and the example send reads to the replica and writes
 to the primary.
 """
@@ -9,6 +10,7 @@ to the primary.
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -317,3 +319,58 @@ def test_the_sync_package_falls_back_to_the_primary_for_what_the_replica_lacks(r
         ):
             pass
         assert info.value.status_code == 401
+
+
+def _primary_scrypt_calls() -> int:
+    """scrypt calls the primary has counted (track_functions = 'all' on the suite's database):
+    hash_password and verify_password, which every password check and hash goes through."""
+    with owner_connect() as conn:
+        return int(value(conn, "SELECT COALESCE(sum(calls), 0) FROM pg_stat_user_functions "
+                               "WHERE schemaname = 'auth_ext' AND funcname IN ('hash_password', 'verify_password')"))
+
+
+_PROOF_TEST_APP = {"kwargs": {"application_name": "auth_ext_proof_test"}}
+
+
+def _wait_for_app_backends_to_exit() -> None:
+    """A backend reports its function counts when it exits: wait until this test's pools' backends
+    (their application_name) are gone."""
+    deadline = time.monotonic() + 15
+    with owner_connect() as conn:
+        while value(conn, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                          "AND application_name = 'auth_ext_proof_test'") > 0:
+            assert time.monotonic() < deadline, "the pools' backends did not exit"
+            time.sleep(0.05)
+
+
+async def test_the_package_does_the_password_work_on_the_standby() -> None:
+    with owner_connect() as conn:
+        conn.execute("ALTER DATABASE auth_ext_topology SET track_functions = 'all'")
+    try:
+        _wait_for_app_backends_to_exit()
+        before = _primary_scrypt_calls()
+        email = f"replica-proof-{uuid.uuid4().hex[:8]}@example.com"
+        async with AsyncAuthExt(APP_URLS["primary"], replica_conninfo=APP_URLS["standby"], max_size=2,
+                                pool_kwargs=_PROOF_TEST_APP) as auth:
+            up = await auth.sign_up_email(email, PASSWORD, "P")  # the hash made on the standby
+            assert up["token"]
+            signed_in = await auth.sign_in_email(email, PASSWORD)  # a moment after sign-up: the standby waits to replay
+            assert signed_in["user"]["id"] == up["user"]["id"]
+            for _ in range(3):
+                assert (await auth.sign_in_email(email, PASSWORD))["token"]
+            with pytest.raises(psycopg.Error) as info:
+                await auth.sign_in_email(email, "a wrong password")
+            assert info.value.sqlstate == "28P01"
+        _wait_for_app_backends_to_exit()
+        assert _primary_scrypt_calls() == before, "the primary ran no scrypt: sign-up, 4 sign-ins, a wrong password"
+        # The control: the one-statement path on the primary counts its scrypt.
+        with AuthExt(APP_URLS["primary"], max_size=1, pool_kwargs=_PROOF_TEST_APP) as primary_only:
+            assert primary_only.sign_in_email(email, PASSWORD)["token"]
+        _wait_for_app_backends_to_exit()
+        assert _primary_scrypt_calls() == before + 1, "without a replica the primary does the password work"
+        with owner_connect() as conn:
+            proofs = value(conn, "SELECT count(*) FROM auth_ext.used_password_proof")
+        assert proofs >= 4, "each sign-in through the standby was a proof the primary took once"
+    finally:
+        with owner_connect() as conn:
+            conn.execute("ALTER DATABASE auth_ext_topology RESET track_functions")

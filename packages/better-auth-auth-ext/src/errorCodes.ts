@@ -19,6 +19,7 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   { code: "INVALID_EMAIL_OR_PASSWORD", sqlstate: "28P01", httpStatus: 401, message: "Invalid email or password" },
   { code: "EMAIL_NOT_VERIFIED", sqlstate: "28000", httpStatus: 403, message: "Email not verified" },
   { code: "INVALID_PASSWORD", sqlstate: "28P01", httpStatus: 400, message: "Invalid password" },
+  { code: "INVALID_PASSWORD_PROOF", sqlstate: "28P01", httpStatus: 401, message: "Invalid or expired password proof" },
   { code: "USER_NOT_FOUND", sqlstate: "P0002", httpStatus: 400, message: "User not found" },
   { code: "CREDENTIAL_ACCOUNT_NOT_FOUND", sqlstate: "P0002", httpStatus: 400, message: "Credential account not found" },
   { code: "TOKEN_EXPIRED", sqlstate: "28000", httpStatus: 401, message: "Token expired" },

@@ -21,8 +21,10 @@ import { newPluginState } from "./state.js";
 /**
  * `{ query }`: runs one SQL statement, `(text, params) => Promise<{ rows }>` (pg, or Neon's
  * `sql.query(text, params, { fullResults: true })`); or `{ pool }`: a pg-style pool or client.
+ * `replica`: the same for a read replica (a hot standby): sign-in and sign-up then do their
+ * password work (scrypt) there and the primary only checks a proof (src/replica.ts).
  */
-export type AuthExtPluginOptions = AuthExtConnection;
+export type AuthExtPluginOptions = AuthExtConnection & { replica?: AuthExtConnection };
 
 /**
  * Better Auth plugin that makes `/sign-up/email` and `/sign-in/email` one auth_ext SQL call each.
@@ -30,7 +32,8 @@ export type AuthExtPluginOptions = AuthExtConnection;
  * hash in the database too.
  */
 export function authExt(pluginOptions: AuthExtPluginOptions) {
-  const state = newPluginState(resolveQuery(pluginOptions));
+  const state = newPluginState(resolveQuery(pluginOptions),
+    pluginOptions.replica ? resolveQuery(pluginOptions.replica) : undefined);
   return {
     id: "auth-ext",
     async init(context) {

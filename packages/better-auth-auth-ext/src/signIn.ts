@@ -67,7 +67,7 @@ export function signInEndpoint(state: PluginState) {
       result = await signInStatement(state, {
         email, password, ipAddress, userAgent, rememberMe: rememberMe !== false, expiresIn: ctx.context.sessionConfig.expiresIn,
         sessionFields: createSession ? await extraFieldValues(ctx, "session", {}) : {}, requireEmailVerification, createSession,
-      });
+      }, (message) => ctx.context.logger.warn(message));
     } catch (error) {
       const code = apiErrorCode(error);
       if (code === "INVALID_EMAIL_OR_PASSWORD") await logSignInRefusal(ctx, email);

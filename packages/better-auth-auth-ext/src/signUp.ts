@@ -93,7 +93,7 @@ function checkCapturedRows(
 /** auth_ext.sign_up_email; USER_ALREADY_EXISTS logged as Better Auth logs it. */
 async function callSignUp(state: PluginState, ctx: GenericEndpointContext, email: string, params: SignUpParams): Promise<SignResult> {
   try {
-    return await signUpStatement(state, params);
+    return await signUpStatement(state, params, (message) => ctx.context.logger.warn(message));
   } catch (error) {
     if (apiErrorCode(error) === "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL") {
       ctx.context.logger.info(`Sign-up attempt for existing email: ${email}`);

@@ -12,8 +12,8 @@ const PRIVILEGES_SQL = `SELECT current_user AS role, has_schema_privilege('auth_
   CASE WHEN has_schema_privilege('auth_ext', 'USAGE') THEN
     ARRAY(SELECT f FROM unnest($1::text[]) f WHERE NOT has_function_privilege(f, 'EXECUTE')) END AS missing`;
 const REQUIRED_FUNCTIONS = [
-  "auth_ext.sign_up_email(text,text,text,jsonb)",
-  "auth_ext.sign_in_email(text,text,jsonb)",
+  "auth_ext.sign_up_email(text,text,text,jsonb,text)",
+  "auth_ext.sign_in_email(text,text,jsonb,text)",
   "auth_ext.hash_password(text)",
   "auth_ext.verify_password(text,text)",
   "auth_ext.table_names()",

@@ -5,6 +5,8 @@ import type { AuthExtQuery } from "./query.js";
 export interface PluginState {
   /** Runs one statement (resolveQuery of the plugin's options). */
   readonly query: AuthExtQuery;
+  /** Runs one statement on the read replica (the `replica` option), where sign-in and sign-up do their password work. */
+  readonly replicaQuery: AuthExtQuery | undefined;
   /** The role the plugin connects as (named in the missing-grant error), when the probe could ask. */
   role: string | undefined;
   /** A database hook may have to see a new session first: sign-in leaves it to Better Auth's createSession. */
@@ -19,6 +21,6 @@ export interface PluginState {
 }
 
 /** A plugin's state before its init. */
-export function newPluginState(query: AuthExtQuery): PluginState {
-  return { query, role: undefined, sessionHooksPossible: false, sessionsElsewhere: false, namesChecked: false };
+export function newPluginState(query: AuthExtQuery, replicaQuery?: AuthExtQuery): PluginState {
+  return { query, replicaQuery, role: undefined, sessionHooksPossible: false, sessionsElsewhere: false, namesChecked: false };
 }

@@ -3,6 +3,7 @@
 import type { Session, User } from "better-auth";
 import { isMissingGrant, missingGrantError, toAPIError, unavailableError, withoutRowDetail } from "./errors.js";
 import { queryJson } from "./query.js";
+import { SIGN_IN_VERDICTS, withPasswordProof } from "./replica.js";
 import type { Row } from "./rows.js";
 import type { PluginState } from "./state.js";
 
@@ -56,16 +57,23 @@ export interface SignUpParams {
   accountFields: Row;
 }
 
-/** auth_ext.sign_up_email: the user, its credential account and (autoSignIn) its session, in one statement. */
-export function signUpStatement(state: PluginState, p: SignUpParams): Promise<SignResult> {
-  return callAccountFunction(
+/**
+ * auth_ext.sign_up_email: the user, its credential account and (autoSignIn) its session, in one
+ * statement; with a replica, the new password is hashed there (password_hash_proof) and the
+ * primary stores the proof's hash ($2 NULL, $15 the proof).
+ */
+export function signUpStatement(state: PluginState, p: SignUpParams, warn: (message: string) => void): Promise<SignResult> {
+  const run = (password: string | null, proof: string | null) => callAccountFunction(
     state, "SELECT auth_ext.sign_up_email($1, $2, $3, pg_catalog.jsonb_build_object('image', $4::text, 'ip_address', $5::text, "
     + "'user_agent', $6::text, 'remember_me', $7::boolean, 'session_expires_in', $8::integer, 'user_fields', $9::jsonb, "
     + "'session_fields', $10::jsonb, 'auto_sign_in', $11::boolean, 'user_id', $12::text, 'session_token', $13::text, "
-    + "'account_fields', $14::jsonb)) AS result",
-    [p.email, p.password, p.name, p.image, p.ipAddress, p.userAgent, p.rememberMe, p.expiresIn, fieldsParam(p.userFields),
-      fieldsParam(p.sessionFields), p.autoSignIn, p.userId, p.sessionToken, fieldsParam(p.accountFields)],
+    + "'account_fields', $14::jsonb), $15) AS result",
+    [p.email, password, p.name, p.image, p.ipAddress, p.userAgent, p.rememberMe, p.expiresIn, fieldsParam(p.userFields),
+      fieldsParam(p.sessionFields), p.autoSignIn, p.userId, p.sessionToken, fieldsParam(p.accountFields), proof],
   );
+  return withPasswordProof(state,
+    { sql: "SELECT auth_ext.password_hash_proof($1) AS proof", params: [p.password], final: new Set() }, warn,
+    (proof) => run(null, proof), () => run(p.password, null));
 }
 
 /** auth_ext.sign_in_email's inputs; sessionFields are extra columns of the new session (none: {}). */
@@ -81,14 +89,21 @@ export interface SignInParams {
   createSession: boolean;
 }
 
-/** auth_ext.sign_in_email: the password (and verification) check and, with createSession, the session, in one statement. */
-export function signInStatement(state: PluginState, p: SignInParams): Promise<SignResult> {
-  return callAccountFunction(
+/**
+ * auth_ext.sign_in_email: the password (and verification) check and, with createSession, the
+ * session, in one statement; with a replica, the password is checked there (password_proof) and
+ * the primary takes the proof ($2 NULL, $10 the proof).
+ */
+export function signInStatement(state: PluginState, p: SignInParams, warn: (message: string) => void): Promise<SignResult> {
+  const run = (password: string | null, proof: string | null) => callAccountFunction(
     state,
     "SELECT auth_ext.sign_in_email($1, $2, pg_catalog.jsonb_build_object('ip_address', $3::text, 'user_agent', $4::text, "
     + "'remember_me', $5::boolean, 'session_expires_in', $6::integer, 'session_fields', $7::jsonb, "
-    + "'require_email_verification', $8::boolean, 'create_session', $9::boolean)) AS result",
-    [p.email, p.password, p.ipAddress, p.userAgent, p.rememberMe, p.expiresIn, fieldsParam(p.sessionFields),
-      p.requireEmailVerification, p.createSession],
+    + "'require_email_verification', $8::boolean, 'create_session', $9::boolean), $10) AS result",
+    [p.email, password, p.ipAddress, p.userAgent, p.rememberMe, p.expiresIn, fieldsParam(p.sessionFields),
+      p.requireEmailVerification, p.createSession, proof],
   );
+  return withPasswordProof(state,
+    { sql: "SELECT auth_ext.password_proof($1, $2) AS proof", params: [p.email, p.password], final: SIGN_IN_VERDICTS }, warn,
+    (proof) => run(null, proof), () => run(p.password, null));
 }

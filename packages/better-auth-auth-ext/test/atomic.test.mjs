@@ -44,14 +44,14 @@ describe("sign-up over a statement-level driver", () => {
     const signUp = await auth.request("POST", "/sign-up/email", { body: { email, password: PASSWORD, name: "S" } });
     assert.equal(signUp.status, 200, signUp.text);
     assert.equal(statements.length, 1, statements.join("\n"));
-    assert.match(statements[0], /^SELECT auth_ext\.sign_up_email\(\$1, \$2, \$3, pg_catalog\.jsonb_build_object\(.*\)\) AS result$/);
+    assert.match(statements[0], /^SELECT auth_ext\.sign_up_email\(\$1, \$2, \$3, pg_catalog\.jsonb_build_object\(.*\), \$15\) AS result$/);
     assert.deepEqual(await countRows(db.pool, email), { users: 1, accounts: 1, sessions: 1 });
 
     statements.length = 0;
     const signIn = await auth.request("POST", "/sign-in/email", { body: { email, password: PASSWORD } });
     assert.equal(signIn.status, 200, signIn.text);
     assert.equal(statements.length, 1, statements.join("\n"));
-    assert.match(statements[0], /^SELECT auth_ext\.sign_in_email\(\$1, \$2, pg_catalog\.jsonb_build_object\(.*\)\) AS result$/);
+    assert.match(statements[0], /^SELECT auth_ext\.sign_in_email\(\$1, \$2, pg_catalog\.jsonb_build_object\(.*\), \$10\) AS result$/);
     assert.deepEqual(await countRows(db.pool, email), { users: 1, accounts: 1, sessions: 2 });
   });
 

@@ -11,10 +11,11 @@ import { toAPIError, unavailableError } from "../dist/index.js";
 import { PASSWORD, SECRET, createAuth, createTestDatabase, signToken, uniqueEmail } from "./support.mjs";
 
 /**
- * Codes Better Auth has no route for: auth_ext's answers for a database it cannot use (Better Auth: 500), and
- * for a table it will not touch (UNTRUSTED_OBJECT: another role's; Better Auth would use it).
+ * Codes Better Auth has no route for: auth_ext's answers for a database it cannot use (Better Auth: 500), for
+ * a table it will not touch (UNTRUSTED_OBJECT: another role's; Better Auth would use it), and for a password
+ * proof of a read replica the primary refuses (INVALID_PASSWORD_PROOF: the plugin then signs in with the password).
  */
-const NOT_BETTER_AUTH_CODES = new Set(["READ_ONLY", "DATABASE_UNAVAILABLE", "UNTRUSTED_OBJECT"]);
+const NOT_BETTER_AUTH_CODES = new Set(["READ_ONLY", "DATABASE_UNAVAILABLE", "UNTRUSTED_OBJECT", "INVALID_PASSWORD_PROOF"]);
 /** Better Auth answers its rate limit with 429 and the table's message but no code (test/interop/test/rate-limit.test.mjs). */
 const MESSAGE_ONLY_CODES = new Set(["RATE_LIMITED"]);
 

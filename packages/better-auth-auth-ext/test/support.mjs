@@ -11,7 +11,7 @@ import { authExt, authExtPassword } from "../dist/index.js";
 export const BASE_URL = "http://localhost:3000";
 export const SECRET = "plugin-test-secret-3c9e1f7a5b2d4e608a1b2c3d4e5f6071";
 
-function connectionConfig(database = "postgres") {
+export function connectionConfig(database = "postgres") {
   if (process.env.PGHOST || process.env.PGPORT) {
     return { host: process.env.PGHOST, port: Number(process.env.PGPORT ?? 5432), user: process.env.PGUSER ?? "postgres", database };
   }
@@ -63,9 +63,10 @@ function baseOptions(pool) {
 
 /**
  * Better Auth on `pool` with jwt and bearer. With `plugin`, the auth_ext plugin (on `query`, or on
- * the pool) and authExtPassword are added; `options` are merged over the rest.
+ * the pool; with `replica`, its replica option) and authExtPassword are added; `options` are
+ * merged over the rest.
  */
-export function createAuth({ pool, plugin = false, query, options = {} }) {
+export function createAuth({ pool, plugin = false, query, replica, options = {} }) {
   const connection = query ? { query } : { pool };
   const base = baseOptions(pool);
   const auth = betterAuth({
@@ -76,7 +77,7 @@ export function createAuth({ pool, plugin = false, query, options = {} }) {
       ...(plugin ? { password: authExtPassword(connection) } : {}),
       ...options.emailAndPassword,
     },
-    plugins: [...base.plugins, ...(plugin ? [authExt(connection)] : []), ...(options.plugins ?? [])],
+    plugins: [...base.plugins, ...(plugin ? [authExt(replica ? { ...connection, replica } : connection)] : []), ...(options.plugins ?? [])],
   });
 
   /** One request through auth.handler: status, headers, JSON body, Set-Cookie pairs, session cookie. */

@@ -15,6 +15,7 @@ ERROR_CODES: tuple[tuple[str, str, int, str], ...] = (
     ("INVALID_EMAIL_OR_PASSWORD", "28P01", 401, "Invalid email or password"),
     ("EMAIL_NOT_VERIFIED", "28000", 403, "Email not verified"),
     ("INVALID_PASSWORD", "28P01", 400, "Invalid password"),
+    ("INVALID_PASSWORD_PROOF", "28P01", 401, "Invalid or expired password proof"),
     ("USER_NOT_FOUND", "P0002", 400, "User not found"),
     ("CREDENTIAL_ACCOUNT_NOT_FOUND", "P0002", 400, "Credential account not found"),
     ("TOKEN_EXPIRED", "28000", 401, "Token expired"),

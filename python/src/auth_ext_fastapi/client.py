@@ -8,12 +8,16 @@ Topology: behind a transaction-mode pooler the pools turn psycopg's automatic pr
 off (``pooled``, see :mod:`.connection`); pooled connections are checked before use, so after a
 server restart a dead connection is replaced instead of failing a request; with
 ``replica_conninfo``, session look-ups and read-only routes go to a read replica while sign-up,
-sign-in and sign-out go to the primary.
+sign-in and sign-out go to the primary, and the password work of sign-in and sign-up (scrypt) runs
+on the replica, which hands the primary a proof (``auth_ext.password_proof`` /
+``password_hash_proof``); when the replica is down or cannot, the primary does it all.
 """
 
 from __future__ import annotations
 
+import asyncio
 import functools
+import time
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
@@ -34,9 +38,9 @@ from .credentials import (
     CredentialSource,
     read_credential,
 )
-from .errors import AuthExtError, unauthorized
+from .errors import AuthExtError, error_code, logger, unauthorized
 from .identity import Identity, UserTable, authenticate, authenticate_async
-from .operations import Operation
+from .operations import Operation, ProofStep
 
 ConnT = TypeVar("ConnT", psycopg.Connection[TupleRow], psycopg.AsyncConnection[TupleRow])
 PoolT = TypeVar(
@@ -52,8 +56,8 @@ _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 # request_password_reset (grant_mail_role) is checked where it is called: only an application
 # that mails reset links needs it.
 _REQUIRED_FUNCTIONS = (
-    "auth_ext.sign_up_email(text,text,text,jsonb)",
-    "auth_ext.sign_in_email(text,text,jsonb)",
+    "auth_ext.sign_up_email(text,text,text,jsonb,text)",
+    "auth_ext.sign_in_email(text,text,jsonb,text)",
     "auth_ext.get_session(text)",
     "auth_ext.sign_out(text)",
     "auth_ext.change_password(text,text,text,jsonb)",
@@ -108,6 +112,51 @@ class _PoolSettings:
         }
         options["kwargs"] = {**connect_kwargs(conninfo, pooled), **options.get("kwargs", {})}
         return options
+
+
+#: How long a sign-in or sign-up waits for a replica connection before it does the password work
+#: on the primary instead (the pool's own timeout is for the primary).
+PROOF_TIMEOUT = 2.0
+
+
+def _proof_refused_by_replica(step: ProofStep[Any], exc: psycopg.Error) -> bool:
+    """Whether the replica's error ends the operation (a verdict on the input), else falls back.
+
+    A fallback is logged without the statement's parameters (the password).
+    """
+    if error_code(exc) in step.final:
+        return True
+    logger.warning("password work on the replica failed (%s: %s); doing it on the primary",
+                   exc.sqlstate or type(exc).__name__, exc.diag.message_primary or "no message")
+    return False
+
+
+#: How long a sign-in waits for a lagging replica to replay the primary's latest writes before it
+#: takes the replica's "invalid email or password" as the answer or asks the primary instead.
+REPLAY_WAIT = 1.0
+
+#: On the replica: whether it has replayed the primary's WAL up to %s (always on a primary, or a
+#: "replica" that is none).
+_REPLAYED_SQL = "SELECT COALESCE(pg_catalog.pg_last_wal_replay_lsn() >= CAST(%s AS pg_catalog.pg_lsn), true)"
+_PRIMARY_LSN_SQL = "SELECT CAST(pg_catalog.pg_current_wal_lsn() AS text)"
+
+
+def _may_be_replica_lag(exc: psycopg.Error) -> bool:
+    """A refusal a lagging replica may give wrongly: a user who signed up or changed the password a
+    moment ago is not there yet. Worth a look at the primary's WAL position (no scrypt there)."""
+    return error_code(exc) == "INVALID_EMAIL_OR_PASSWORD"
+
+
+def _proof_refused_by_primary(exc: psycopg.Error) -> bool:
+    """The primary did not take the replica's proof (replica lag, a password changed meanwhile)."""
+    if error_code(exc) != "INVALID_PASSWORD_PROOF":
+        return False
+    logger.warning("the primary refused a password proof; checking the password on the primary")
+    return True
+
+
+def _first_text(row: tuple[Any, ...] | None) -> str | None:
+    return row[0] if row and isinstance(row[0], str) else None
 
 
 def _is_replica_lag(exc: AuthExtError) -> bool:
@@ -293,12 +342,56 @@ class AuthExt(_AuthExtBase[ConnectionPool[psycopg.Connection[TupleRow]]]):
         self.close()
 
     def run(self, operation: Operation[T]) -> T:
-        """Runs an operation in its own transaction (a read on the replica first, see :class:`Operation`)."""
+        """Runs an operation in its own transaction: a read on the replica first, and the password
+        work of a sign-in or sign-up on the replica when there is one (see :class:`Operation`)."""
         if operation.read and self.replica_pool is not None:
             result = self._execute(self.replica_pool, operation)
             if result is not None:
                 return result
+        if operation.proof is not None and self.replica_pool is not None:
+            proof = self._proof(self.replica_pool, operation.proof)
+            if proof is not None:
+                try:
+                    return self._execute(self.pool, operation.proof.then(proof))
+                except psycopg.Error as exc:
+                    if not _proof_refused_by_primary(exc):
+                        raise
         return self._execute(self.pool, operation)
+
+    def _proof(self, replica: ConnectionPool[psycopg.Connection[TupleRow]], step: ProofStep[Any]) -> str | None:
+        """The replica's password proof; None when the primary must do the password work.
+
+        An "invalid email or password" from a replica that has not replayed the primary's latest
+        writes yet is asked again once it has (at most :data:`REPLAY_WAIT`), else of the primary.
+        """
+        try:
+            with replica.connection(timeout=PROOF_TIMEOUT) as conn:
+                conn.autocommit = True  # each statement on its own; the pool's transactions set their own
+                try:
+                    return _first_text(conn.execute(step.sql, step.params).fetchone())
+                except psycopg.Error as exc:
+                    if not _proof_refused_by_replica(step, exc):
+                        return None
+                    if not _may_be_replica_lag(exc):
+                        raise
+                    try:
+                        with self.pool.connection() as primary, primary.transaction():
+                            lsn = _first_text(primary.execute(_PRIMARY_LSN_SQL).fetchone())
+                    except psycopg.Error:
+                        raise exc from None  # no primary to compare with: the replica's answer stands
+                    deadline = time.monotonic() + REPLAY_WAIT
+                    while conn.execute(_REPLAYED_SQL, (lsn,)).fetchone() != (True,):
+                        if time.monotonic() > deadline:
+                            logger.warning("the replica lags; checking the password on the primary")
+                            return None
+                        time.sleep(0.02)
+                    return _first_text(conn.execute(step.sql, step.params).fetchone())
+                finally:
+                    conn.autocommit = False
+        except psycopg.Error as exc:
+            if _proof_refused_by_replica(step, exc):
+                raise
+            return None
 
     @staticmethod
     def _execute(pool: ConnectionPool[psycopg.Connection[TupleRow]], operation: Operation[T]) -> T:
@@ -398,12 +491,55 @@ class AsyncAuthExt(_AuthExtBase[AsyncConnectionPool[psycopg.AsyncConnection[Tupl
         await self.close()
 
     async def run(self, operation: Operation[T]) -> T:
-        """Runs an operation in its own transaction (a read on the replica first, see :class:`Operation`)."""
+        """Runs an operation in its own transaction: a read on the replica first, and the password
+        work of a sign-in or sign-up on the replica when there is one (see :class:`Operation`)."""
         if operation.read and self.replica_pool is not None:
             result = await self._execute(self.replica_pool, operation)
             if result is not None:
                 return result
+        if operation.proof is not None and self.replica_pool is not None:
+            proof = await self._proof(self.replica_pool, operation.proof)
+            if proof is not None:
+                try:
+                    return await self._execute(self.pool, operation.proof.then(proof))
+                except psycopg.Error as exc:
+                    if not _proof_refused_by_primary(exc):
+                        raise
         return await self._execute(self.pool, operation)
+
+    async def _proof(
+        self, replica: AsyncConnectionPool[psycopg.AsyncConnection[TupleRow]], step: ProofStep[Any]
+    ) -> str | None:
+        """The replica's password proof; None when the primary must do the password work (see
+        :meth:`AuthExt._proof`)."""
+        try:
+            async with replica.connection(timeout=PROOF_TIMEOUT) as conn:
+                await conn.set_autocommit(True)  # each statement on its own; the pool's transactions set their own
+                try:
+                    return _first_text(await (await conn.execute(step.sql, step.params)).fetchone())
+                except psycopg.Error as exc:
+                    if not _proof_refused_by_replica(step, exc):
+                        return None
+                    if not _may_be_replica_lag(exc):
+                        raise
+                    try:
+                        async with self.pool.connection() as primary, primary.transaction():
+                            lsn = _first_text(await (await primary.execute(_PRIMARY_LSN_SQL)).fetchone())
+                    except psycopg.Error:
+                        raise exc from None  # no primary to compare with: the replica's answer stands
+                    deadline = time.monotonic() + REPLAY_WAIT
+                    while await (await conn.execute(_REPLAYED_SQL, (lsn,))).fetchone() != (True,):
+                        if time.monotonic() > deadline:
+                            logger.warning("the replica lags; checking the password on the primary")
+                            return None
+                        await asyncio.sleep(0.02)
+                    return _first_text(await (await conn.execute(step.sql, step.params)).fetchone())
+                finally:
+                    await conn.set_autocommit(False)
+        except psycopg.Error as exc:
+            if _proof_refused_by_replica(step, exc):
+                raise
+            return None
 
     @staticmethod
     async def _execute(pool: AsyncConnectionPool[psycopg.AsyncConnection[TupleRow]], operation: Operation[T]) -> T:

@@ -25,6 +25,7 @@ from .results import (
 )
 
 T = TypeVar("T")
+U = TypeVar("U")
 
 #: A fetched row: the statement's one row, or None.
 Row = tuple[Any, ...] | None
@@ -37,19 +38,55 @@ def _options(**options: Any) -> str:
 
 
 @dataclass(frozen=True)
+class ProofStep(Generic[T]):
+    """The password work of an operation, done on a read replica.
+
+    ``call`` / ``params`` make a password proof there (``auth_ext.password_proof`` or
+    ``auth_ext.password_hash_proof``: the scrypt runs on the replica); ``then`` builds the
+    operation the primary runs with that proof instead of the password (no scrypt there).
+    """
+
+    call: str
+    params: tuple[object, ...]
+    then: Callable[[str], Operation[T]]
+    #: The error codes whose answer from the replica is the answer (verdicts on the user's input,
+    #: exactly what the primary's one-statement path would give); any other error there
+    #: (unreachable, not configured, views not built yet) sends the operation to the primary whole.
+    final: frozenset[str] = frozenset()
+
+    @property
+    def sql(self) -> str:
+        """The replica's statement."""
+        return f"SELECT {self.call}"
+
+    def wrapped(self, wrap: Callable[[Operation[T]], Operation[U]]) -> ProofStep[U]:
+        """The same step for an operation built on this one (e.g. :func:`with_signed_cookie`)."""
+        return ProofStep(self.call, self.params, lambda proof: wrap(self.then(proof)), self.final)
+
+
+#: password_proof refuses exactly as sign_in_email does, in the same order (one shared check in the
+#: extension): its refusals are final, so a wrong password never costs the primary a scrypt.
+SIGN_IN_VERDICTS = frozenset(
+    {"INVALID_EMAIL_OR_PASSWORD", "INVALID_EMAIL", "PASSWORD_TOO_LONG", "VALIDATION_ERROR"}
+)
+
+
+@dataclass(frozen=True)
 class Operation(Generic[T]):
     """One call of an extension function.
 
     ``call`` is the function call with ``%s`` placeholders for ``params`` (it is the statement's
     select list, or the ``FROM`` item of a statement built on it); ``convert`` makes the result from
     the fetched row. ``read``: the call only reads, and may run on a read replica; a None result
-    there (a session not replayed yet) is asked again on the primary.
+    there (a session not replayed yet) is asked again on the primary. ``proof``: with a replica,
+    the password work runs there first (:class:`ProofStep`) and the primary gets the proof.
     """
 
     call: str
     params: tuple[object, ...]
     convert: Callable[[Row], T]
     read: bool = False
+    proof: ProofStep[T] | None = None
 
     @property
     def sql(self) -> str:
@@ -88,11 +125,19 @@ def sign_up_email(
     no session (``token`` and ``session`` None), and a taken email is not an error but a user that
     was never written, with ``existing_email`` True (never to be shown to the client).
     """
+    options = _options(image=image, ip_address=ip_address, user_agent=user_agent,
+                       remember_me=remember_me, auto_sign_in=auto_sign_in)
+
+    def with_proof(proof: str) -> Operation[SignUpResult]:
+        return Operation("auth_ext.sign_up_email(%s, NULL, %s, CAST(%s AS jsonb), %s)",
+                         (email, name, options, proof), _sign_up_result)
+
     return Operation(
-        "auth_ext.sign_up_email(%s, %s, %s, CAST(%s AS jsonb))",
-        (email, password, name, _options(image=image, ip_address=ip_address, user_agent=user_agent,
-                                         remember_me=remember_me, auto_sign_in=auto_sign_in)),
-        _sign_up_result,
+        "auth_ext.sign_up_email(%s, %s, %s, CAST(%s AS jsonb))", (email, password, name, options), _sign_up_result,
+        # Sign-up checks the email and name before the password: a replica's refusal of the password
+        # is not final; the primary's one statement answers in its own order (and refuses a bad
+        # password before any scrypt).
+        proof=ProofStep("auth_ext.password_hash_proof(%s)", (password,), with_proof),
     )
 
 
@@ -105,11 +150,16 @@ def sign_in_email(
     ``require_email_verification`` (Better Auth's ``requireEmailVerification``): the right password
     of a user whose email is not verified raises ``EMAIL_NOT_VERIFIED`` (403).
     """
+    options = _options(ip_address=ip_address, user_agent=user_agent, remember_me=remember_me,
+                       require_email_verification=require_email_verification)
+
+    def with_proof(proof: str) -> Operation[SignInResult]:
+        return Operation("auth_ext.sign_in_email(%s, NULL, CAST(%s AS jsonb), %s)", (email, options, proof),
+                         _sign_up_result)
+
     return Operation(
-        "auth_ext.sign_in_email(%s, %s, CAST(%s AS jsonb))",
-        (email, password, _options(ip_address=ip_address, user_agent=user_agent, remember_me=remember_me,
-                                   require_email_verification=require_email_verification)),
-        _sign_up_result,
+        "auth_ext.sign_in_email(%s, %s, CAST(%s AS jsonb))", (email, password, options), _sign_up_result,
+        proof=ProofStep("auth_ext.password_proof(%s, %s)", (email, password), with_proof, SIGN_IN_VERDICTS),
     )
 
 
@@ -238,5 +288,6 @@ def with_signed_cookie(operation: Operation[SignUpResult]) -> Operation[tuple[Si
         return result, signed
 
     return Operation(
-        f"r, auth_ext.sign_session_cookie(r->>'token') FROM {operation.call} AS r", operation.params, convert
+        f"r, auth_ext.sign_session_cookie(r->>'token') FROM {operation.call} AS r", operation.params, convert,
+        proof=operation.proof.wrapped(with_signed_cookie) if operation.proof is not None else None,
     )

@@ -7,6 +7,7 @@
 #include "pg/accounts/session_lookup.hpp"
 
 #include "pg/catalog/account_views.hpp"
+#include "pg/catalog/trusted_tables.hpp"
 #include "pg/core_call.hpp"
 #include "pg/settings.hpp"
 
@@ -17,6 +18,7 @@ extern "C" {
 #include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
+#include "miscadmin.h"
 #include "executor/spi.h"
 #include "utils/lsyscache.h"
 #include "utils/timestamp.h"
@@ -44,6 +46,11 @@ KeptPlan lookup_plan = {
 // Whether a session with this token exists, and until when.
 KeptPlan expiry_plan = {"SELECT se.\"expiresAt\" FROM auth_ext_names.session se WHERE se.token OPERATOR(pg_catalog.=) $1",
                         1, {TEXTOID}, nullptr};
+
+// A JWT's session (its sid claim) by id, and its user: whether it is still there, and until when.
+KeptPlan sid_plan = {"SELECT se.\"expiresAt\" FROM auth_ext_names.session se"
+                     " WHERE se.id OPERATOR(pg_catalog.=) $1 AND se.\"userId\" OPERATOR(pg_catalog.=) $2",
+                     2, {TEXTOID, TEXTOID}, nullptr};
 
 // Better Auth deletes an expired session when it meets it; its "don't remember me" marker goes too.
 KeptPlan delete_plan = {
@@ -179,6 +186,27 @@ bool SessionIsLive(text* token) {
     live = !isnull && DatumGetTimestampTz(expires_at) >= GetCurrentTransactionStartTimestamp();
   }
   SPI_finish();
+  return live;
+}
+
+bool SessionIdIsLive(text* session_id, text* user_id) {
+  Oid caller = InvalidOid;
+  int caller_context = 0;
+  GetUserIdAndSecContext(&caller, &caller_context);
+  // The owner's rights for the lookup only; an error on the way is undone by the (sub)transaction's
+  // abort, which restores the caller's role and security context.
+  SetUserIdAndSecContext(ExtensionOwner(), caller_context | SECURITY_LOCAL_USERID_CHANGE | SECURITY_RESTRICTED_OPERATION);
+  RequireSessionTables();
+  Datum args[2] = {PointerGetDatum(session_id), PointerGetDatum(user_id)};
+  if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "auth_ext: SPI_connect failed");
+  bool live = false;
+  if (Run(sid_plan, args, SPI_OK_SELECT) > 0) {
+    bool isnull = false;
+    const Datum expires_at = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+    live = !isnull && DatumGetTimestampTz(expires_at) >= GetCurrentTransactionStartTimestamp();
+  }
+  SPI_finish();
+  SetUserIdAndSecContext(caller, caller_context);
   return live;
 }
 

@@ -24,4 +24,9 @@ Jsonb* GetSession(text* credential);
 // in the same statement counts. Same rights and errors as GetSession.
 bool SessionIsLive(text* token);
 
+// Whether the session with this id exists, belongs to user_id and has not expired (the test of a
+// JWT's sid claim under jwt_require_live_session). Writes nothing; runs as the extension owner
+// whoever calls it (authenticate() is not SECURITY DEFINER), restoring the caller's role after.
+bool SessionIdIsLive(text* session_id, text* user_id);
+
 }  // namespace auth_ext::pg

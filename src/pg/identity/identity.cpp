@@ -3,6 +3,7 @@
 
 #include "pg/accounts/session_lookup.hpp"
 #include "pg/jwt/token_verifier.hpp"
+#include "pg/settings.hpp"
 
 extern "C" {
 #include "access/parallel.h"
@@ -153,6 +154,20 @@ AUTH_EXT_SQL_FUNCTION(auth_ext_authenticate) {
   Jsonb* claims = auth_ext::pg::VerifyTokenToJsonb(PG_GETARG_TEXT_PP(0), nullptr, true);
   text* sub = DatumGetTextPP(DirectFunctionCall2(jsonb_object_field_text, JsonbPGetDatum(claims),
                                                  CStringGetTextDatum("sub")));
+  if (auth_ext::pg::SettingBool(auth_ext::pg::Setting::kJwtRequireLiveSession)) {
+    // Checked on every call, after the verified-token cache too: a cached token never outlives its
+    // session (sign-out, revocation, password change, deletion, expiry end it at once).
+    text* sid = auth_ext::pg::JsonbMemberText(claims, "sid");
+    if (sid == nullptr) {
+      ereport(ERROR, (errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION), errmsg("auth_ext: token has no sid claim"),
+                      errhint("jwt_require_live_session is on: tokens must carry their session's id as sid "
+                              "(the Better Auth plugin adds it through the jwt plugin's definePayload).")));
+    }
+    if (!auth_ext::pg::SessionIdIsLive(sid, sub)) {
+      ereport(ERROR, (errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION),
+                      errmsg("auth_ext: the token's session has ended")));
+    }
+  }
   auth_ext::pg::SetIdentity(claims, sub);
   PG_RETURN_JSONB_P(claims);
 }

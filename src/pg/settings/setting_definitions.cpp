@@ -40,6 +40,10 @@ constexpr Definition kTable[] = {
     {"better_auth_names", "{}", Kind::kTableNames, 0, 0,
      "Better Auth's table and column names when configured (its modelName and fields options), as JSON: "
      "{\"user\": {\"modelName\": \"users\", \"fields\": {\"emailVerified\": \"email_verified\"}}}"},
+    {"password_proof_max_age_seconds", "60", Kind::kInteger, 1, 600,
+     "how long a password proof (password_proof, password_hash_proof) stays valid: allows for replica lag"},
+    {"jwt_require_live_session", "false", Kind::kBoolean, 0, 0,
+     "authenticate() refuses a JWT without a sid claim naming a live session of its sub (sign-out ends it at once)"},
 };
 static_assert(sizeof(kTable) / sizeof(kTable[0]) == static_cast<size_t>(kSettingCount), "one definition per Setting");
 
