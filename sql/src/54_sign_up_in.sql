@@ -199,7 +199,6 @@ DECLARE
   locked_hash text;
   valid boolean := false;
   matches boolean := false;
-  proof jsonb;
   new_session jsonb;
 BEGIN
   PERFORM auth_ext._prepare_write();
@@ -218,11 +217,9 @@ BEGIN
     IF sign_in_email.email IS NULL OR NOT auth_ext._is_valid_email(sign_in_email.email) THEN
       PERFORM auth_ext._raise('INVALID_EMAIL');
     END IF;
-    proof := auth_ext._accept_password_proof(sign_in_email.password_proof, 'sign-in');
     SELECT c.user_id, c.stored_hash, c.found_user INTO found_user_id, stored_hash, found_user
       FROM auth_ext._credential_by_email(sign_in_email.email) c;
-    matches := found_user_id IS NOT DISTINCT FROM proof ->> 'u' AND stored_hash IS NOT NULL
-               AND auth_ext._hash_digest(stored_hash) = proof ->> 'h';
+    matches := COALESCE(auth_ext._check_current_password_proof(found_user_id, stored_hash, sign_in_email.password_proof), false);
     IF NOT matches THEN
       PERFORM auth_ext._raise('INVALID_PASSWORD_PROOF');
     END IF;

@@ -247,4 +247,5 @@ END
 $$;
 COMMENT ON FUNCTION auth_ext._check_current_password_proof(text, text, text) IS
 'Internal: whether a proof of password_proof (taken once; 28P01 INVALID_PASSWORD_PROOF when refused) shows the '
-'current password of user_id, whose credential hash (locked by the caller) is stored_hash: the proof''s user and hash.';
+'current password of user_id, whose credential hash is stored_hash: the proof''s user and hash. The one check of a '
+'sign-in proof, for sign_in_email and change_password.';

@@ -19,14 +19,6 @@ constexpr const char* kPurpose = "email verification tokens";
 // Seconds since the epoch, now (jose reads Date.now() for iat and for its checks).
 int64 NowSeconds() { return static_cast<int64>(timestamptz_to_time_t(GetCurrentTimestamp())); }
 
-// A copy of better_auth_secret (55000 when unset), to be wiped with ForgetSecret.
-char* CopySecret() { return pstrdup(auth_ext::pg::RequireBetterAuthSecret(kPurpose)); }
-
-void ForgetSecret(char* secret, size_t len) {
-  explicit_bzero(secret, len);
-  pfree(secret);
-}
-
 }  // namespace
 
 // _sign_email_verification_token(email text, user_id text, expires_in integer, update_to text,
@@ -42,7 +34,7 @@ AUTH_EXT_SQL_FUNCTION(auth_ext_sign_email_verification_token) {
   int32 expires_in = PG_GETARG_INT32(2);
   text* update_to_text = PG_ARGISNULL(3) ? nullptr : PG_GETARG_TEXT_PP(3);
   text* request_type_text = PG_ARGISNULL(4) ? nullptr : PG_GETARG_TEXT_PP(4);
-  char* secret = CopySecret();
+  char* secret = auth_ext::pg::CopyBetterAuthSecret(kPurpose);
   size_t secret_len = strlen(secret);
   const int64 iat = NowSeconds();
   auth_ext::pg::CoreOutcome out = auth_ext::pg::CallCore([&] {
@@ -54,7 +46,7 @@ AUTH_EXT_SQL_FUNCTION(auth_ext_sign_email_verification_token) {
     claims.push_back({"userId", text_of(user_id_text)});
     return jwt::SignBetterAuthToken(claims, iat, iat + expires_in, std::string_view(secret, secret_len));
   });
-  ForgetSecret(secret, secret_len);
+  auth_ext::pg::ForgetSecret(secret);
   PG_RETURN_TEXT_P(auth_ext::pg::OutcomeToText(out));
 }
 
@@ -64,7 +56,7 @@ AUTH_EXT_SQL_FUNCTION(auth_ext_sign_email_verification_token) {
 // for everything else. 55000 when better_auth_secret is not set. Internal (owner only).
 AUTH_EXT_SQL_FUNCTION(auth_ext_verify_email_token) {
   text* token_text = PG_GETARG_TEXT_PP(0);
-  char* secret = CopySecret();
+  char* secret = auth_ext::pg::CopyBetterAuthSecret(kPurpose);
   size_t secret_len = strlen(secret);
   const int64 now = NowSeconds();
   std::string_view token(VARDATA_ANY(token_text), VARSIZE_ANY_EXHDR(token_text));
@@ -79,7 +71,7 @@ AUTH_EXT_SQL_FUNCTION(auth_ext_verify_email_token) {
     if (verified.value().verdict == jwt::BetterAuthTokenVerdict::kExpired) return std::string(R"({"error":"TOKEN_EXPIRED"})");
     return R"({"claims":)" + verified.value().payload_text + "}";
   });
-  ForgetSecret(secret, secret_len);
+  auth_ext::pg::ForgetSecret(secret);
   if (!out.ok) auth_ext::pg::RaiseCoreError(out);
   PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(out.value)));
 }

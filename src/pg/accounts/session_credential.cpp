@@ -36,6 +36,13 @@ const char* RequireBetterAuthSecret(const char* purpose) {
   return secret;
 }
 
+char* CopyBetterAuthSecret(const char* purpose) { return pstrdup(RequireBetterAuthSecret(purpose)); }
+
+void ForgetSecret(char* secret) {
+  explicit_bzero(secret, strlen(secret));
+  pfree(secret);
+}
+
 }  // namespace auth_ext::pg
 
 // _session_token_from_credential(credential text) returns text: the session token a bare token,

@@ -14,4 +14,9 @@ char* SessionTokenFromCredential(text* credential);
 // better_auth_secret setting" when it is not set.
 const char* RequireBetterAuthSecret(const char* purpose);
 
+// A palloc'd copy of better_auth_secret (55000 as above when unset), for a call into the core that
+// may process invalidations meanwhile; give it back with ForgetSecret, which wipes it.
+char* CopyBetterAuthSecret(const char* purpose);
+void ForgetSecret(char* secret);
+
 }  // namespace auth_ext::pg

@@ -11,27 +11,19 @@ namespace {
 
 constexpr const char* kPurpose = "password proofs";
 
-// A copy of better_auth_secret (55000 when unset), wiped by ForgetSecret.
-char* CopySecret() { return pstrdup(auth_ext::pg::RequireBetterAuthSecret(kPurpose)); }
-
-void ForgetSecret(char* secret, size_t len) {
-  explicit_bzero(secret, len);
-  pfree(secret);
-}
-
 }  // namespace
 
 // _seal_password_proof(payload text) returns text: the proof of payload. Internal (owner only):
 // it seals anything it is given.
 AUTH_EXT_SQL_FUNCTION(auth_ext_seal_password_proof) {
   text* payload = PG_GETARG_TEXT_PP(0);
-  char* secret = CopySecret();
+  char* secret = auth_ext::pg::CopyBetterAuthSecret(kPurpose);
   size_t secret_len = strlen(secret);
   auth_ext::pg::CoreOutcome out = auth_ext::pg::CallCore([&] {
     return auth_ext::core::password::SealProof(std::string_view(VARDATA_ANY(payload), VARSIZE_ANY_EXHDR(payload)),
                                                std::string_view(secret, secret_len));
   });
-  ForgetSecret(secret, secret_len);
+  auth_ext::pg::ForgetSecret(secret);
   PG_RETURN_TEXT_P(auth_ext::pg::OutcomeToText(out));
 }
 
@@ -39,7 +31,7 @@ AUTH_EXT_SQL_FUNCTION(auth_ext_seal_password_proof) {
 // a proof sealed with the current key (any other text, one character changed, another secret).
 AUTH_EXT_SQL_FUNCTION(auth_ext_open_password_proof) {
   text* proof = PG_GETARG_TEXT_PP(0);
-  char* secret = CopySecret();
+  char* secret = auth_ext::pg::CopyBetterAuthSecret(kPurpose);
   size_t secret_len = strlen(secret);
   bool invalid = false;
   auth_ext::pg::CoreOutcome out = auth_ext::pg::CallCore([&]() -> auth_ext::core::Result<std::string> {
@@ -51,7 +43,7 @@ AUTH_EXT_SQL_FUNCTION(auth_ext_open_password_proof) {
     }
     return opened;
   });
-  ForgetSecret(secret, secret_len);
+  auth_ext::pg::ForgetSecret(secret);
   if (invalid) PG_RETURN_NULL();
   PG_RETURN_TEXT_P(auth_ext::pg::OutcomeToText(out));
 }
