@@ -56,16 +56,9 @@ COMMENT ON FUNCTION auth_ext._row_json(record) IS
 
 CREATE OR REPLACE FUNCTION auth_ext._prepare_write()
 RETURNS void
-LANGUAGE plpgsql VOLATILE
-SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-  IF current_setting('transaction_read_only') = 'on' THEN
-    PERFORM auth_ext._raise('READ_ONLY', hint => 'Send account writes to the primary, not a replica.');
-  END IF;
-  PERFORM auth_ext._require_tables();
-END
-$$;
+AS 'MODULE_PATHNAME', 'auth_ext_prepare_write'
+LANGUAGE C VOLATILE STRICT
+SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION auth_ext._prepare_write() IS
 'Internal: before an account write: refuses read-only transactions (25006), then _require_tables() (the views of the '
 'user and account tables there and current).';

@@ -26,68 +26,11 @@ CREATE OR REPLACE FUNCTION auth_ext._create_session(user_id text, ip_address tex
                                                          session_expires_in integer DEFAULT NULL, session_fields jsonb DEFAULT NULL,
                                                          session_token text DEFAULT NULL)
 RETURNS jsonb
-LANGUAGE plpgsql VOLATILE
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-  now_ms timestamptz := pg_catalog.date_trunc('milliseconds', pg_catalog.now());
-  -- Better Auth: session.expiresIn (the caller's, else the setting), or one day for a "don't
-  -- remember me" session whatever expiresIn is (never refreshed).
-  lifetime interval := pg_catalog.make_interval(secs => CASE
-                         WHEN NOT COALESCE(remember_me, true) THEN 86400
-                         WHEN _create_session.session_expires_in IS NOT NULL THEN _create_session.session_expires_in
-                         ELSE CAST(auth_ext._setting_value('session_expires_in_seconds') AS pg_catalog.float8) END);
-  extra_columns text := '';
-  extra_values text := '';
-  marker text := '';
-  result jsonb;
-BEGIN
-  -- Extra session columns (Better Auth's session.additionalFields, plugins' session columns).
-  IF session_fields IS NOT NULL THEN
-    PERFORM auth_ext._require_tables(ARRAY['session']);
-    SELECT e.columns, e.vals INTO extra_columns, extra_values
-      FROM auth_ext._extra_columns('session', 'session_fields', session_fields,
-                                   ARRAY['id', 'expiresAt', 'token', 'createdAt', 'updatedAt', 'ipAddress',
-                                         'userAgent', 'userId'], 'auth_ext') e;
-  END IF;
-  -- One statement: the session row, and for a "don't remember me" session its marker (plus the
-  -- removal of at most 100 markers of expired sessions, skipping any another transaction holds);
-  -- a session that is remembered gets the plain INSERT alone.
-  IF NOT COALESCE(remember_me, true) THEN
-    marker := ', mark AS (INSERT INTO auth_ext.dont_remember_session AS m (session_id, expires_at) '
-              'SELECT CAST((i.se).id AS pg_catalog.text), (i.se)."expiresAt" FROM ins i '
-              'ON CONFLICT (session_id) DO UPDATE SET expires_at = EXCLUDED.expires_at), '
-              'gone AS (DELETE FROM auth_ext.dont_remember_session d WHERE d.session_id = ANY (ARRAY('
-              'SELECT o.session_id FROM auth_ext.dont_remember_session o '
-              'WHERE o.expires_at < $4 AND o.session_id <> $1 '
-              'LIMIT 100 FOR UPDATE SKIP LOCKED))) ';
-  END IF;
-  -- Dynamic only for the extra columns (and the marker): the one EXECUTE of sessions.
-  EXECUTE format('WITH ins AS (INSERT INTO auth_ext_names.session AS se (id, "expiresAt", token, "createdAt", "updatedAt", "ipAddress", "userAgent", "userId"%1$s) '
-                 'SELECT $1, $2, $3, $4, $4, $5, $6, $7%2$s '
-                 'FROM jsonb_populate_record(CAST(NULL AS auth_ext_names.session), $8) r '
-                 'RETURNING se)%3$s '
-                 'SELECT auth_ext._row_json(i.se) FROM ins i', extra_columns, extra_values, marker)
-    INTO result
-    USING auth_ext._new_id(), now_ms + lifetime,
-          COALESCE(_create_session.session_token, auth_ext.generate_id(32)), now_ms,
-          COALESCE(ip_address, ''), COALESCE(user_agent, ''), user_id,
-          COALESCE(session_fields, CAST('{}' AS pg_catalog.jsonb));
-  RETURN result;
-EXCEPTION
-  WHEN undefined_table THEN  -- no session table (Better Auth with secondaryStorage only): 42P01 with the hint
-    PERFORM auth_ext._require_tables(ARRAY['session']);
-    RAISE;
-  WHEN foreign_key_violation THEN  -- the user was deleted meanwhile: a coded error, no ids or constraint names
-    PERFORM auth_ext._raise('USER_NOT_FOUND');
-  WHEN unique_violation THEN
-    -- A caller-chosen token that is taken (a generated one cannot collide in practice).
-    IF _create_session.session_token IS NOT NULL THEN
-      PERFORM auth_ext._raise('VALIDATION_ERROR', 'session_token is already taken');
-    END IF;
-    RAISE;
-END
-$$;
+AS 'MODULE_PATHNAME', 'auth_ext_create_session'
+-- In C (src/pg/accounts/session_writer.cpp), the one session writer: one kept INSERT statement
+-- (the row, and for a "don't remember me" session its marker); extra columns the one dynamic case.
+LANGUAGE C VOLATILE
+SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION auth_ext._create_session(text, text, text, boolean, integer, jsonb, text) IS
 'Internal: a session row as Better Auth''s createSession writes it (32-character token, or session_token when given; '
 ''''' for unknown ip/agent; expires after session_expires_in seconds, NULL: the session_expires_in_seconds setting, '

@@ -177,89 +177,11 @@ COMMENT ON FUNCTION auth_ext.sign_up_email(text, text, text, jsonb, text) IS
 CREATE OR REPLACE FUNCTION auth_ext.sign_in_email(email text, password text, options jsonb DEFAULT '{}',
                                                   password_proof text DEFAULT NULL)
 RETURNS jsonb
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-AS $$
-<<sign_in_email>>
-DECLARE
-  -- The options (COMMENT below), as variables of the names the body uses.
-  o constant jsonb := auth_ext._options('sign_in_email', options, '{
-    "ip_address": "string", "user_agent": "string", "remember_me": "boolean", "session_expires_in": "integer",
-    "session_fields": "object", "require_email_verification": "boolean", "create_session": "boolean"}');
-  ip_address text := o ->> 'ip_address';
-  user_agent text := o ->> 'user_agent';
-  remember_me boolean := COALESCE(CAST(o ->> 'remember_me' AS boolean), true);
-  session_expires_in integer := CAST(o ->> 'session_expires_in' AS integer);
-  session_fields jsonb := o -> 'session_fields';
-  require_email_verification boolean := COALESCE(CAST(o ->> 'require_email_verification' AS boolean), false);
-  create_session boolean := COALESCE(CAST(o ->> 'create_session' AS boolean), true);
-  found_user jsonb;
-  found_user_id text;
-  stored_hash text;
-  locked_hash text;
-  valid boolean := false;
-  matches boolean := false;
-  new_session jsonb;
-BEGIN
-  PERFORM auth_ext._prepare_write();
-  IF sign_in_email.session_expires_in < 1 OR sign_in_email.session_expires_in > 315360000 THEN
-    PERFORM auth_ext._raise('VALIDATION_ERROR', 'session_expires_in must be from 1 to 315360000 seconds');
-  END IF;
-  IF sign_in_email.password_proof IS NULL THEN
-    SELECT c.user_id, c.stored_hash, c.found_user, c.matches INTO found_user_id, stored_hash, found_user, matches
-      FROM auth_ext._check_sign_in_password(sign_in_email.email, sign_in_email.password) c;
-  ELSE
-    -- The password was checked where the proof was made (a standby): no scrypt here. The proof
-    -- must be this email's user's, made while the stored hash was the one there now.
-    IF sign_in_email.password IS NOT NULL THEN
-      PERFORM auth_ext._raise('VALIDATION_ERROR', 'Give password or password_proof, not both');
-    END IF;
-    IF sign_in_email.email IS NULL OR NOT auth_ext._is_valid_email(sign_in_email.email) THEN
-      PERFORM auth_ext._raise('INVALID_EMAIL');
-    END IF;
-    SELECT c.user_id, c.stored_hash, c.found_user INTO found_user_id, stored_hash, found_user
-      FROM auth_ext._credential_by_email(sign_in_email.email) c;
-    matches := COALESCE(auth_ext._check_current_password_proof(found_user_id, stored_hash, sign_in_email.password_proof), false);
-    IF NOT matches THEN
-      PERFORM auth_ext._raise('INVALID_PASSWORD_PROOF');
-    END IF;
-  END IF;
-  IF matches THEN
-    -- scrypt ran unlocked. Lock the user row, then the credential account (delete_user's order),
-    -- and check the hash again: a password change or a deletion that committed meanwhile wins, and
-    -- none can commit before this transaction ends.
-    PERFORM FROM auth_ext_names."user" u WHERE u.id = sign_in_email.found_user_id FOR SHARE;
-    IF FOUND THEN
-      SELECT a.password INTO locked_hash
-        FROM auth_ext_names.account a
-       WHERE a."userId" = sign_in_email.found_user_id AND a."providerId" = 'credential'
-         AND a."accountId" = sign_in_email.found_user_id
-       ORDER BY a.id LIMIT 1 FOR SHARE;
-      valid := locked_hash IS NOT NULL AND locked_hash = stored_hash;
-    END IF;
-  END IF;
-  -- One RAISE for every refusal, so the whole error (context included) is the same for an
-  -- unknown email, a wrong password and a password changed meanwhile.
-  IF NOT valid AND sign_in_email.password_proof IS NULL THEN
-    PERFORM auth_ext._raise('INVALID_EMAIL_OR_PASSWORD');
-  ELSIF NOT valid THEN  -- the user or the password changed since the proof was made
-    PERFORM auth_ext._raise('INVALID_PASSWORD_PROOF');
-  END IF;
-  -- Better Auth checks the password first: only the right password learns that the email is
-  -- not verified.
-  IF sign_in_email.require_email_verification
-     AND NOT COALESCE((found_user ->> 'emailVerified') = 'true', false) THEN
-    PERFORM auth_ext._raise('EMAIL_NOT_VERIFIED');
-  END IF;
-  IF NOT sign_in_email.create_session THEN
-    RETURN pg_catalog.jsonb_build_object('token', NULL, 'user', found_user, 'session', NULL);
-  END IF;
-  new_session := auth_ext._create_session(found_user_id, ip_address, user_agent, remember_me,
-                                          sign_in_email.session_expires_in, sign_in_email.session_fields);
-  RETURN pg_catalog.jsonb_build_object('token', new_session ->> 'token', 'user', found_user,
-                                       'session', new_session);
-END
-$$;
+AS 'MODULE_PATHNAME', 'auth_ext_sign_in_email'
+-- In C (src/pg/accounts/sign_in.cpp), with kept statements as get_session; not STRICT: NULL
+-- password (with a proof) and NULL options mean something.
+LANGUAGE C VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION auth_ext.sign_in_email(text, text, jsonb, text) IS
 'Better Auth''s email sign-in in one statement: checks the credential account''s hash and creates a session; returns '
 '{"token","user","session"}. An unknown email, and a stored hash that is not Better Auth''s format, cost the same '

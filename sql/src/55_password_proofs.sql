@@ -51,62 +51,16 @@ COMMENT ON FUNCTION auth_ext._hash_digest(text) IS
 'Internal: what a sign-in proof records of the stored password hash (SHA-256, base64): the primary refuses the proof '
 'once the hash has changed.';
 
-CREATE OR REPLACE FUNCTION auth_ext._credential_by_email(email text,
-  OUT user_id text, OUT stored_hash text, OUT found_user jsonb)
-LANGUAGE sql STABLE
-SET search_path = pg_catalog, pg_temp
-AS $$
-  SELECT u.id, a.password, auth_ext._row_json(u)
-    FROM auth_ext_names."user" u
-    LEFT JOIN auth_ext_names.account a
-           ON a."userId" = u.id AND a."providerId" = 'credential' AND a."accountId" = u.id
-   WHERE u.email = lower(_credential_by_email.email)
-   ORDER BY a.id LIMIT 1
-$$;
-COMMENT ON FUNCTION auth_ext._credential_by_email(text) IS
-'Internal: the user with this email (lowercased) as Better Auth''s JSON, its id and its credential account''s password '
-'hash (NULL when it has none); no row when there is no such user. The one lookup of an email sign-in, with a password or '
-'a proof.';
-
 CREATE OR REPLACE FUNCTION auth_ext._check_sign_in_password(email text, password text,
   OUT user_id text, OUT stored_hash text, OUT found_user jsonb, OUT matches boolean)
-LANGUAGE plpgsql VOLATILE
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-  -- Verified against when there is no hash, so an unknown email costs the same scrypt.
-  dummy_hash constant text := '0123456789abcdef0123456789abcdef:e8b256b6f9f4b1641136a66d4a26ba41a47b6c8c9bad6aa4145559ffda45ece1f0f16dec8482a3e5545feada0ba62f2b05eeb943b750c9396874e1762c78d27d';
-BEGIN
-  matches := false;
-  IF email IS NULL OR NOT auth_ext._is_valid_email(email) THEN
-    PERFORM auth_ext._raise('INVALID_EMAIL');
-  END IF;
-  IF password IS NULL THEN  -- Better Auth's body validation: password must be a string
-    PERFORM auth_ext._raise('VALIDATION_ERROR', 'Password is required');
-  END IF;
-  IF auth_ext._utf16_length(password) > CAST(auth_ext._setting_value('max_password_length') AS pg_catalog.int4) THEN
-    PERFORM auth_ext._raise('PASSWORD_TOO_LONG');
-  END IF;
-  SELECT c.user_id, c.stored_hash, c.found_user INTO user_id, stored_hash, found_user
-    FROM auth_ext._credential_by_email(email) c;
-  IF stored_hash IS NULL THEN
-    PERFORM auth_ext.verify_password(password, dummy_hash);
-  ELSE
-    BEGIN
-      matches := auth_ext.verify_password(password, stored_hash);
-    EXCEPTION WHEN invalid_text_representation THEN
-      -- A hash that is not Better Auth's scrypt format (another hasher's, or damaged): a wrong
-      -- password, at the cost of one, never an internal error. check_schema() reports such rows.
-      PERFORM auth_ext.verify_password(password, dummy_hash);
-      matches := false;
-    END;
-  END IF;
-END
-$$;
+AS 'MODULE_PATHNAME', 'auth_ext_check_sign_in_password'
+-- In C (src/pg/accounts/sign_in_password.cpp), which sign_in_email calls directly.
+LANGUAGE C VOLATILE
+SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION auth_ext._check_sign_in_password(text, text) IS
 'Internal: the password check of an email sign-in, the one copy sign_in_email and password_proof share: 22023 '
-'INVALID_EMAIL / VALIDATION_ERROR (no password) / PASSWORD_TOO_LONG, then the user (its id and row JSON) and its '
-'credential hash by the lowercased email, and whether password matches. An unknown email and a hash not in Better '
+'INVALID_EMAIL (also a NULL email) / VALIDATION_ERROR (a NULL password) / PASSWORD_TOO_LONG, then the user (its id and '
+'row JSON; NULLs when there is none) and its credential hash by the lowercased email, and whether password matches. An unknown email and a hash not in Better '
 'Auth''s format cost one scrypt as a wrong password does and give matches false; the caller raises one error for all.';
 
 CREATE OR REPLACE FUNCTION auth_ext._accept_password_proof(proof text, kind text)

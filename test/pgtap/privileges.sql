@@ -41,8 +41,10 @@ SELECT set_eq($$SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_language
                 WHERE p.pronamespace = 'auth_ext'::regnamespace AND l.lanname = 'c' AND NOT p.proisstrict$$,
               ARRAY['auth_ext._validate_setting(text,text)', 'auth_ext.verify_jwt(text,jsonb)', 'auth_ext.authenticate(text)',
                     'auth_ext.authenticate_session(text)',
-                    'auth_ext._sign_email_verification_token(text,text,integer,text,text)'],
-              'every C function is STRICT but the five where NULL means something');
+                    'auth_ext._sign_email_verification_token(text,text,integer,text,text)',
+                    'auth_ext.sign_in_email(text,text,jsonb,text)', 'auth_ext._check_sign_in_password(text,text)',
+                    'auth_ext._create_session(text,text,text,boolean,integer,jsonb,text)'],
+              'every C function is STRICT but the eight where NULL means something');
 SELECT is_empty($$SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
                   WHERE p.pronamespace = 'auth_ext'::regnamespace AND l.lanname = 'c' AND NOT p.proisstrict
                     AND obj_description(p.oid, 'pg_proc') !~ 'NULL'$$,

@@ -22,7 +22,6 @@ SELECT is(
     'function auth_ext._check_sign_in_password(text,text)',
     'function auth_ext._create_session(text,text,text,boolean,integer,jsonb,text)',
     'function auth_ext._credential_account(text)',
-    'function auth_ext._credential_by_email(text)',
     'function auth_ext._extra_columns(text,text,jsonb,text[],text)',
     'function auth_ext._grant_listed(name,text)',
     'function auth_ext._hash_digest(text)',

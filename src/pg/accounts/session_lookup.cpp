@@ -10,6 +10,7 @@
 #include "pg/catalog/trusted_tables.hpp"
 #include "pg/core_call.hpp"
 #include "pg/settings.hpp"
+#include "pg/spi/kept_plan.hpp"
 
 #include "pg/accounts/session_credential.hpp"
 #include "pg/accounts/row_json.hpp"
@@ -27,14 +28,6 @@ extern "C" {
 namespace auth_ext::pg {
 
 namespace {
-
-// A prepared statement kept across calls.
-struct KeptPlan {
-  const char* query;
-  int nargs;
-  Oid argtypes[3];
-  SPIPlanPtr plan;
-};
 
 // The session and its user, whole, with the expiry the decisions read.
 KeptPlan lookup_plan = {
@@ -74,23 +67,6 @@ KeptPlan refresh_plan = {
     " WHERE se.token OPERATOR(pg_catalog.=) $1 RETURNING se",
     3, {TEXTOID, TIMESTAMPTZOID, TIMESTAMPTZOID}, nullptr};
 
-// The kept plan (inside SPI_connect), prepared at its first use.
-SPIPlanPtr PlanFor(KeptPlan& kept) {
-  if (kept.plan != nullptr) return kept.plan;
-  SPIPlanPtr plan = SPI_prepare(kept.query, kept.nargs, kept.argtypes);
-  if (plan == nullptr) elog(ERROR, "auth_ext: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
-  if (SPI_keepplan(plan) != 0) elog(ERROR, "auth_ext: SPI_keepplan failed");
-  kept.plan = plan;
-  return plan;
-}
-
-// Runs a kept plan; read_only false, so it sees this transaction's writes. Returns SPI_processed.
-uint64 Run(KeptPlan& kept, Datum* args, int expected) {
-  int rc = SPI_execute_plan(PlanFor(kept), args, nullptr, false, 0);
-  if (rc != expected) elog(ERROR, "auth_ext: session statement failed: %s", SPI_result_code_string(rc));
-  return SPI_processed;
-}
-
 // The views get_session reads, current (PostgreSQL plans the kept statements again after a rebuild).
 void RequireSessionTables() {
   static const char* const kModels[] = {"session", "user"};
@@ -108,7 +84,7 @@ constexpr int64 kDontRememberTolerance = INT64CONST(60) * USECS_PER_SEC;
 // updateSession and the refresh move updatedAt (the old test, expiresAt - updatedAt = 1 day, was
 // undone by any such write), createdAt never changes. Inside SPI_connect; args[0] is the token.
 bool IsDontRememberSession(Datum* args, TimestampTz expires_at, int64 expires_in_us) {
-  if (Run(dont_remember_plan, args, SPI_OK_SELECT) == 0) return false;  // deleted meanwhile: refresh finds nothing
+  if (RunKept(dont_remember_plan, args, nullptr, SPI_OK_SELECT) == 0) return false;  // deleted meanwhile: refresh finds nothing
   bool isnull = false;
   const bool marked = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
   if (marked) return true;
@@ -118,13 +94,6 @@ bool IsDontRememberSession(Datum* args, TimestampTz expires_at, int64 expires_in
   const int64 lifetime = expires_at - created_at;
   return lifetime >= kDontRememberLifetime - kDontRememberTolerance &&
          lifetime <= kDontRememberLifetime + kDontRememberTolerance;
-}
-
-// A copy of a jsonb in the caller's memory context (inside SPI_connect).
-Jsonb* CopyOut(Jsonb* value) {
-  Jsonb* copy = static_cast<Jsonb*>(SPI_palloc(VARSIZE(value)));
-  memcpy(copy, value, VARSIZE(value));
-  return copy;
 }
 
 }  // namespace
@@ -137,8 +106,8 @@ Jsonb* GetSession(text* credential) {
   RequireSessionTables();
   Datum args[3] = {PointerGetDatum(cstring_to_text(token)), 0, 0};
 
-  if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "auth_ext: SPI_connect failed");
-  if (Run(lookup_plan, args, SPI_OK_SELECT) == 0) {
+  ConnectSpi();
+  if (RunKept(lookup_plan, args, nullptr, SPI_OK_SELECT) == 0) {
     SPI_finish();
     return nullptr;
   }
@@ -152,7 +121,7 @@ Jsonb* GetSession(text* credential) {
   const bool writable = !XactReadOnly;  // a hot standby's transactions are read-only
 
   if (expires_at < now) {  // Better Auth: expiresAt < now is expired; the row goes
-    if (writable) Run(delete_plan, args, SPI_OK_DELETE);
+    if (writable) RunKept(delete_plan, args, nullptr, SPI_OK_DELETE);
     SPI_finish();
     return nullptr;
   }
@@ -164,13 +133,13 @@ Jsonb* GetSession(text* credential) {
     const TimestampTz now_ms = now - now % 1000;  // JavaScript dates have milliseconds
     args[1] = TimestampTzGetDatum(now_ms + expires_in_us);
     args[2] = TimestampTzGetDatum(now_ms);
-    if (Run(refresh_plan, args, SPI_OK_UPDATE_RETURNING) == 0) {  // deleted meanwhile
+    if (RunKept(refresh_plan, args, nullptr, SPI_OK_UPDATE_RETURNING) == 0) {  // deleted meanwhile
       SPI_finish();
       return nullptr;
     }
     session_row = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
   }
-  Jsonb* result = CopyOut(BuildSessionJson(session_row, user_row));
+  Jsonb* result = static_cast<Jsonb*>(CopyVarlenaOut(BuildSessionJson(session_row, user_row)));
   SPI_finish();
   return result;
 }
@@ -178,9 +147,9 @@ Jsonb* GetSession(text* credential) {
 bool SessionIsLive(text* token) {
   RequireSessionTables();
   Datum args[1] = {PointerGetDatum(cstring_to_text_with_len(VARDATA_ANY(token), VARSIZE_ANY_EXHDR(token)))};
-  if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "auth_ext: SPI_connect failed");
+  ConnectSpi();
   bool live = false;
-  if (Run(expiry_plan, args, SPI_OK_SELECT) > 0) {
+  if (RunKept(expiry_plan, args, nullptr, SPI_OK_SELECT) > 0) {
     bool isnull = false;
     const Datum expires_at = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
     live = !isnull && DatumGetTimestampTz(expires_at) >= GetCurrentTransactionStartTimestamp();
@@ -198,9 +167,9 @@ bool SessionIdIsLive(text* session_id, text* user_id) {
   SetUserIdAndSecContext(ExtensionOwner(), caller_context | SECURITY_LOCAL_USERID_CHANGE | SECURITY_RESTRICTED_OPERATION);
   RequireSessionTables();
   Datum args[2] = {PointerGetDatum(session_id), PointerGetDatum(user_id)};
-  if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "auth_ext: SPI_connect failed");
+  ConnectSpi();
   bool live = false;
-  if (Run(sid_plan, args, SPI_OK_SELECT) > 0) {
+  if (RunKept(sid_plan, args, nullptr, SPI_OK_SELECT) > 0) {
     bool isnull = false;
     const Datum expires_at = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
     live = !isnull && DatumGetTimestampTz(expires_at) >= GetCurrentTransactionStartTimestamp();
