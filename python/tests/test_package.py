@@ -319,12 +319,12 @@ def test_pools_are_configured_for_the_topology() -> None:
     auth = AsyncAuthExt("postgresql://app@ep-x-123-pooler.eu-central-1.aws.neon.tech/db",
                         replica_conninfo="postgresql://app@replica.example.com/db", timeout=3)
     assert auth.pool.kwargs == {"prepare_threshold": None} and auth.pool.timeout == 3
-    assert auth.pool._check is not None  # connections checked before use (dead after a restart: replaced)
+    assert auth.check_connections  # connections checked before use (dead after a restart: replaced), by the client
     assert auth.replica_pool is not None and auth.replica_pool.kwargs == {}
     direct = AsyncAuthExt("postgresql://app@db.example.com/db", pooled=True, check_connections=False,
                           pool_kwargs={"kwargs": {"application_name": "api"}})
     assert direct.pool.kwargs == {"prepare_threshold": None, "application_name": "api"}
-    assert direct.pool._check is None and direct.replica_pool is None
+    assert not direct.check_connections and direct.replica_pool is None
 
 
 async def test_an_unreachable_database_is_503_not_500() -> None:
