@@ -16,7 +16,7 @@ Run: ``python -m todo_api.setup`` once (as the owner), then ``uvicorn --factory 
 # No `from __future__ import annotations`: FastAPI must see the route-local Annotated aliases.
 from typing import Annotated, Any
 
-from auth_ext_fastapi import AsyncAuthExt, RateLimit, auth_router
+from auth_ext_fastapi import AsyncAuthExt, IpAddress, RateLimit, auth_router
 from auth_ext_fastapi.orm import OrmAuth, UserSession, create_engine, install_orm_exception_handlers
 from fastapi import Depends, FastAPI, HTTPException, Query, Response, status
 from fastapi.middleware.cors import CORSMiddleware
@@ -61,6 +61,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             # The extension signs the cookie with the secret setup.py configured; the API only asks for it.
             auth, session_cookie=settings.better_auth_secret is not None, secure_cookies=settings.secure_cookies,
             rate_limit=RateLimit() if settings.rate_limit else None,
+            # The client address: the socket's, or the header a proxy in front of the API sets.
+            ip_address=IpAddress(ip_address_headers=settings.ip_address_headers),
         )
     )
 
