@@ -349,7 +349,7 @@ class AuthExt(_AuthExtBase[ConnectionPool[psycopg.Connection[TupleRow]]]):
         if self.replica_pool is not None:
             self.replica_pool.open(wait=True)
         if self.check_privileges:
-            with self._connection(self.pool) as conn:
+            with self._connection(self.pool) as conn, conn.transaction():
                 _check_privileges(conn.execute(_PRIVILEGES_SQL, (list(_REQUIRED_FUNCTIONS),)).fetchone())
 
     def close(self) -> None:
@@ -539,7 +539,7 @@ class AsyncAuthExt(_AuthExtBase[AsyncConnectionPool[psycopg.AsyncConnection[Tupl
         if self.replica_pool is not None:
             await self.replica_pool.open(wait=True)
         if self.check_privileges:
-            async with self._connection(self.pool) as conn:
+            async with self._connection(self.pool) as conn, conn.transaction():
                 cur = await conn.execute(_PRIVILEGES_SQL, (list(_REQUIRED_FUNCTIONS),))
                 _check_privileges(await cur.fetchone())
 
