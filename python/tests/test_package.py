@@ -17,7 +17,7 @@ import jwt
 import psycopg
 import pytest
 
-from auth_ext_fastapi import AsyncAuthExt, connect_kwargs, from_database_error, is_pooled_url
+from auth_ext_fastapi import AsyncAuthExt, AuthExt, connect_kwargs, from_database_error, is_pooled_url
 
 from .conftest import AUDIENCE, BETTER_AUTH_SECRET, ISSUER, JWT_SHARED_SECRET
 
@@ -344,3 +344,14 @@ async def test_an_unreachable_database_is_503_not_500() -> None:
         error = psycopg.errors.lookup(sqlstate)("server went away")
         mapped = from_database_error(error)
         assert mapped is not None and (mapped.status_code, mapped.code) == (503, "DATABASE_UNAVAILABLE"), sqlstate
+
+
+@pytest.mark.parametrize("kind", ["async", "sync"])
+async def test_the_client_is_a_fastapi_lifespan(app_dsn: str, kind: str) -> None:
+    from fastapi import FastAPI
+
+    auth = AsyncAuthExt(app_dsn, max_size=1) if kind == "async" else AuthExt(app_dsn, max_size=1)
+    app = FastAPI(lifespan=auth.lifespan)
+    async with app.router.lifespan_context(app):
+        assert not auth.pool.closed  # opened at start-up
+    assert auth.pool.closed  # closed at shutdown

@@ -312,7 +312,8 @@ class _AsyncMethod(_Method[P, T]):
 class AuthExt(_AuthExtBase[ConnectionPool[psycopg.Connection[TupleRow]]]):
     """auth_ext over a synchronous psycopg pool (for ``def`` routes).
 
-    Use it as a context manager, or call :meth:`open` / :meth:`close` (e.g. in a FastAPI lifespan).
+    Use it as a context manager, call :meth:`open` / :meth:`close`, or give FastAPI its
+    :meth:`lifespan`.
 
     ``pooled``: ``conninfo`` is a transaction-mode pooler (None: recognised from the URL, see
     :func:`~auth_ext_fastapi.is_pooled_url`). ``replica_conninfo``: a read replica for
@@ -364,6 +365,16 @@ class AuthExt(_AuthExtBase[ConnectionPool[psycopg.Connection[TupleRow]]]):
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+    @asynccontextmanager
+    async def lifespan(self, _app: object) -> AsyncIterator[None]:
+        """A FastAPI lifespan, ``FastAPI(lifespan=auth.lifespan)``: opens the pools at start-up
+        (failing it when the role lacks its grants) and closes them at shutdown."""
+        await asyncio.to_thread(self.open)
+        try:
+            yield
+        finally:
+            await asyncio.to_thread(self.close)
 
     def run(self, operation: Operation[T]) -> T:
         """Runs an operation in its own transaction: a read on the replica first, and the password
@@ -512,7 +523,8 @@ class AuthExt(_AuthExtBase[ConnectionPool[psycopg.Connection[TupleRow]]]):
 class AsyncAuthExt(_AuthExtBase[AsyncConnectionPool[psycopg.AsyncConnection[TupleRow]]]):
     """auth_ext over an asyncio psycopg pool (for ``async def`` routes).
 
-    Use it as an async context manager, or await :meth:`open` / :meth:`close` in a FastAPI lifespan.
+    Use it as an async context manager, await :meth:`open` / :meth:`close`, or give FastAPI its
+    :meth:`lifespan` (``FastAPI(lifespan=auth.lifespan)``).
     The options and account methods are :class:`AuthExt`'s (coroutines here).
     """
 
@@ -555,6 +567,13 @@ class AsyncAuthExt(_AuthExtBase[AsyncConnectionPool[psycopg.AsyncConnection[Tupl
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
+
+    @asynccontextmanager
+    async def lifespan(self, _app: object) -> AsyncIterator[None]:
+        """A FastAPI lifespan, ``FastAPI(lifespan=auth.lifespan)``: opens the pools at start-up
+        (failing it when the role lacks its grants) and closes them at shutdown."""
+        async with self:
+            yield
 
     async def run(self, operation: Operation[T]) -> T:
         """Runs an operation in its own transaction: a read on the replica first, and the password
