@@ -102,7 +102,6 @@ class _PoolSettings:
     min_size: int
     max_size: int
     timeout: float
-    check_connections: bool
     pool_kwargs: dict[str, Any] | None
 
     def options(self, conninfo: str, pooled: bool | None) -> dict[str, Any]:
@@ -234,7 +233,7 @@ class _AuthExtBase(Generic[PoolT]):
         self.check_connections = check_connections
         #: The pools whose server refused the last connection attempt (see ``_connection``).
         self._down: set[object] = set()
-        settings = _PoolSettings(min_size, max_size, timeout, check_connections, pool_kwargs)
+        settings = _PoolSettings(min_size, max_size, timeout, pool_kwargs)
         self.pool: PoolT = self._new_pool(settings, conninfo, pooled)
         self.replica_pool: PoolT | None = None
         if replica_conninfo is not None:
