@@ -17,7 +17,7 @@ import jwt
 import psycopg
 import pytest
 
-from auth_ext_fastapi import AsyncAuthExt, connect_kwargs, from_database_error, is_pooled_url
+from auth_ext_fastapi import AsyncAuthExt, AuthExt, connect_kwargs, from_database_error, is_pooled_url
 
 from .conftest import AUDIENCE, BETTER_AUTH_SECRET, ISSUER, JWT_SHARED_SECRET
 
@@ -125,7 +125,8 @@ async def test_sign_in(client: httpx.AsyncClient) -> None:
     assert body["redirect"] is False and body["user"]["id"] == user_id and len(body["token"]) == 32
     session = (await client.get("/auth/get-session", headers=bearer(body["token"]))).json()
     assert session["session"]["userAgent"] == "pytest"
-    assert session["session"]["ipAddress"] == "203.0.113.7"
+    # The socket's address (the test transport's): X-Forwarded-For is not trusted unless configured.
+    assert session["session"]["ipAddress"] == "127.0.0.1"
 
 
 @pytest.mark.parametrize("case", ["wrong password", "unknown email"])
@@ -319,12 +320,12 @@ def test_pools_are_configured_for_the_topology() -> None:
     auth = AsyncAuthExt("postgresql://app@ep-x-123-pooler.eu-central-1.aws.neon.tech/db",
                         replica_conninfo="postgresql://app@replica.example.com/db", timeout=3)
     assert auth.pool.kwargs == {"prepare_threshold": None} and auth.pool.timeout == 3
-    assert auth.pool._check is not None  # connections checked before use (dead after a restart: replaced)
+    assert auth.check_connections  # connections checked before use (dead after a restart: replaced), by the client
     assert auth.replica_pool is not None and auth.replica_pool.kwargs == {}
     direct = AsyncAuthExt("postgresql://app@db.example.com/db", pooled=True, check_connections=False,
                           pool_kwargs={"kwargs": {"application_name": "api"}})
     assert direct.pool.kwargs == {"prepare_threshold": None, "application_name": "api"}
-    assert direct.pool._check is None and direct.replica_pool is None
+    assert not direct.check_connections and direct.replica_pool is None
 
 
 async def test_an_unreachable_database_is_503_not_500() -> None:
@@ -343,3 +344,14 @@ async def test_an_unreachable_database_is_503_not_500() -> None:
         error = psycopg.errors.lookup(sqlstate)("server went away")
         mapped = from_database_error(error)
         assert mapped is not None and (mapped.status_code, mapped.code) == (503, "DATABASE_UNAVAILABLE"), sqlstate
+
+
+@pytest.mark.parametrize("kind", ["async", "sync"])
+async def test_the_client_is_a_fastapi_lifespan(app_dsn: str, kind: str) -> None:
+    from fastapi import FastAPI
+
+    auth = AsyncAuthExt(app_dsn, max_size=1) if kind == "async" else AuthExt(app_dsn, max_size=1)
+    app = FastAPI(lifespan=auth.lifespan)
+    async with app.router.lifespan_context(app):
+        assert not auth.pool.closed  # opened at start-up
+    assert auth.pool.closed  # closed at shutdown

@@ -21,7 +21,14 @@ import psycopg
 import pytest
 from fastapi import FastAPI
 
-from auth_ext_fastapi import AsyncAuthExt, EmailVerification, RateLimit, auth_router, install_exception_handlers
+from auth_ext_fastapi import (
+    AsyncAuthExt,
+    EmailVerification,
+    IpAddress,
+    RateLimit,
+    auth_router,
+    install_exception_handlers,
+)
 
 from .conftest import _url
 
@@ -286,7 +293,10 @@ async def test_sign_in_rate_limit_is_better_auths_and_shared_with_it() -> None:
     async with AsyncAuthExt(dsn, max_size=4) as auth:
         app = FastAPI()
         install_exception_handlers(app)
-        app.include_router(auth_router(auth, rate_limit=RateLimit()))
+        # Both servers behind the same proxy, which sets X-Forwarded-For: Better Auth reads it by
+        # default, the package when told to.
+        app.include_router(auth_router(auth, rate_limit=RateLimit(),
+                                       ip_address=IpAddress(ip_address_headers=("x-forwarded-for",))))
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as c:
             wrong = {"email": f"limited-{RUN}@example.com", "password": "wrong password!"}
             statuses = [

@@ -17,6 +17,7 @@ from auth_ext_fastapi import (
     AsyncAuthExt,
     AuthExt,
     AuthExtError,
+    IpAddress,
     RateLimit,
     User,
     auth_router,
@@ -176,7 +177,7 @@ async def test_rate_limit_hit_operation_and_its_429(async_auth: AsyncAuthExt, sy
 
 
 async def test_the_routes_use_better_auths_rule_per_path(async_auth: AsyncAuthExt, rate_limit_table: None) -> None:
-    app = _app(async_auth, [], rate_limit=RateLimit())
+    app = _app(async_auth, [], rate_limit=RateLimit(), ip_address=IpAddress(ip_address_headers=("x-forwarded-for",)))
     headers = {"x-forwarded-for": "198.51.100.41"}
     async with stateless_client(app) as c:
         statuses = [

@@ -5,6 +5,7 @@ from typing import Any
 
 import httpx
 import psycopg
+import pytest
 
 from todo_api.config import Settings
 from todo_api.main import create_app
@@ -68,17 +69,30 @@ async def test_the_api_answers_a_browser_app_on_another_origin(settings: Setting
         assert "access-control-allow-origin" not in refused.headers
 
 
-async def test_the_example_rate_limits_sign_in_in_the_database(settings: Settings) -> None:
-    app = create_app(dataclasses.replace(settings, rate_limit=True))
+@pytest.mark.parametrize(
+    ("headers", "client", "key"),
+    [
+        ((), "198.51.100.22", "198.51.100.22"),  # no proxy: the socket's address; a forged header is ignored
+        (("x-forwarded-for",), "10.0.0.2", "198.51.100.23"),  # IP_ADDRESS_HEADERS=x-forwarded-for behind a proxy
+    ],
+)
+async def test_the_example_rate_limits_sign_in_in_the_database(
+    settings: Settings, headers: tuple[str, ...], client: str, key: str
+) -> None:
+    app = create_app(dataclasses.replace(settings, rate_limit=True, ip_address_headers=headers))
     wrong = {"email": "nobody-limited@example.com", "password": "wrong password!"}
-    headers = {"x-forwarded-for": "198.51.100.23"}
     async with app.router.lifespan_context(app), httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+        transport=httpx.ASGITransport(app=app, client=(client, 40000)), base_url="http://testserver"
     ) as c:
-        statuses = [(await c.post("/auth/sign-in/email", json=wrong, headers=headers)).status_code for _ in range(4)]
+        # Without a proxy, each request forges another X-Forwarded-For; behind one, the proxy sets it.
+        forwarded = ["198.51.100.23"] * 4 if headers else ["203.0.113.1", "203.0.113.2", "203.0.113.3", "203.0.113.4"]
+        statuses = [
+            (await c.post("/auth/sign-in/email", json=wrong, headers={"x-forwarded-for": ip})).status_code
+            for ip in forwarded
+        ]
     assert statuses == [401, 401, 401, 429]
     with psycopg.connect(settings.database_url) as conn:
-        row = conn.execute('SELECT count FROM "rateLimit" WHERE key = %s', ("198.51.100.23|/sign-in/email",)).fetchone()
+        row = conn.execute('SELECT count FROM "rateLimit" WHERE key = %s', (f"{key}|/sign-in/email",)).fetchone()
     assert row == (3,)
 
 

@@ -47,6 +47,11 @@ def parse_switch(name: str, value: str) -> bool:
     raise ValueError(f"{name} must be on or off, not {value!r}")
 
 
+def split_list(value: str) -> tuple[str, ...]:
+    """A comma-separated list, blanks dropped."""
+    return tuple(item.strip() for item in value.split(",") if item.strip())
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the app and its setup read from the environment.
@@ -74,6 +79,7 @@ class Settings:
     app_replica_database_url_override: str | None = None
     cors_origins: tuple[str, ...] = ()
     rate_limit: bool = False
+    ip_address_headers: tuple[str, ...] = ()
     clear_secrets: bool = False
 
     @classmethod
@@ -83,7 +89,7 @@ class Settings:
         ``BETTER_AUTH_SECRET``, ``TRUSTED_ORIGINS`` (comma-separated), ``DB_POOL_SIZE``,
         ``DB_POOL_TIMEOUT``, ``DB_POOLED`` (``auto``, ``true``, ``false``), ``REPLICA_DATABASE_URL``,
         ``APP_REPLICA_DATABASE_URL``, ``CORS_ORIGINS`` (comma-separated), ``RATE_LIMIT`` (``on``,
-        ``off``) and ``CLEAR_SECRETS`` (setup only)."""
+        ``off``), ``IP_ADDRESS_HEADERS`` (comma-separated) and ``CLEAR_SECRETS`` (setup only)."""
         env = os.environ
         return cls(
             database_url=env.get("DATABASE_URL", DEFAULT_DATABASE_URL),
@@ -95,14 +101,15 @@ class Settings:
             jwt_audience=env.get("JWT_AUDIENCE") or None,
             jwt_shared_secret=env.get("JWT_SHARED_SECRET") or None,
             better_auth_secret=env.get("BETTER_AUTH_SECRET") or None,
-            trusted_origins=tuple(o.strip() for o in env.get("TRUSTED_ORIGINS", "").split(",") if o.strip()),
+            trusted_origins=split_list(env.get("TRUSTED_ORIGINS", "")),
             pool_size=int(env.get("DB_POOL_SIZE", "10")),
             pool_timeout=float(env.get("DB_POOL_TIMEOUT", "10")),
             pooled=parse_pooled(env.get("DB_POOLED", "auto")),
             replica_database_url=env.get("REPLICA_DATABASE_URL") or None,
             app_replica_database_url_override=env.get("APP_REPLICA_DATABASE_URL") or None,
-            cors_origins=tuple(o.strip() for o in env.get("CORS_ORIGINS", "").split(",") if o.strip()),
+            cors_origins=split_list(env.get("CORS_ORIGINS", "")),
             rate_limit=parse_switch("RATE_LIMIT", env.get("RATE_LIMIT", "off")),
+            ip_address_headers=split_list(env.get("IP_ADDRESS_HEADERS", "")),
             clear_secrets=parse_switch("CLEAR_SECRETS", env.get("CLEAR_SECRETS", "off")),
         )
 

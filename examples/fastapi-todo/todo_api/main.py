@@ -8,7 +8,8 @@ With a read replica configured (``REPLICA_DATABASE_URL``), the routes that only 
 and writes, sign-up, sign-in and sign-out on the primary. Behind a transaction-mode pooler
 (``DB_POOLED``, or recognised from the URL) psycopg's automatic prepared statements are off. A
 database that is restarting or unreachable is answered with 503 ``DATABASE_UNAVAILABLE``, and
-the pools replace the connections a restart closed.
+the pools replace the connections a restart closed. Every error has one shape, Better Auth's
+``{"code", "message"}`` (:mod:`.errors`).
 
 Run: ``python -m todo_api.setup`` once (as the owner), then ``uvicorn --factory todo_api.main:create_app``.
 """
@@ -16,14 +17,15 @@ Run: ``python -m todo_api.setup`` once (as the owner), then ``uvicorn --factory 
 # No `from __future__ import annotations`: FastAPI must see the route-local Annotated aliases.
 from typing import Annotated, Any
 
-from auth_ext_fastapi import AsyncAuthExt, RateLimit, auth_router
+from auth_ext_fastapi import AsyncAuthExt, IpAddress, RateLimit, auth_router
 from auth_ext_fastapi.orm import OrmAuth, UserSession, create_engine, install_orm_exception_handlers
-from fastapi import Depends, FastAPI, HTTPException, Query, Response, status
+from fastapi import Depends, FastAPI, Query, Response, status
 from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy import delete, func, not_, update
 from sqlmodel import col, select
 
 from .config import Settings
+from .errors import install_error_handlers, todo_not_found
 from .models import Todo, TodoCreate, TodoRead, TodoUpdate
 
 
@@ -51,6 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="Todo API (auth_ext + Better Auth)", lifespan=orm.lifespan)
     install_orm_exception_handlers(app)
+    install_error_handlers(app)  # every error answers {code, message}
     if settings.cors_origins:  # a browser app on another origin calls the API with its JWT
         app.add_middleware(
             CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["*"],
@@ -61,6 +64,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             # The extension signs the cookie with the secret setup.py configured; the API only asks for it.
             auth, session_cookie=settings.better_auth_secret is not None, secure_cookies=settings.secure_cookies,
             rate_limit=RateLimit() if settings.rate_limit else None,
+            # The client address: the socket's, or the header a proxy in front of the API sets.
+            ip_address=IpAddress(ip_address_headers=settings.ip_address_headers),
         )
     )
 
@@ -95,7 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         """One todo; another user's is invisible, so 404."""
         todo = await user.db.get(Todo, todo_id)
         if todo is None:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, "Todo not found")
+            raise todo_not_found()
         return todo
 
     async def _update(user: UserSession, todo_id: int, values: dict[str, Any]) -> Todo:
@@ -104,7 +109,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
         todo: Todo | None = (await user.db.exec(statement)).scalar_one_or_none()
         if todo is None:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, "Todo not found")
+            raise todo_not_found()
         return todo
 
     @app.patch("/todos/{todo_id}", response_model=TodoRead)
@@ -122,7 +127,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         """Deletes a todo; 404 when the caller has none with this id."""
         deleted = (await user.db.exec(delete(Todo).where(col(Todo.id) == todo_id).returning(col(Todo.id)))).first()
         if deleted is None:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, "Todo not found")
+            raise todo_not_found()
         return Response(status_code=status.HTTP_204_NO_CONTENT)
 
     return app

@@ -1,6 +1,7 @@
 """FastAPI integration for auth_ext: Better Auth credentials verified in PostgreSQL, identity set for RLS."""
 
 from .client import AsyncAuthExt, AuthContext, AuthExt, AuthExtSetupError
+from .client_ip import NO_TRUSTED_IP, IpAddress, normalize_ip
 from .connection import connect_kwargs, is_pooled_url
 from .credentials import (
     SECURE_SESSION_COOKIE,
@@ -35,6 +36,7 @@ from .results import (
 from .router import EmailVerification, SendVerificationEmail, auth_router
 
 __all__ = [
+    "NO_TRUSTED_IP",
     "SECURE_SESSION_COOKIE",
     "SESSION_COOKIE",
     "AsyncAuthExt",
@@ -50,6 +52,7 @@ __all__ = [
     "EmailVerificationTokenResult",
     "GetSessionResult",
     "Identity",
+    "IpAddress",
     "Operation",
     "RateLimit",
     "RequestPasswordResetResult",
@@ -69,6 +72,7 @@ __all__ = [
     "from_database_error",
     "install_exception_handlers",
     "is_pooled_url",
+    "normalize_ip",
     "rate_limit_key",
     "read_credential",
     "unauthorized",

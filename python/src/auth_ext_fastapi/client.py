@@ -6,7 +6,8 @@ applies to every query the route makes, and commits before the response is sent.
 
 Topology: behind a transaction-mode pooler the pools turn psycopg's automatic prepared statements
 off (``pooled``, see :mod:`.connection`); pooled connections are checked before use, so after a
-server restart a dead connection is replaced instead of failing a request; with
+server restart a dead connection is replaced instead of failing a request, and while the server
+is down a request is answered at once instead of after the pool's timeout (:meth:`_connection`); with
 ``replica_conninfo``, session look-ups and read-only routes go to a read replica while sign-up,
 sign-in and sign-out go to the primary, and the password work of sign-in and sign-up (scrypt) runs
 on the replica, which hands the primary a proof (``auth_ext.password_proof`` /
@@ -26,7 +27,7 @@ from urllib.parse import urlsplit
 
 import psycopg
 from psycopg.rows import TupleRow
-from psycopg_pool import AsyncConnectionPool, ConnectionPool
+from psycopg_pool import AsyncConnectionPool, ConnectionPool, PoolTimeout
 from starlette.requests import HTTPConnection
 
 from . import operations
@@ -101,18 +102,24 @@ class _PoolSettings:
     min_size: int
     max_size: int
     timeout: float
-    check_connections: bool
     pool_kwargs: dict[str, Any] | None
 
-    def options(self, conninfo: str, pooled: bool | None, check: Any) -> dict[str, Any]:
-        """Options for a psycopg pool on ``conninfo``; ``pool_kwargs`` wins over every default."""
+    def options(self, conninfo: str, pooled: bool | None) -> dict[str, Any]:
+        """Options for a psycopg pool on ``conninfo``; ``pool_kwargs`` wins over every default.
+
+        The pool does not check connections itself: the client does (``check_connections``), so
+        that a dead connection can tell it the server is gone (see ``_connection``)."""
         options: dict[str, Any] = {
             "min_size": self.min_size, "max_size": self.max_size, "open": False, "timeout": self.timeout,
-            "check": check if self.check_connections else None, **(self.pool_kwargs or {}),
+            **(self.pool_kwargs or {}),
         }
         options["kwargs"] = {**connect_kwargs(conninfo, pooled), **options.get("kwargs", {})}
         return options
 
+
+#: Seconds a request's own connection attempt may take while its pool's server is down (libpq's
+#: ``connect_timeout``; a refused connection fails at once).
+PROBE_CONNECT_TIMEOUT = 2
 
 #: How long a sign-in or sign-up waits for a replica connection before it does the password work
 #: on the primary instead (the pool's own timeout is for the primary).
@@ -153,6 +160,19 @@ def _proof_refused_by_primary(exc: psycopg.Error) -> bool:
         return False
     logger.warning("the primary refused a password proof; checking the password on the primary")
     return True
+
+
+def _conninfo(pool: ConnectionPool[Any] | AsyncConnectionPool[Any]) -> str:
+    """The pool's connection string (the clients always give one)."""
+    if not isinstance(pool.conninfo, str):
+        raise TypeError("the pool's conninfo must be a string")
+    return pool.conninfo
+
+
+def _probe_kwargs(pool: ConnectionPool[Any] | AsyncConnectionPool[Any]) -> dict[str, Any]:
+    """The pool's connection options, with :data:`PROBE_CONNECT_TIMEOUT`."""
+    kwargs = pool.kwargs if isinstance(pool.kwargs, dict) else {}
+    return {**kwargs, "connect_timeout": PROBE_CONNECT_TIMEOUT}
 
 
 def _first_text(row: tuple[Any, ...] | None) -> str | None:
@@ -210,7 +230,10 @@ class _AuthExtBase(Generic[PoolT]):
         self.trusted_origins = frozenset(o.rstrip("/") for o in trusted_origins or ())
         self.user_table = user_table
         self.check_privileges = check_privileges
-        settings = _PoolSettings(min_size, max_size, timeout, check_connections, pool_kwargs)
+        self.check_connections = check_connections
+        #: The pools whose server refused the last connection attempt (see ``_connection``).
+        self._down: set[object] = set()
+        settings = _PoolSettings(min_size, max_size, timeout, pool_kwargs)
         self.pool: PoolT = self._new_pool(settings, conninfo, pooled)
         self.replica_pool: PoolT | None = None
         if replica_conninfo is not None:
@@ -288,7 +311,8 @@ class _AsyncMethod(_Method[P, T]):
 class AuthExt(_AuthExtBase[ConnectionPool[psycopg.Connection[TupleRow]]]):
     """auth_ext over a synchronous psycopg pool (for ``def`` routes).
 
-    Use it as a context manager, or call :meth:`open` / :meth:`close` (e.g. in a FastAPI lifespan).
+    Use it as a context manager, call :meth:`open` / :meth:`close`, or give FastAPI its
+    :meth:`lifespan`.
 
     ``pooled``: ``conninfo`` is a transaction-mode pooler (None: recognised from the URL, see
     :func:`~auth_ext_fastapi.is_pooled_url`). ``replica_conninfo``: a read replica for
@@ -316,7 +340,7 @@ class AuthExt(_AuthExtBase[ConnectionPool[psycopg.Connection[TupleRow]]]):
     def _new_pool(
         self, settings: _PoolSettings, conninfo: str, pooled: bool | None
     ) -> ConnectionPool[psycopg.Connection[TupleRow]]:
-        return ConnectionPool(conninfo, **settings.options(conninfo, pooled, ConnectionPool.check_connection))
+        return ConnectionPool(conninfo, **settings.options(conninfo, pooled))
 
     def open(self) -> None:
         """Opens the pools and waits for their first connections; checks the role's grants
@@ -325,7 +349,7 @@ class AuthExt(_AuthExtBase[ConnectionPool[psycopg.Connection[TupleRow]]]):
         if self.replica_pool is not None:
             self.replica_pool.open(wait=True)
         if self.check_privileges:
-            with self.pool.connection() as conn:
+            with self._connection(self.pool) as conn, conn.transaction():
                 _check_privileges(conn.execute(_PRIVILEGES_SQL, (list(_REQUIRED_FUNCTIONS),)).fetchone())
 
     def close(self) -> None:
@@ -340,6 +364,16 @@ class AuthExt(_AuthExtBase[ConnectionPool[psycopg.Connection[TupleRow]]]):
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+    @asynccontextmanager
+    async def lifespan(self, _app: object) -> AsyncIterator[None]:
+        """A FastAPI lifespan, ``FastAPI(lifespan=auth.lifespan)``: opens the pools at start-up
+        (failing it when the role lacks its grants) and closes them at shutdown."""
+        await asyncio.to_thread(self.open)
+        try:
+            yield
+        finally:
+            await asyncio.to_thread(self.close)
 
     def run(self, operation: Operation[T]) -> T:
         """Runs an operation in its own transaction: a read on the replica first, and the password
@@ -365,7 +399,7 @@ class AuthExt(_AuthExtBase[ConnectionPool[psycopg.Connection[TupleRow]]]):
         writes yet is asked again once it has (at most :data:`REPLAY_WAIT`), else of the primary.
         """
         try:
-            with replica.connection(timeout=PROOF_TIMEOUT) as conn:
+            with self._connection(replica, PROOF_TIMEOUT) as conn:
                 conn.autocommit = True  # each statement on its own; the pool's transactions set their own
                 try:
                     return _first_text(conn.execute(step.sql, step.params).fetchone())
@@ -375,7 +409,7 @@ class AuthExt(_AuthExtBase[ConnectionPool[psycopg.Connection[TupleRow]]]):
                     if not _may_be_replica_lag(exc):
                         raise
                     try:
-                        with self.pool.connection() as primary, primary.transaction():
+                        with self._connection(self.pool) as primary, primary.transaction():
                             lsn = _first_text(primary.execute(_PRIMARY_LSN_SQL).fetchone())
                     except psycopg.Error:
                         raise exc from None  # no primary to compare with: the replica's answer stands
@@ -393,17 +427,61 @@ class AuthExt(_AuthExtBase[ConnectionPool[psycopg.Connection[TupleRow]]]):
                 raise
             return None
 
-    @staticmethod
-    def _execute(pool: ConnectionPool[psycopg.Connection[TupleRow]], operation: Operation[T]) -> T:
-        with pool.connection() as conn, conn.transaction():
+    def _execute(self, pool: ConnectionPool[psycopg.Connection[TupleRow]], operation: Operation[T]) -> T:
+        with self._connection(pool) as conn, conn.transaction():
             return operation.convert(conn.execute(operation.sql, operation.params).fetchone())
+
+    @contextmanager
+    def _connection(
+        self, pool: ConnectionPool[psycopg.Connection[TupleRow]], timeout: float | None = None
+    ) -> Iterator[psycopg.Connection[TupleRow]]:
+        """A working connection of ``pool`` (``pool.connection()``, checked), or, while its server
+        is down, :class:`psycopg.OperationalError` at once (503) instead of after the pool's timeout.
+
+        The pool reconnects in the background and would keep a request waiting for all of
+        ``timeout``; here, a dead pooled connection (or a server that refused the last attempt)
+        makes the request try one connection of its own: refused, the request fails now.
+        """
+        if pool in self._down:
+            self._probe(pool)
+        deadline = time.monotonic() + (pool.timeout if timeout is None else timeout)
+        probed = False
+        while True:
+            try:
+                conn = pool.getconn(timeout=deadline - time.monotonic())
+            except PoolTimeout:
+                self._probe(pool)  # a server that refuses connections: remembered for the next requests
+                raise
+            try:
+                if self.check_connections:
+                    ConnectionPool.check_connection(conn)
+            except psycopg.Error:
+                pool.putconn(conn)  # broken: the pool closes it and connects a replacement
+                if not probed:
+                    probed = True
+                    self._probe(pool)
+                continue
+            try:
+                yield conn
+            finally:
+                pool.putconn(conn)
+            return
+
+    def _probe(self, pool: ConnectionPool[psycopg.Connection[TupleRow]]) -> None:
+        """One connection to ``pool``'s server, closed at once; raises while the server refuses it."""
+        try:
+            psycopg.Connection.connect(_conninfo(pool), **_probe_kwargs(pool)).close()
+        except psycopg.OperationalError:
+            self._down.add(pool)
+            raise
+        self._down.discard(pool)
 
     @contextmanager
     def transaction(
         self, credential: Credential, pool: ConnectionPool[Any] | None = None
     ) -> Iterator[AuthContext[psycopg.Connection[TupleRow]]]:
         """A pooled connection in a transaction whose identity is ``credential``'s verified user."""
-        with (pool or self.pool).connection() as conn, conn.transaction():
+        with self._connection(pool or self.pool) as conn, conn.transaction():
             yield AuthContext(authenticate(conn, credential, self.user_table), conn)
 
     @contextmanager
@@ -444,7 +522,8 @@ class AuthExt(_AuthExtBase[ConnectionPool[psycopg.Connection[TupleRow]]]):
 class AsyncAuthExt(_AuthExtBase[AsyncConnectionPool[psycopg.AsyncConnection[TupleRow]]]):
     """auth_ext over an asyncio psycopg pool (for ``async def`` routes).
 
-    Use it as an async context manager, or await :meth:`open` / :meth:`close` in a FastAPI lifespan.
+    Use it as an async context manager, await :meth:`open` / :meth:`close`, or give FastAPI its
+    :meth:`lifespan` (``FastAPI(lifespan=auth.lifespan)``).
     The options and account methods are :class:`AuthExt`'s (coroutines here).
     """
 
@@ -462,9 +541,7 @@ class AsyncAuthExt(_AuthExtBase[AsyncConnectionPool[psycopg.AsyncConnection[Tupl
     def _new_pool(
         self, settings: _PoolSettings, conninfo: str, pooled: bool | None
     ) -> AsyncConnectionPool[psycopg.AsyncConnection[TupleRow]]:
-        return AsyncConnectionPool(
-            conninfo, **settings.options(conninfo, pooled, AsyncConnectionPool.check_connection)
-        )
+        return AsyncConnectionPool(conninfo, **settings.options(conninfo, pooled))
 
     async def open(self) -> None:
         """Opens the pools and waits for their first connections; checks the role's grants
@@ -473,7 +550,7 @@ class AsyncAuthExt(_AuthExtBase[AsyncConnectionPool[psycopg.AsyncConnection[Tupl
         if self.replica_pool is not None:
             await self.replica_pool.open(wait=True)
         if self.check_privileges:
-            async with self.pool.connection() as conn:
+            async with self._connection(self.pool) as conn, conn.transaction():
                 cur = await conn.execute(_PRIVILEGES_SQL, (list(_REQUIRED_FUNCTIONS),))
                 _check_privileges(await cur.fetchone())
 
@@ -489,6 +566,13 @@ class AsyncAuthExt(_AuthExtBase[AsyncConnectionPool[psycopg.AsyncConnection[Tupl
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
+
+    @asynccontextmanager
+    async def lifespan(self, _app: object) -> AsyncIterator[None]:
+        """A FastAPI lifespan, ``FastAPI(lifespan=auth.lifespan)``: opens the pools at start-up
+        (failing it when the role lacks its grants) and closes them at shutdown."""
+        async with self:
+            yield
 
     async def run(self, operation: Operation[T]) -> T:
         """Runs an operation in its own transaction: a read on the replica first, and the password
@@ -513,7 +597,7 @@ class AsyncAuthExt(_AuthExtBase[AsyncConnectionPool[psycopg.AsyncConnection[Tupl
         """The replica's password proof; None when the primary must do the password work (see
         :meth:`AuthExt._proof`)."""
         try:
-            async with replica.connection(timeout=PROOF_TIMEOUT) as conn:
+            async with self._connection(replica, PROOF_TIMEOUT) as conn:
                 await conn.set_autocommit(True)  # each statement on its own; the pool's transactions set their own
                 try:
                     return _first_text(await (await conn.execute(step.sql, step.params)).fetchone())
@@ -523,7 +607,7 @@ class AsyncAuthExt(_AuthExtBase[AsyncConnectionPool[psycopg.AsyncConnection[Tupl
                     if not _may_be_replica_lag(exc):
                         raise
                     try:
-                        async with self.pool.connection() as primary, primary.transaction():
+                        async with self._connection(self.pool) as primary, primary.transaction():
                             lsn = _first_text(await (await primary.execute(_PRIMARY_LSN_SQL)).fetchone())
                     except psycopg.Error:
                         raise exc from None  # no primary to compare with: the replica's answer stands
@@ -541,18 +625,59 @@ class AsyncAuthExt(_AuthExtBase[AsyncConnectionPool[psycopg.AsyncConnection[Tupl
                 raise
             return None
 
-    @staticmethod
-    async def _execute(pool: AsyncConnectionPool[psycopg.AsyncConnection[TupleRow]], operation: Operation[T]) -> T:
-        async with pool.connection() as conn, conn.transaction():
+    async def _execute(
+        self, pool: AsyncConnectionPool[psycopg.AsyncConnection[TupleRow]], operation: Operation[T]
+    ) -> T:
+        async with self._connection(pool) as conn, conn.transaction():
             cursor = await conn.execute(operation.sql, operation.params)
             return operation.convert(await cursor.fetchone())
+
+    @asynccontextmanager
+    async def _connection(
+        self, pool: AsyncConnectionPool[psycopg.AsyncConnection[TupleRow]], timeout: float | None = None
+    ) -> AsyncIterator[psycopg.AsyncConnection[TupleRow]]:
+        """:meth:`AuthExt._connection`: a working pooled connection, or 503 at once while the server is down."""
+        if pool in self._down:
+            await self._probe(pool)
+        deadline = time.monotonic() + (pool.timeout if timeout is None else timeout)
+        probed = False
+        while True:
+            try:
+                conn = await pool.getconn(timeout=deadline - time.monotonic())
+            except PoolTimeout:
+                await self._probe(pool)  # a server that refuses connections: remembered for the next requests
+                raise
+            try:
+                if self.check_connections:
+                    await AsyncConnectionPool.check_connection(conn)
+            except psycopg.Error:
+                await pool.putconn(conn)  # broken: the pool closes it and connects a replacement
+                if not probed:
+                    probed = True
+                    await self._probe(pool)
+                continue
+            try:
+                yield conn
+            finally:
+                await pool.putconn(conn)
+            return
+
+    async def _probe(self, pool: AsyncConnectionPool[psycopg.AsyncConnection[TupleRow]]) -> None:
+        """:meth:`AuthExt._probe`: one connection of the request's own; raises while the server refuses it."""
+        try:
+            conn = await psycopg.AsyncConnection.connect(_conninfo(pool), **_probe_kwargs(pool))
+        except psycopg.OperationalError:
+            self._down.add(pool)
+            raise
+        self._down.discard(pool)
+        await conn.close()
 
     @asynccontextmanager
     async def transaction(
         self, credential: Credential, pool: AsyncConnectionPool[Any] | None = None
     ) -> AsyncIterator[AuthContext[psycopg.AsyncConnection[TupleRow]]]:
         """A pooled connection in a transaction whose identity is ``credential``'s verified user."""
-        async with (pool or self.pool).connection() as conn, conn.transaction():
+        async with self._connection(pool or self.pool) as conn, conn.transaction():
             yield AuthContext(await authenticate_async(conn, credential, self.user_table), conn)
 
     @asynccontextmanager

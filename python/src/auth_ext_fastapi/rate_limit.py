@@ -9,39 +9,21 @@ client and path across every instance of either; over the limit it raises ``RATE
 ``{"message": "Too many requests. Please try again later."}``. This module only picks the rule
 (Better Auth's default special rules) and builds the key.
 
-The key's IP is Better Auth's: a single valid ``x-forwarded-for`` address (IPv6 reduced to its
-/64), else ``no-trusted-ip``. Run the app behind a proxy that sets that header.
+The key is Better Auth's too, ``<ip>|<path>``, with the client address :mod:`.client_ip` finds
+(the socket's peer unless proxy headers are configured; ``no-trusted-ip`` when none is trusted).
 """
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass
 
-NO_TRUSTED_IP = "no-trusted-ip"
+from .client_ip import NO_TRUSTED_IP
 
 
-def client_ip(forwarded_for: str | None) -> str | None:
-    """The client IP as Better Auth's ``getIP`` finds it without trusted proxies, or None."""
-    if forwarded_for is None:
-        return None
-    hops = [hop.strip() for hop in forwarded_for.split(",") if hop.strip()]
-    if len(hops) != 1:
-        return None
-    try:
-        address = ipaddress.ip_address(hops[0])
-    except ValueError:
-        return None
-    if isinstance(address, ipaddress.IPv6Address):
-        if address.ipv4_mapped is not None:
-            return str(address.ipv4_mapped)
-        return ipaddress.IPv6Network((address, 64), strict=False).network_address.exploded
-    return str(address)
-
-
-def rate_limit_key(forwarded_for: str | None, path: str) -> str:
-    """Better Auth's key: ``<ip>|<path>``, the path relative to the auth base (``/sign-in/email``)."""
-    return f"{client_ip(forwarded_for) or NO_TRUSTED_IP}|{path}"
+def rate_limit_key(ip: str | None, path: str) -> str:
+    """Better Auth's key (``createRateLimitKey``): ``<ip>|<path>``, the path relative to the auth
+    base (``/sign-in/email``); ``no-trusted-ip`` for a request whose address is not known."""
+    return f"{ip or NO_TRUSTED_IP}|{path}"
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-import ipaddress
 import re
 import time
 from collections.abc import Awaitable, Callable
@@ -30,6 +29,7 @@ from starlette.concurrency import run_in_threadpool
 
 from . import operations
 from .client import AsyncAuthExt, AuthExt
+from .client_ip import IpAddress
 from .credentials import SECURE_SESSION_COOKIE, SESSION_COOKIE, CredentialKind, CredentialSource, read_credential
 from .errors import AuthExtError, error_code, from_database_error, logger
 from .operations import Operation
@@ -153,15 +153,6 @@ def _openapi_body(model: type[BaseModel]) -> dict[str, Any]:
     return {"requestBody": {"required": True, "content": {"application/json": {"schema": model.model_json_schema()}}}}
 
 
-def _client_ip(request: Request) -> str:
-    """The first ``x-forwarded-for`` address when it is a valid IP, else ``""`` (Better Auth's default)."""
-    forwarded = request.headers.get("x-forwarded-for", "").split(",")[0].strip()
-    try:
-        return str(ipaddress.ip_address(forwarded))
-    except ValueError:
-        return ""
-
-
 T = TypeVar("T")
 
 
@@ -218,6 +209,7 @@ def auth_router(
     secure_cookies: bool = False,
     prefix: str = "/auth",
     rate_limit: RateLimit | None = None,
+    ip_address: IpAddress = IpAddress(),  # noqa: B008 (frozen, never mutated)
     send_reset_password: SendResetPassword | None = None,
     reset_password_token_expires_in: int = 3600,
     revoke_sessions_on_password_reset: bool = False,
@@ -236,7 +228,9 @@ def auth_router(
     https base URL. Bodies are validated and refused exactly as Better Auth refuses them
     (:mod:`.validation`). ``rate_limit`` limits sign-in and sign-up as Better Auth does, on its
     ``rateLimit`` table, sharing the counters with it (:mod:`.rate_limit`), on every route it
-    serves, each path with Better Auth's rule.
+    serves, each path with Better Auth's rule. ``ip_address`` says where the client address (the
+    limit's key, the session's ``ipAddress``) comes from: the socket's peer unless proxy headers
+    are named (:class:`~auth_ext_fastapi.IpAddress`, Better Auth's ``advanced.ipAddress``).
 
     Password reset, as Better Auth's ``emailAndPassword`` options: ``send_reset_password(user, url,
     token)`` mails the link (without it ``/request-password-reset`` answers 400
@@ -289,13 +283,19 @@ def auth_router(
         response.headers["access-control-expose-headers"] = "set-auth-token"
         return response
 
+    def client_ip(request: Request) -> str:
+        """The session's ``ipAddress``: the client address, or ``""`` (as Better Auth stores it)."""
+        return ip_address.client_ip(request) or ""
+
     async def limit(request: Request, path: str) -> None:
         """Better Auth's rate limit, checked before the body is read (as Better Auth does): one
-        ``auth_ext.rate_limit_hit`` on its ``rateLimit`` row for this client and path."""
-        if rate_limit is not None:
-            window, most = rate_limit.rule(path)
-            key = rate_limit_key(request.headers.get("x-forwarded-for"), path)
-            await _run(auth, operations.rate_limit_hit(key, window, most))
+        ``auth_ext.rate_limit_hit`` on its ``rateLimit`` row for this client and path (none with
+        ``disable_ip_tracking``, as in Better Auth)."""
+        if rate_limit is None or ip_address.disable_ip_tracking:
+            return
+        window, most = rate_limit.rule(path)
+        key = rate_limit_key(ip_address.client_ip(request), path)
+        await _run(auth, operations.rate_limit_hit(key, window, most))
 
     @router.post("/sign-up/email", openapi_extra=_openapi_body(SignUpBody))
     async def sign_up_email(request: Request) -> JSONResponse:
@@ -305,7 +305,7 @@ def auth_router(
         signs_in = auto_sign_in and not require_email_verification
         operation = operations.sign_up_email(
             body.email, body.password, body.name, body.image,
-            _client_ip(request), request.headers.get("user-agent", ""), body.remember_me, signs_in,
+            client_ip(request), request.headers.get("user-agent", ""), body.remember_me, signs_in,
         )
         if not signs_in:
             # Better Auth's answer without a session; existing_email stays with the application.
@@ -320,7 +320,7 @@ def auth_router(
         await limit(request, "/sign-in/email")
         body = await parse_sign_in(await request.body(), request.headers.get("content-type", ""))
         result, signed = await create_session(operations.sign_in_email(
-            body.email, body.password, _client_ip(request), request.headers.get("user-agent", ""), body.remember_me,
+            body.email, body.password, client_ip(request), request.headers.get("user-agent", ""), body.remember_me,
             require_email_verification,
         ))
         return session_response(
@@ -380,7 +380,7 @@ def auth_router(
         return {"status": True}
 
     if email_verification is not None:
-        _add_email_verification(router, auth, email_verification, with_cookie, session_response)
+        _add_email_verification(router, auth, email_verification, with_cookie, session_response, client_ip)
     return router
 
 
@@ -404,6 +404,7 @@ def _check_callback_url(request: Request, auth: AuthExt | AsyncAuthExt, callback
 def _add_email_verification(
     router: APIRouter, auth: AuthExt | AsyncAuthExt, options: EmailVerification, with_cookie: bool,
     session_response: Callable[[SignUpResult, str | None, dict[str, Any], bool], JSONResponse],
+    client_ip: Callable[[Request], str],
 ) -> None:
     """The two routes of Better Auth's email verification (see :func:`auth_router`)."""
 
@@ -422,7 +423,7 @@ def _add_email_verification(
                 400, "VALIDATION_ERROR", "[query.token] Invalid input: expected string, received undefined"
             )
         operation = operations.verify_email(
-            token, options.auto_sign_in_after_verification, _client_ip(request), request.headers.get("user-agent", "")
+            token, options.auto_sign_in_after_verification, client_ip(request), request.headers.get("user-agent", "")
         )
         try:
             if with_cookie and options.auto_sign_in_after_verification:
