@@ -16,7 +16,14 @@ export const auth = betterAuth({
   secret: process.env.BETTER_AUTH_SECRET,
   emailAndPassword: { enabled: true, password: authExtPassword({ pool }) },
   plugins: [
-    jwt({ jwt: { expirationTime: process.env.JWT_EXPIRATION_TIME ?? "15m" } }),
+    jwt({
+      jwt: {
+        expirationTime: process.env.JWT_EXPIRATION_TIME ?? "15m",
+        // The default payload (the user) plus the session's id as `sid`: with the database setting
+        // jwt_require_live_session on (db/settings.sql), the API refuses the JWT once the session ends.
+        definePayload: ({ user, session }) => ({ ...user, sid: session.id }),
+      },
+    }),
     bearer(),
     authExt({ pool }),
   ],

@@ -1,8 +1,10 @@
 # The full stack on a running PostgreSQL with auth_ext installed (PG*/DATABASE_URL of a superuser,
 # as scripts/lib/cluster.sh exports them, that only creates the database and its owner
 # <db>_owner, a role that is not superuser, reached without a password as the cluster's trust
-# authentication allows): a database prepared by the todo API's setup as that owner, the better_auth role with the documented grants, the FastAPI todo API (uvicorn) and
-# the Next.js app (next start). Sourced by start.sh and by the browser test suite.
+# authentication allows): a database prepared by the todo API's setup as that owner, the
+# better_auth role with the documented grants, the example's settings (db/settings.sql), the
+# FastAPI todo API (uvicorn) and the Next.js app (next start). Sourced by start.sh and by the
+# browser test suite.
 #
 #   stack_prepare      Python venv (build/venv), the plugin and the app's npm packages, `next build`
 #                      (skipped when nothing it reads changed: build/nextjs-fastapi/build.hash)
@@ -103,6 +105,7 @@ stack_up() {
   (cd "$STACK_ROOT/examples/fastapi-todo" && DATABASE_URL="$owner_url" BETTER_AUTH_URL="$STACK_URL" \
     BETTER_AUTH_SECRET="$secret" "$STACK_VENV/bin/python" -m todo_api.setup) || return 1
   psql -X -q -v ON_ERROR_STOP=1 -v role=better_auth -d "$db" -U "$owner" -f "$STACK_DIR/db/better-auth-role.sql" >/dev/null || return 1
+  psql -X -q -v ON_ERROR_STOP=1 -d "$db" -U "$owner" -f "$STACK_DIR/db/settings.sql" >/dev/null || return 1
 
   stack_log "FastAPI todo API on $STACK_API_URL"
   (cd "$STACK_ROOT/examples/fastapi-todo" && exec env DATABASE_URL="$owner_url" BETTER_AUTH_URL="$STACK_URL" \
