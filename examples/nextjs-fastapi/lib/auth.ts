@@ -9,6 +9,9 @@ import { Pool } from "pg";
 
 // The better_auth role: Better Auth's tables and auth_ext.grant_app_role, not the owner.
 const pool = new Pool({ connectionString: process.env.DATABASE_URL });
+// An idle connection that breaks (the server restarts) is dropped from the pool; without this
+// listener node-postgres's error event would end the Next.js process.
+pool.on("error", (error) => console.warn(`database connection lost: ${error.message}`));
 
 export const auth = betterAuth({
   database: pool,
@@ -29,4 +32,7 @@ export const auth = betterAuth({
   ],
   // Counters in Better Auth's rateLimit table, shared with the FastAPI /auth routes.
   rateLimit: { storage: "database" },
+  // Errors that are not Better Auth's own (a database that cannot be reached) are thrown to the
+  // route handler, app/api/auth/[...all]/route.ts, which answers an outage with 503.
+  onAPIError: { throw: true },
 });

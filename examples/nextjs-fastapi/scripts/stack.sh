@@ -8,7 +8,8 @@
 #
 #   stack_prepare      Python venv (build/venv), the plugin and the app's npm packages, `next build`
 #                      (skipped when nothing it reads changed: build/nextjs-fastapi/build.hash)
-#   stack_up <db>      starts everything; exports STACK_URL (the app) and STACK_API_URL
+#   stack_up <db>      starts everything; exports STACK_URL (the app), STACK_API_URL and STACK_SECRET
+#                      (Better Auth's secret, for a test's own app server)
 #   stack_down         stops the two servers
 #
 # Environment read by stack_up: JWT_EXPIRATION_TIME (Better Auth's JWT lifetime, default 15m).
@@ -95,8 +96,10 @@ stack_up() {
   api_port=$(stack_free_port)
   while [ "$api_port" = "$web_port" ]; do api_port=$(stack_free_port); done
   export STACK_URL="http://127.0.0.1:$web_port" STACK_API_URL="http://127.0.0.1:$api_port"
-  local secret
-  secret=$("$STACK_VENV/bin/python" -c 'import secrets; print(secrets.token_hex(32))')
+  # Better Auth's secret, exported for the browser suite's own Next.js server (tests/outage.test.mjs).
+  export STACK_SECRET
+  STACK_SECRET=$("$STACK_VENV/bin/python" -c 'import secrets; print(secrets.token_hex(32))')
+  local secret=$STACK_SECRET
 
   stack_log "database $db: auth_ext, Better Auth's tables, the todo table with RLS, roles todo_app and better_auth"
   psql -X -q -d postgres -c 'SET client_min_messages = warning' -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" \
