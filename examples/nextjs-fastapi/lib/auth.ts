@@ -3,9 +3,11 @@
 // todo API (jwt plugin: EdDSA keys in the jwks table, which the API verifies inside Postgres),
 // and the bearer plugin.
 import { betterAuth } from "better-auth";
+import { APIError, createAuthMiddleware } from "better-auth/api";
 import { bearer, jwt } from "better-auth/plugins";
 import { authExt, authExtPassword } from "better-auth-auth-ext";
 import { Pool } from "pg";
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "./rules";
 
 // The better_auth role: Better Auth's tables and auth_ext.grant_app_role, not the owner.
 const pool = new Pool({ connectionString: process.env.DATABASE_URL });
@@ -17,7 +19,12 @@ export const auth = betterAuth({
   database: pool,
   baseURL: process.env.BETTER_AUTH_URL, // its origin is the JWT's iss and aud
   secret: process.env.BETTER_AUTH_SECRET,
-  emailAndPassword: { enabled: true, password: authExtPassword({ pool }) },
+  emailAndPassword: {
+    enabled: true,
+    minPasswordLength: PASSWORD_MIN_LENGTH,
+    maxPasswordLength: PASSWORD_MAX_LENGTH,
+    password: authExtPassword({ pool }),
+  },
   plugins: [
     jwt({
       jwt: {
@@ -30,6 +37,14 @@ export const auth = betterAuth({
     bearer(),
     authExt({ pool }),
   ],
+  // A name is required (Better Auth accepts an empty one).
+  hooks: {
+    before: createAuthMiddleware(async (ctx) => {
+      if (ctx.path === "/sign-up/email" && !String(ctx.body?.name ?? "").trim()) {
+        throw new APIError("BAD_REQUEST", { code: "NAME_REQUIRED", message: "Name is required" });
+      }
+    }),
+  },
   // Counters in Better Auth's rateLimit table, shared with the FastAPI /auth routes.
   rateLimit: { storage: "database" },
   // Errors that are not Better Auth's own (a database that cannot be reached) are thrown to the

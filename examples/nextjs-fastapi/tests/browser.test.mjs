@@ -192,18 +192,46 @@ describe("the todo app in a browser", () => {
     assert.deepEqual(statuses, { titles: ["bob's own"], one: rows.map(() => 404) });
   });
 
-  test("a duplicate sign-up, an invalid email and a short password show Better Auth's message; then its rate limit", async (t) => {
-    const { page, ip } = await newContext(t);
-    await signUp(page, { name: "Again", address: alice.address });
-    assert.equal(await formError(page), "User already exists. Use another email.");
+  test("the sign-up form asks for a name, a valid email and a password of the stated minimum before sending", async (t) => {
+    const { page } = await newContext(t);
+    const sentSignUps = [];
+    page.on("request", (r) => { if (r.url().startsWith(`${APP}/api/auth/sign-up`)) sentSignUps.push(r.url()); });
+    await page.goto(`${APP}/sign-up`);
+    assert.equal(await page.getByTestId("password-rule").textContent(), "At least 8 characters.");
+    await signUp(page, { name: "   ", address: email("noname") });
+    assert.equal(await formError(page), "Enter your name.");
     await signUp(page, { name: "Typo", address: "not-an-email" });
-    assert.equal(await formError(page), "[body.email] Invalid email address");
+    assert.equal(await formError(page), "Enter a valid email address, like name@example.com.");
     await signUp(page, { name: "Short", address: email("short"), password: "short" });
-    assert.equal(await formError(page), "Password too short");
+    assert.equal(await formError(page), "Use a password of at least 8 characters.");
+    assert.deepEqual(sentSignUps, [], "nothing was sent");
     assert.equal(page.url(), `${APP}/sign-up`);
+  });
+
+  test("the server requires a name and the minimum too; its refusals show as sentences; then its rate limit", async (t) => {
+    const { page, ip } = await newContext(t);
+    const answers = []; // [status, code] of every sign-up answer, read as it arrives
+    page.on("response", (r) => {
+      if (r.url() === `${APP}/api/auth/sign-up/email`) answers.push(r.json().then((body) => [r.status(), body.code]));
+    });
+    await signUp(page, { name: "Again", address: alice.address });
+    assert.equal(await formError(page), "An account with this email already exists. Sign in instead, or use another email.");
+    // An address the form lets through and Better Auth's validator refuses: its raw text is not shown.
+    await signUp(page, { name: "Local", address: "name@localhost" });
+    assert.equal(await formError(page), "Enter a valid email address, like name@example.com.");
+    // Straight to the server, past the form's checks: an empty name and a short password are refused.
+    const direct = await page.evaluate(async (bodies) => Promise.all(bodies.map(async (body) => {
+      const res = await fetch("/api/auth/sign-up/email", {
+        method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body),
+      });
+      return [res.status, (await res.json()).code];
+    })), [{ email: "blank-" + email("name"), password: PASSWORD, name: " " }]);
+    assert.deepEqual(direct, [[400, "NAME_REQUIRED"]]);
     // A fourth sign-up from this client within Better Auth's window (10 s, 3 requests) ...
     await signUp(page, { name: "Fourth", address: email("fourth") });
-    assert.equal(await formError(page), "Too many requests. Please try again later.");
+    assert.equal(await formError(page), "Too many attempts. Wait a few seconds, then try again.");
+    assert.deepEqual(await Promise.all(answers), [[422, "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL"], [400, "VALIDATION_ERROR"],
+      [400, "NAME_REQUIRED"], [429, undefined]]);
     // ... is counted in the database, so the FastAPI /auth routes refuse the same client too.
     const fastapi = await fetch(`${API}/auth/sign-up/email`, {
       method: "POST",
@@ -212,9 +240,45 @@ describe("the todo app in a browser", () => {
     });
     assert.equal(fastapi.status, 429);
     assert.ok(Number(fastapi.headers.get("x-retry-after")) >= 1);
-    const { rows } = await db.query(`SELECT count(*)::int AS n FROM "user" WHERE email = ANY($1)`,
-      [[email("short"), email("fourth"), email("fifth"), "not-an-email"]]);
+
+    // Another client: a password under the minimum is refused by the server as well.
+    const other = await newContext(t);
+    await other.page.goto(`${APP}/sign-up`);
+    const short = await other.page.evaluate(async (address) => {
+      const res = await fetch("/api/auth/sign-up/email", {
+        method: "POST", headers: { "content-type": "application/json" },
+        body: JSON.stringify({ email: address, password: "1234567", name: "Short" }),
+      });
+      return [res.status, (await res.json()).code];
+    }, email("short7"));
+    assert.deepEqual(short, [400, "PASSWORD_TOO_SHORT"]);
+    const { rows } = await db.query(`SELECT count(*)::int AS n FROM "user" WHERE email = ANY($1) OR btrim(name) = ''`,
+      [[email("short7"), email("fourth"), email("fifth"), "blank-" + email("name"), "name@localhost"]]);
     assert.equal(rows[0].n, 0);
+  });
+
+  test("a wrong password shows a sentence, not Better Auth's wording", async (t) => {
+    const { page } = await newContext(t);
+    await signIn(page, alice.address, "not the password");
+    assert.equal(await formError(page), "Wrong email or password.");
+    assert.equal(page.url(), `${APP}/sign-in`);
+  });
+
+  test("opened at localhost instead of the app's address, the form says so (the README's note)", async (t) => {
+    const { page } = await newContext(t, { ownIp: false });
+    const localhost = APP.replace("127.0.0.1", "localhost");
+    const answers = [];
+    page.on("response", (r) => {
+      if (r.url() === `${localhost}/api/auth/sign-up/email`) answers.push(r.json().then((body) => [r.status(), body.code]));
+    });
+    await page.goto(`${localhost}/sign-up`);
+    await page.getByLabel("Name").fill("Local");
+    await page.getByLabel("Email").fill(email("localhost"));
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign up" }).click();
+    assert.equal(await formError(page),
+      "The app does not accept requests from this address. Open it at the address it was started with.");
+    assert.deepEqual(await Promise.all(answers), [[403, "INVALID_ORIGIN"]]);
   });
 
   test("ten sign-ups of one email at once from the browser make one user", async (t) => {

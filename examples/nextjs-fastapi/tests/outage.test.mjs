@@ -124,12 +124,12 @@ test("while the database is down: sign-in and sign-up answer 503 with Retry-Afte
   assert.deepEqual(
     await post(page, "/sign-up/email", { email: `2-${address}`, password: PASSWORD, name: "Second" }, "192.0.2.3"),
     unavailable);
-  // The form shows the answer's message.
+  // The form says it in words.
   await page.goto(`${appUrl}/sign-in`);
   await page.getByLabel("Email").fill(address);
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();
-  assert.equal(await page.getByTestId("error").textContent(), "The database is unavailable; try again");
+  assert.equal(await page.getByTestId("error").textContent(), "The service is unavailable right now. Try again in a moment.");
   // A reload of the todo page (the session cookie from the sign-up is still there) explains itself.
   const todos = await page.goto(`${appUrl}/todos`);
   assert.ok(todos.status() < 500, `/todos answered ${todos.status()}`);
