@@ -157,6 +157,10 @@ suite_packaging() {
   bash scripts/gen-reference.sh --check || return 1
   # Every relative link (and #anchor) of the tracked Markdown files resolves (README.md, docs/...).
   git ls-files -z '*.md' | xargs -0 "$py" test/packaging/check_links.py || return 1
+  # Every code block of these READMEs is run here, is a copy of a tracked file, or says why not.
+  "$py" test/readme/check_readme_blocks.py --self-test || return 1
+  "$py" test/readme/check_readme_blocks.py --run README.md examples/nextjs-fastapi/README.md \
+    examples/fastapi-todo/README.md || return 1
   "$py" test/packaging/check_meta.py --self-test . || return 1
   version=$(sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" auth_ext.control)
   dist="auth_ext-$version"
