@@ -145,7 +145,6 @@ describe("the todo app in a browser", () => {
     await titles(page);
     const lastJwt = sent.at(-1)[1];
     assert.equal(apiStatuses.at(-1), 200);
-    assert.equal(typeof payload(lastJwt).sid, "string", "the JWT names its session (sid)");
 
     // Sign out: back to the sign-in page, the todos page is closed, no JWT can be had, the API refuses.
     await page.getByRole("button", { name: "Sign out" }).click();
@@ -157,6 +156,7 @@ describe("the todo app in a browser", () => {
     const secondsLeft = payload(lastJwt).exp - Date.now() / 1000;
     assert.equal(stale, 401, "the JWT of a signed-out session is refused at once");
     assert.ok(secondsLeft > 1, `the JWT was refused ${secondsLeft.toFixed(1)} s before its exp`);
+    assert.equal(typeof payload(lastJwt).sid, "string", "the JWT names its session (sid)");
     await page.goto(`${APP}/todos`);
     await page.waitForURL(`${APP}/sign-in`);
     const afterSignOut = await page.evaluate(async (api) => ({
