@@ -43,6 +43,7 @@ function relay(port) {
       await new Promise((resolve, reject) => { server.once("listening", resolve); server.once("error", reject); });
     },
     async down() {
+      if (!server) return;
       const closed = new Promise((resolve) => server.close(resolve));
       for (const s of sockets) s.destroy();
       await closed;
@@ -94,7 +95,12 @@ before(async () => {
 });
 after(async () => {
   await browser?.close();
-  app?.kill();
+  if (app && app.exitCode === null) {
+    const exited = new Promise((resolve) => app.once("exit", resolve));
+    app.kill();
+    await exited;
+  }
+  await db?.down(); // nothing may keep this test's process alive
 });
 
 /** POST to one of Better Auth's routes from the page (as the form does), as client `ip`. */
