@@ -199,7 +199,8 @@ suite_topology() {
 # plugin, the FastAPI todo API, on this cluster; headless Chromium (Debian's package) driven by
 # playwright-core (tests/browser.test.mjs). npm packages and the Next.js build are cached under
 # node_modules and build/nextjs-fastapi (rebuilt when a source changes). JWTs live 8 s here, so
-# the silent refresh and the expiry of a signed-out user's JWT are seen within the test.
+# the silent refresh is seen within the test, and a signed-out user's JWT is refused well before
+# its exp. tests/outage.test.mjs runs its own Next.js server with its database connection cut off.
 suite_browser() {
   apt_install chromium
   # shellcheck source=../../examples/nextjs-fastapi/scripts/stack.sh
