@@ -157,6 +157,10 @@ suite_packaging() {
   bash scripts/gen-reference.sh --check || return 1
   # Every relative link (and #anchor) of the tracked Markdown files resolves (README.md, docs/...).
   git ls-files -z '*.md' | xargs -0 "$py" test/packaging/check_links.py || return 1
+  # Every code block of these READMEs is run here, is a copy of a tracked file, or says why not.
+  "$py" test/readme/check_readme_blocks.py --self-test || return 1
+  "$py" test/readme/check_readme_blocks.py --run README.md examples/nextjs-fastapi/README.md \
+    examples/fastapi-todo/README.md || return 1
   "$py" test/packaging/check_meta.py --self-test . || return 1
   version=$(sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" auth_ext.control)
   dist="auth_ext-$version"
@@ -195,7 +199,8 @@ suite_topology() {
 # plugin, the FastAPI todo API, on this cluster; headless Chromium (Debian's package) driven by
 # playwright-core (tests/browser.test.mjs). npm packages and the Next.js build are cached under
 # node_modules and build/nextjs-fastapi (rebuilt when a source changes). JWTs live 8 s here, so
-# the silent refresh and the expiry of a signed-out user's JWT are seen within the test.
+# the silent refresh is seen within the test, and a signed-out user's JWT is refused well before
+# its exp. tests/outage.test.mjs runs its own Next.js server with its database connection cut off.
 suite_browser() {
   apt_install chromium
   # shellcheck source=../../examples/nextjs-fastapi/scripts/stack.sh

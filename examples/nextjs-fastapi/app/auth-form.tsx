@@ -1,9 +1,12 @@
 "use client";
-// The sign-up and sign-in form: Better Auth's client on /api/auth; any error is shown as Better
-// Auth words it (duplicate email, invalid email, short password, too many attempts, ...).
+// The sign-up and sign-in form: Better Auth's client on /api/auth. The form checks what it can
+// before sending (a name, an email address, the password's minimum length), and any refusal is
+// shown as a sentence chosen by Better Auth's error code (lib/auth-messages.ts), never raw text.
 import Link from "next/link";
 import { useState, type FormEvent } from "react";
 import { authClient } from "@/lib/auth-client";
+import { MESSAGES, authErrorMessage, checkForm } from "@/lib/auth-messages";
+import { PASSWORD_MIN_LENGTH } from "@/lib/rules";
 
 export function AuthForm({ mode }: { mode: "sign-up" | "sign-in" }) {
   const [error, setError] = useState<string | null>(null);
@@ -12,22 +15,30 @@ export function AuthForm({ mode }: { mode: "sign-up" | "sign-in" }) {
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const email = String(form.get("email"));
-    const password = String(form.get("password"));
+    const fields = {
+      name: String(form.get("name") ?? ""),
+      email: String(form.get("email") ?? "").trim(),
+      password: String(form.get("password") ?? ""),
+    };
+    const problem = checkForm(mode, fields);
+    if (problem) {
+      setError(problem);
+      return;
+    }
     setBusy(true);
     setError(null);
     try {
       const { error } =
         mode === "sign-up"
-          ? await authClient.signUp.email({ email, password, name: String(form.get("name")) })
-          : await authClient.signIn.email({ email, password });
+          ? await authClient.signUp.email({ email: fields.email, password: fields.password, name: fields.name.trim() })
+          : await authClient.signIn.email({ email: fields.email, password: fields.password });
       if (error) {
-        setError(error.message ?? error.statusText ?? "Something went wrong");
+        setError(authErrorMessage(error));
         return;
       }
       window.location.assign("/todos");
     } catch {
-      setError("The server cannot be reached; try again");
+      setError(MESSAGES.unreachable);
     } finally {
       setBusy(false);
     }
@@ -37,7 +48,7 @@ export function AuthForm({ mode }: { mode: "sign-up" | "sign-in" }) {
   return (
     <main>
       <h1>{signUp ? "Create an account" : "Sign in"}</h1>
-      {/* noValidate: the server's checks (Better Auth's) decide, and their messages are shown. */}
+      {/* noValidate: the form's own checks (lib/auth-messages.ts) word the messages. */}
       <form onSubmit={submit} noValidate style={{ display: "grid", gap: 8 }}>
         {signUp && (
           <label>
@@ -49,8 +60,20 @@ export function AuthForm({ mode }: { mode: "sign-up" | "sign-in" }) {
         </label>
         <label>
           Password{" "}
-          <input name="password" type="password" autoComplete={signUp ? "new-password" : "current-password"} required />
+          <input
+            name="password"
+            type="password"
+            autoComplete={signUp ? "new-password" : "current-password"}
+            required
+            minLength={signUp ? PASSWORD_MIN_LENGTH : undefined}
+            aria-describedby={signUp ? "password-rule" : undefined}
+          />
         </label>
+        {signUp && (
+          <small id="password-rule" data-testid="password-rule">
+            At least {PASSWORD_MIN_LENGTH} characters.
+          </small>
+        )}
         <button type="submit" disabled={busy}>
           {signUp ? "Sign up" : "Sign in"}
         </button>

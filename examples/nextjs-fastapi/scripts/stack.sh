@@ -1,12 +1,15 @@
 # The full stack on a running PostgreSQL with auth_ext installed (PG*/DATABASE_URL of a superuser,
 # as scripts/lib/cluster.sh exports them, that only creates the database and its owner
 # <db>_owner, a role that is not superuser, reached without a password as the cluster's trust
-# authentication allows): a database prepared by the todo API's setup as that owner, the better_auth role with the documented grants, the FastAPI todo API (uvicorn) and
-# the Next.js app (next start). Sourced by start.sh and by the browser test suite.
+# authentication allows): a database prepared by the todo API's setup as that owner, the
+# better_auth role with the documented grants, the example's settings (db/settings.sql), the
+# FastAPI todo API (uvicorn) and the Next.js app (next start). Sourced by start.sh and by the
+# browser test suite.
 #
 #   stack_prepare      Python venv (build/venv), the plugin and the app's npm packages, `next build`
 #                      (skipped when nothing it reads changed: build/nextjs-fastapi/build.hash)
-#   stack_up <db>      starts everything; exports STACK_URL (the app) and STACK_API_URL
+#   stack_up <db>      starts everything; exports STACK_URL (the app), STACK_API_URL and STACK_SECRET
+#                      (Better Auth's secret, for a test's own app server)
 #   stack_down         stops the two servers
 #
 # Environment read by stack_up: JWT_EXPIRATION_TIME (Better Auth's JWT lifetime, default 15m).
@@ -93,8 +96,10 @@ stack_up() {
   api_port=$(stack_free_port)
   while [ "$api_port" = "$web_port" ]; do api_port=$(stack_free_port); done
   export STACK_URL="http://127.0.0.1:$web_port" STACK_API_URL="http://127.0.0.1:$api_port"
-  local secret
-  secret=$("$STACK_VENV/bin/python" -c 'import secrets; print(secrets.token_hex(32))')
+  # Better Auth's secret, exported for the browser suite's own Next.js server (tests/outage.test.mjs).
+  export STACK_SECRET
+  STACK_SECRET=$("$STACK_VENV/bin/python" -c 'import secrets; print(secrets.token_hex(32))')
+  local secret=$STACK_SECRET
 
   stack_log "database $db: auth_ext, Better Auth's tables, the todo table with RLS, roles todo_app and better_auth"
   psql -X -q -d postgres -c 'SET client_min_messages = warning' -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" \
@@ -103,6 +108,7 @@ stack_up() {
   (cd "$STACK_ROOT/examples/fastapi-todo" && DATABASE_URL="$owner_url" BETTER_AUTH_URL="$STACK_URL" \
     BETTER_AUTH_SECRET="$secret" "$STACK_VENV/bin/python" -m todo_api.setup) || return 1
   psql -X -q -v ON_ERROR_STOP=1 -v role=better_auth -d "$db" -U "$owner" -f "$STACK_DIR/db/better-auth-role.sql" >/dev/null || return 1
+  psql -X -q -v ON_ERROR_STOP=1 -d "$db" -U "$owner" -f "$STACK_DIR/db/settings.sql" >/dev/null || return 1
 
   stack_log "FastAPI todo API on $STACK_API_URL"
   (cd "$STACK_ROOT/examples/fastapi-todo" && exec env DATABASE_URL="$owner_url" BETTER_AUTH_URL="$STACK_URL" \

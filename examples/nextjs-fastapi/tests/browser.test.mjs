@@ -98,7 +98,7 @@ after(async () => {
 const alice = { name: "Alice", address: email("alice") };
 
 describe("the todo app in a browser", () => {
-  test("sign up lands on the todos; add, complete, delete; reload; silent JWT refresh; sign out; sign in", async (t) => {
+  test("sign up lands on the todos; add, complete, delete; reload; silent JWT refresh; sign out ends the JWTs at once; sign in", async (t) => {
     const { page } = await newContext(t);
     const sent = []; // [time, Authorization JWT] of every call to the todo API
     const apiStatuses = [];
@@ -139,10 +139,24 @@ describe("the todo app in a browser", () => {
     assert.ok(new Set(sent.map(([, jwt]) => jwt)).size >= 2, "the JWT was renewed");
     assert.ok(!apiStatuses.includes(401), `the todo API refused a call: ${apiStatuses}`);
 
-    // Sign out: back to the sign-in page, the todos page is closed, no JWT can be had, the API refuses.
+    // A reload makes the page fetch a new JWT and list the todos with it: the JWT it uses now,
+    // which names its session (sid) for the API's check (jwt_require_live_session) ...
+    await page.reload();
+    await titles(page);
     const lastJwt = sent.at(-1)[1];
+    assert.equal(apiStatuses.at(-1), 200);
+
+    // Sign out: back to the sign-in page, the todos page is closed, no JWT can be had, the API refuses.
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.waitForURL(`${APP}/sign-in`);
+    // ... the page's JWT too, at once, well before its exp.
+    const stale = await page.evaluate(async ([api, jwt]) => (await fetch(`${api}/todos`, {
+      headers: { Authorization: `Bearer ${jwt}` },
+    })).status, [API, lastJwt]);
+    const secondsLeft = payload(lastJwt).exp - Date.now() / 1000;
+    assert.equal(stale, 401, "the JWT of a signed-out session is refused at once");
+    assert.ok(secondsLeft > 1, `the JWT was refused ${secondsLeft.toFixed(1)} s before its exp`);
+    assert.equal(typeof payload(lastJwt).sid, "string", "the JWT names its session (sid)");
     await page.goto(`${APP}/todos`);
     await page.waitForURL(`${APP}/sign-in`);
     const afterSignOut = await page.evaluate(async (api) => ({
@@ -150,13 +164,6 @@ describe("the todo app in a browser", () => {
       anonymous: (await fetch(`${api}/todos`)).status,
     }), API);
     assert.deepEqual(afterSignOut, { token: 401, anonymous: 401 });
-    // A JWT issued before sign-out lives until its exp (at most JWT_EXPIRATION_TIME), then is refused.
-    const wait = payload(lastJwt).exp * 1000 - Date.now() + 1500;
-    if (wait > 0) await page.waitForTimeout(wait);
-    const stale = await page.evaluate(async ([api, jwt]) => (await fetch(`${api}/todos`, {
-      headers: { Authorization: `Bearer ${jwt}` },
-    })).status, [API, lastJwt]);
-    assert.equal(stale, 401);
 
     await signIn(page, alice.address);
     await page.waitForURL(`${APP}/todos`);
@@ -185,18 +192,46 @@ describe("the todo app in a browser", () => {
     assert.deepEqual(statuses, { titles: ["bob's own"], one: rows.map(() => 404) });
   });
 
-  test("a duplicate sign-up, an invalid email and a short password show Better Auth's message; then its rate limit", async (t) => {
-    const { page, ip } = await newContext(t);
-    await signUp(page, { name: "Again", address: alice.address });
-    assert.equal(await formError(page), "User already exists. Use another email.");
+  test("the sign-up form asks for a name, a valid email and a password of the stated minimum before sending", async (t) => {
+    const { page } = await newContext(t);
+    const sentSignUps = [];
+    page.on("request", (r) => { if (r.url().startsWith(`${APP}/api/auth/sign-up`)) sentSignUps.push(r.url()); });
+    await page.goto(`${APP}/sign-up`);
+    assert.equal(await page.getByTestId("password-rule").textContent(), "At least 8 characters.");
+    await signUp(page, { name: "   ", address: email("noname") });
+    assert.equal(await formError(page), "Enter your name.");
     await signUp(page, { name: "Typo", address: "not-an-email" });
-    assert.equal(await formError(page), "[body.email] Invalid email address");
+    assert.equal(await formError(page), "Enter a valid email address, like name@example.com.");
     await signUp(page, { name: "Short", address: email("short"), password: "short" });
-    assert.equal(await formError(page), "Password too short");
+    assert.equal(await formError(page), "Use a password of at least 8 characters.");
+    assert.deepEqual(sentSignUps, [], "nothing was sent");
     assert.equal(page.url(), `${APP}/sign-up`);
+  });
+
+  test("the server requires a name and the minimum too; its refusals show as sentences; then its rate limit", async (t) => {
+    const { page, ip } = await newContext(t);
+    const answers = []; // [status, code] of every sign-up answer, read as it arrives
+    page.on("response", (r) => {
+      if (r.url() === `${APP}/api/auth/sign-up/email`) answers.push(r.json().then((body) => [r.status(), body.code]));
+    });
+    await signUp(page, { name: "Again", address: alice.address });
+    assert.equal(await formError(page), "An account with this email already exists. Sign in instead, or use another email.");
+    // An address the form lets through and Better Auth's validator refuses: its raw text is not shown.
+    await signUp(page, { name: "Local", address: "name@localhost" });
+    assert.equal(await formError(page), "Enter a valid email address, like name@example.com.");
+    // Straight to the server, past the form's checks: an empty name and a short password are refused.
+    const direct = await page.evaluate(async (bodies) => Promise.all(bodies.map(async (body) => {
+      const res = await fetch("/api/auth/sign-up/email", {
+        method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body),
+      });
+      return [res.status, (await res.json()).code];
+    })), [{ email: "blank-" + email("name"), password: PASSWORD, name: " " }]);
+    assert.deepEqual(direct, [[400, "NAME_REQUIRED"]]);
     // A fourth sign-up from this client within Better Auth's window (10 s, 3 requests) ...
     await signUp(page, { name: "Fourth", address: email("fourth") });
-    assert.equal(await formError(page), "Too many requests. Please try again later.");
+    assert.equal(await formError(page), "Too many attempts. Wait a few seconds, then try again.");
+    assert.deepEqual(await Promise.all(answers), [[422, "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL"], [400, "VALIDATION_ERROR"],
+      [400, "NAME_REQUIRED"], [429, undefined]]);
     // ... is counted in the database, so the FastAPI /auth routes refuse the same client too.
     const fastapi = await fetch(`${API}/auth/sign-up/email`, {
       method: "POST",
@@ -205,9 +240,45 @@ describe("the todo app in a browser", () => {
     });
     assert.equal(fastapi.status, 429);
     assert.ok(Number(fastapi.headers.get("x-retry-after")) >= 1);
-    const { rows } = await db.query(`SELECT count(*)::int AS n FROM "user" WHERE email = ANY($1)`,
-      [[email("short"), email("fourth"), email("fifth"), "not-an-email"]]);
+
+    // Another client: a password under the minimum is refused by the server as well.
+    const other = await newContext(t);
+    await other.page.goto(`${APP}/sign-up`);
+    const short = await other.page.evaluate(async (address) => {
+      const res = await fetch("/api/auth/sign-up/email", {
+        method: "POST", headers: { "content-type": "application/json" },
+        body: JSON.stringify({ email: address, password: "1234567", name: "Short" }),
+      });
+      return [res.status, (await res.json()).code];
+    }, email("short7"));
+    assert.deepEqual(short, [400, "PASSWORD_TOO_SHORT"]);
+    const { rows } = await db.query(`SELECT count(*)::int AS n FROM "user" WHERE email = ANY($1) OR btrim(name) = ''`,
+      [[email("short7"), email("fourth"), email("fifth"), "blank-" + email("name"), "name@localhost"]]);
     assert.equal(rows[0].n, 0);
+  });
+
+  test("a wrong password shows a sentence, not Better Auth's wording", async (t) => {
+    const { page } = await newContext(t);
+    await signIn(page, alice.address, "not the password");
+    assert.equal(await formError(page), "Wrong email or password.");
+    assert.equal(page.url(), `${APP}/sign-in`);
+  });
+
+  test("opened at localhost instead of the app's address, the form says so (the README's note)", async (t) => {
+    const { page } = await newContext(t, { ownIp: false });
+    const localhost = APP.replace("127.0.0.1", "localhost");
+    const answers = [];
+    page.on("response", (r) => {
+      if (r.url() === `${localhost}/api/auth/sign-up/email`) answers.push(r.json().then((body) => [r.status(), body.code]));
+    });
+    await page.goto(`${localhost}/sign-up`);
+    await page.getByLabel("Name").fill("Local");
+    await page.getByLabel("Email").fill(email("localhost"));
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign up" }).click();
+    assert.equal(await formError(page),
+      "The app does not accept requests from this address. Open it at the address it was started with.");
+    assert.deepEqual(await Promise.all(answers), [[403, "INVALID_ORIGIN"]]);
   });
 
   test("ten sign-ups of one email at once from the browser make one user", async (t) => {
