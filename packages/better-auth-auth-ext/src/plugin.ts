@@ -14,6 +14,7 @@ import type { BetterAuthPlugin } from "better-auth";
 import { assertSupportedOptions, sessionWriting } from "./options.js";
 import { resolveQuery, type AuthExtConnection } from "./query.js";
 import { signInEndpoint } from "./signIn.js";
+import { warnWithoutSessionId } from "./sessionId.js";
 import { signUpEndpoint } from "./signUp.js";
 import { probeDatabase } from "./startUp.js";
 import { newPluginState } from "./state.js";
@@ -39,6 +40,7 @@ export function authExt(pluginOptions: AuthExtPluginOptions) {
     async init(context) {
       assertSupportedOptions(context);
       Object.assign(state, sessionWriting(context.options));
+      warnWithoutSessionId(context);
       await probeDatabase(state, context);
     },
     endpoints: {

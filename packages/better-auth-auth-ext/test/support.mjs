@@ -48,13 +48,13 @@ export async function createTestDatabase(name) {
   };
 }
 
-function baseOptions(pool) {
+function baseOptions(pool, jwtOptions) {
   return {
     database: pool,
     secret: SECRET,
     baseURL: BASE_URL,
     emailAndPassword: { enabled: true },
-    plugins: [jwt(), bearer()],
+    plugins: [jwt(jwtOptions), bearer()],
     rateLimit: { enabled: false },
     telemetry: { enabled: false },
     logger: { disabled: true },
@@ -62,13 +62,13 @@ function baseOptions(pool) {
 }
 
 /**
- * Better Auth on `pool` with jwt and bearer. With `plugin`, the auth_ext plugin (on `query`, or on
- * the pool; with `replica`, its replica option) and authExtPassword are added; `options` are
- * merged over the rest.
+ * Better Auth on `pool` with jwt (given `jwtOptions`) and bearer. With `plugin`, the auth_ext plugin
+ * (on `query`, or on the pool; with `replica`, its replica option) and authExtPassword are added;
+ * `options` are merged over the rest.
  */
-export function createAuth({ pool, plugin = false, query, replica, options = {} }) {
+export function createAuth({ pool, plugin = false, query, replica, jwtOptions, options = {} }) {
   const connection = query ? { query } : { pool };
-  const base = baseOptions(pool);
+  const base = baseOptions(pool, jwtOptions);
   const auth = betterAuth({
     ...base,
     ...options,
