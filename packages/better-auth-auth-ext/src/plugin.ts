@@ -12,6 +12,7 @@
 // authExt only composes: each job is a module named for it (the README's "Source layout").
 import type { BetterAuthPlugin } from "better-auth";
 import { assertSupportedOptions, sessionWriting } from "./options.js";
+import { outageAwareAdapter, unavailableResponse } from "./outage.js";
 import { resolveQuery, type AuthExtConnection } from "./query.js";
 import { signInEndpoint } from "./signIn.js";
 import { warnWithoutSessionId } from "./sessionId.js";
@@ -42,7 +43,9 @@ export function authExt(pluginOptions: AuthExtPluginOptions) {
       Object.assign(state, sessionWriting(context.options));
       warnWithoutSessionId(context);
       await probeDatabase(state, context);
+      return { context: { adapter: outageAwareAdapter(context.adapter) } };
     },
+    onRequest: () => unavailableResponse(),
     endpoints: {
       signUpEmail: signUpEndpoint(state),
       signInEmail: signInEndpoint(state),
