@@ -1,12 +1,21 @@
 // Test support: fresh databases with auth_ext on the test cluster (PG* or DATABASE_URL, as
-// scripts/lib/cluster.sh exports them), and the real Better Auth 1.7.25, with or without the
-// auth_ext plugin, driven through its HTTP handler.
+// scripts/lib/cluster.sh exports them), and the real Better Auth (1.7.25; 1.6.34 when
+// test/better-auth-1.6/run.mjs runs them), with or without the auth_ext plugin, driven through its
+// HTTP handler.
 import { createHmac } from "node:crypto";
+import { readFileSync } from "node:fs";
 import pg from "pg";
 import { betterAuth } from "better-auth";
 import { getMigrations } from "better-auth/db/migration";
 import { bearer, jwt } from "better-auth/plugins";
 import { authExt, authExtPassword } from "../dist/index.js";
+
+/** The version of the better-auth these tests import (1.7 from the package, 1.6 from test/better-auth-1.6). */
+export const BETTER_AUTH_VERSION = JSON.parse(
+  readFileSync(new URL("../package.json", import.meta.resolve("better-auth")), "utf8"),
+).version;
+/** Its minor version: 7 for 1.7.25. */
+export const BETTER_AUTH_MINOR = Number(BETTER_AUTH_VERSION.split(".")[1]);
 
 export const BASE_URL = "http://localhost:3000";
 export const SECRET = "plugin-test-secret-3c9e1f7a5b2d4e608a1b2c3d4e5f6071";
