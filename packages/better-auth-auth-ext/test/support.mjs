@@ -29,8 +29,13 @@ export function connectionConfig(database = "postgres") {
   return { connectionString: url.toString() };
 }
 
-/** Creates (or re-creates) database `name` with auth_ext and Better Auth's tables; returns a pool and drop(). */
-export async function createTestDatabase(name) {
+/**
+ * Creates (or re-creates) database `name` with auth_ext and Better Auth's tables; returns a pool, its
+ * config and drop(). AUTH_EXT_TEST_DB_SUFFIX is appended to the name, so that two runs (Better Auth
+ * 1.6 and 1.7, test/run.mjs) share the cluster without sharing a database.
+ */
+export async function createTestDatabase(base) {
+  const name = `${base}${process.env.AUTH_EXT_TEST_DB_SUFFIX ?? ""}`;
   const admin = new pg.Client(connectionConfig());
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);

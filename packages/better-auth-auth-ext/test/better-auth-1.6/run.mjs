@@ -23,6 +23,7 @@ if (installed !== expected) {
 
 rmSync(SUITE, { recursive: true, force: true });
 cpSync(join(PACKAGE, "dist"), join(SUITE, "dist"), { recursive: true });
+cpSync(join(PACKAGE, "README.md"), join(SUITE, "README.md"));  // grants.test.mjs runs its SQL block
 const tests = [];
 for (const name of readdirSync(join(PACKAGE, "test"))) {
   if (!name.endsWith(".mjs") || VERSION_INDEPENDENT.has(name)) continue;
@@ -30,5 +31,7 @@ for (const name of readdirSync(join(PACKAGE, "test"))) {
   if (name.endsWith(".test.mjs")) tests.push(join(SUITE, "test", name));
 }
 console.log(`# the plugin's tests against better-auth ${installed}`);
-const run = spawnSync(process.execPath, ["--test", "--test-concurrency=1", ...tests.sort()], { stdio: "inherit" });
+// Its own databases (support.mjs), so that it may run beside the 1.7 run (test/run.mjs).
+const env = { ...process.env, AUTH_EXT_TEST_DB_SUFFIX: "_ba16" };
+const run = spawnSync(process.execPath, ["--test", "--test-concurrency=1", ...tests.sort()], { stdio: "inherit", env });
 process.exit(run.status ?? 1);
