@@ -99,7 +99,12 @@ export function unavailableError(error: unknown): APIError | undefined {
     (typeof code === "string" && UNAVAILABLE_SOCKET_CODES.has(code)) ||
     (typeof message === "string" && (code === undefined || code === null) && UNAVAILABLE_MESSAGE.test(message));
   if (!unavailable) return undefined;
-  const row = classRow ?? CLASS_ROWS.find((r) => r.code === "DATABASE_UNAVAILABLE");
+  return classRow ? apiError(classRow, classRow.message) : databaseUnavailableError();
+}
+
+/** The 503 `DATABASE_UNAVAILABLE` APIError, with `Retry-After`. */
+export function databaseUnavailableError(): APIError {
+  const row = CLASS_ROWS.find((r) => r.code === "DATABASE_UNAVAILABLE");
   if (!row) throw new Error("auth_ext: DATABASE_UNAVAILABLE is missing from errorCodes.ts");
   return apiError(row, row.message);
 }

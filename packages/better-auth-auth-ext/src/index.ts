@@ -3,5 +3,6 @@
 export { authExt, type AuthExtPluginOptions } from "./plugin.js";
 export { authExtTableNames } from "./tableNames.js";
 export { authExtPassword, type AuthExtPasswordFunctions } from "./password.js";
+export { withSessionId, type DefinePayload, type JwtPayloadSource } from "./sessionId.js";
 export { toAPIError, unavailableError } from "./errors.js";
 export type { AuthExtConnection, AuthExtPoolLike, AuthExtQuery, AuthExtQueryResult, AuthExtRow } from "./query.js";

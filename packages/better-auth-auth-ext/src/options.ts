@@ -62,7 +62,7 @@ export function assertSupportedOptions(context: AuthContext): void {
 }
 
 /**
- * Plugins of Better Auth 1.7.25 whose init registers no session database hook (jwt's returns only
+ * Plugins of Better Auth 1.6.34 and 1.7.25 whose init registers no session database hook (jwt's returns only
  * a context; username's hooks are on user only).
  */
 const PLUGINS_WITHOUT_SESSION_HOOKS = new Set(["auth-ext", "jwt", "username"]);

@@ -12,8 +12,10 @@
 // authExt only composes: each job is a module named for it (the README's "Source layout").
 import type { BetterAuthPlugin } from "better-auth";
 import { assertSupportedOptions, sessionWriting } from "./options.js";
+import { outageAwareAdapter, unavailableResponse } from "./outage.js";
 import { resolveQuery, type AuthExtConnection } from "./query.js";
 import { signInEndpoint } from "./signIn.js";
+import { warnWithoutSessionId } from "./sessionId.js";
 import { signUpEndpoint } from "./signUp.js";
 import { probeDatabase } from "./startUp.js";
 import { newPluginState } from "./state.js";
@@ -39,8 +41,11 @@ export function authExt(pluginOptions: AuthExtPluginOptions) {
     async init(context) {
       assertSupportedOptions(context);
       Object.assign(state, sessionWriting(context.options));
+      warnWithoutSessionId(context);
       await probeDatabase(state, context);
+      return { context: { adapter: outageAwareAdapter(context.adapter) } };
     },
+    onRequest: () => unavailableResponse(),
     endpoints: {
       signUpEmail: signUpEndpoint(state),
       signInEmail: signInEndpoint(state),

@@ -2,7 +2,8 @@
 // client's IP and user agent, the password length rule, the request handed to a callback that
 // runs after the response, and the verification email.
 import { APIError, type GenericEndpointContext, type User } from "better-auth";
-import { createEmailVerificationToken, getIP } from "better-auth/api";
+import { createEmailVerificationToken } from "better-auth/api";
+import { getIP } from "./versions.js";
 
 /** Better Auth's safeCloneRequest: the request for a callback that runs after the response. */
 export function safeCloneRequest(request: Request | undefined): Request | undefined {

@@ -10,6 +10,7 @@ import { extraFieldValues, sessionDates, userDates } from "./rows.js";
 import type { PluginState } from "./state.js";
 import { signInStatement, type SignResult } from "./statements.js";
 import { requireTableNames } from "./tableNames.js";
+import { signInChecksPasswordLength } from "./versions.js";
 
 /** Better Auth's stored scrypt format, "<salt>:<128 lowercase hex>", as auth_ext parses it. */
 const SCRYPT_HASH = /^[^:]+:[0-9a-f]{128}(:|$)/;
@@ -53,6 +54,11 @@ export function signInEndpoint(state: PluginState) {
       });
     }
     const { email, password, callbackURL, rememberMe } = ctx.body;
+    if (!signInChecksPasswordLength(ctx.context) && password.length > ctx.context.password.config.maxPasswordLength) {
+      // Better Auth 1.6 verifies it: over the maximum (refused when a password is set), it is a wrong one.
+      await logSignInRefusal(ctx, email);
+      throw APIError.from("UNAUTHORIZED", BASE_ERROR_CODES.INVALID_EMAIL_OR_PASSWORD);
+    }
     assertPasswordLength(ctx, password, false);
     const { ipAddress, userAgent } = clientInfo(ctx);
     const requireEmailVerification = !!options.emailAndPassword.requireEmailVerification;

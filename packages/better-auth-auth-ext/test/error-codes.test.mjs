@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { BASE_ERROR_CODES } from "better-auth";
 import { ERROR_CODES } from "../dist/errorCodes.js";
 import { toAPIError, unavailableError } from "../dist/index.js";
-import { PASSWORD, SECRET, createAuth, createTestDatabase, signToken, uniqueEmail } from "./support.mjs";
+import { BETTER_AUTH_MINOR, PASSWORD, SECRET, createAuth, createTestDatabase, signToken, uniqueEmail } from "./support.mjs";
 
 /**
  * Codes Better Auth has no route for: auth_ext's answers for a database it cannot use (Better Auth: 500), for
@@ -113,6 +113,8 @@ describe("one error table", () => {
     assert.deepEqual(Object.keys(cases).sort(), betterAuthCodes.sort(),
       "every code of the table has a Better Auth case here, or is one Better Auth has no route for");
     for (const [code, [method, path, options, auth = plain]] of Object.entries(cases)) {
+      // Better Auth 1.6 answers a reset token of a user that is gone with a 500 (1.7: 400 USER_NOT_FOUND).
+      if (code === "USER_NOT_FOUND" && BETTER_AUTH_MINOR < 7) continue;
       const row = ERROR_CODES.find((r) => r.code === code);
       const res = await auth.request(method, path, options);
       assert.deepEqual([res.status, res.json?.code], [row.httpStatus, code], `${code}: ${res.text}`);

@@ -1,9 +1,10 @@
-// The grants docs/install-and-upgrade.md documents for Better Auth's server role are enough: a role that may read
-// and write Better Auth's tables, plus auth_ext.grant_app_role, runs sign-up, sign-in, get-session,
+// The grants the README documents for Better Auth's server role are enough: its SQL block, run as
+// it is (the role's name and password aside), gives a role that runs sign-up, sign-in, get-session,
 // change-password and sign-out through the plugin, and is not the extension owner.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import pg from "pg";
+import { grantsBlock } from "./readme.mjs";
 import { PASSWORD, countRows, createAuth, createTestDatabase, uniqueEmail } from "./support.mjs";
 
 const ROLE = `auth_ext_plugin_server_${process.pid}`;
@@ -24,9 +25,9 @@ describe("the documented grants for Better Auth's server role", () => {
     db = await createTestDatabase("plugin_grants");
     const role = pg.escapeIdentifier(ROLE);
     await db.pool.query(`DROP ROLE IF EXISTS ${role}`);
-    await db.pool.query(`CREATE ROLE ${role} LOGIN`);
-    await db.pool.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON "user", session, account, verification, jwks TO ${role}`);
-    await db.pool.query("SELECT auth_ext.grant_app_role($1)", [ROLE]);
+    // The README's block, with this test's role for better_auth (a role of the whole cluster).
+    const sql = grantsBlock().replaceAll("better_auth", ROLE).replace("PASSWORD '...'", "PASSWORD 'grants-test-password'");
+    await db.pool.query(sql);
     rolePool = new pg.Pool({ ...asRole(db.config, ROLE), max: 4 });
   });
   after(async () => {

@@ -6,7 +6,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import pg from "pg";
-import { PASSWORD, connectionConfig, createAuth, createTestDatabase, uniqueEmail } from "./support.mjs";
+import { PASSWORD, createAuth, createTestDatabase, uniqueEmail } from "./support.mjs";
 
 const READ_ONLY = "-c default_transaction_read_only=on";
 
@@ -111,7 +111,7 @@ describe("the replica option", () => {
     await other.pool.query(`INSERT INTO account (id, "accountId", "providerId", "userId", password, "createdAt", "updatedAt")
                             VALUES ($1, $2, 'credential', $2, $3, now(), now())`, [`acct-${rows[0].id}`, rows[0].id, rows[0].password]);
     await other.pool.query("SELECT auth_ext.get_session('none')");  // builds the views, as a primary's first call does
-    const otherReplica = new pg.Pool({ ...connectionConfig("plugin_replica_other_secret"), max: 1, options: READ_ONLY });
+    const otherReplica = new pg.Pool({ ...other.config, max: 1, options: READ_ONLY });
     otherReplica.on("error", () => {});
     try {
       const primary = recording(db.pool);

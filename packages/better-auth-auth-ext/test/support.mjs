@@ -1,12 +1,21 @@
 // Test support: fresh databases with auth_ext on the test cluster (PG* or DATABASE_URL, as
-// scripts/lib/cluster.sh exports them), and the real Better Auth 1.7.25, with or without the
-// auth_ext plugin, driven through its HTTP handler.
+// scripts/lib/cluster.sh exports them), and the real Better Auth (1.7.25; 1.6.34 when
+// test/better-auth-1.6/run.mjs runs them), with or without the auth_ext plugin, driven through its
+// HTTP handler.
 import { createHmac } from "node:crypto";
+import { readFileSync } from "node:fs";
 import pg from "pg";
 import { betterAuth } from "better-auth";
 import { getMigrations } from "better-auth/db/migration";
 import { bearer, jwt } from "better-auth/plugins";
 import { authExt, authExtPassword } from "../dist/index.js";
+
+/** The version of the better-auth these tests import (1.7 from the package, 1.6 from test/better-auth-1.6). */
+export const BETTER_AUTH_VERSION = JSON.parse(
+  readFileSync(new URL("../package.json", import.meta.resolve("better-auth")), "utf8"),
+).version;
+/** Its minor version: 7 for 1.7.25. */
+export const BETTER_AUTH_MINOR = Number(BETTER_AUTH_VERSION.split(".")[1]);
 
 export const BASE_URL = "http://localhost:3000";
 export const SECRET = "plugin-test-secret-3c9e1f7a5b2d4e608a1b2c3d4e5f6071";
@@ -20,8 +29,13 @@ export function connectionConfig(database = "postgres") {
   return { connectionString: url.toString() };
 }
 
-/** Creates (or re-creates) database `name` with auth_ext and Better Auth's tables; returns a pool and drop(). */
-export async function createTestDatabase(name) {
+/**
+ * Creates (or re-creates) database `name` with auth_ext and Better Auth's tables; returns a pool, its
+ * config and drop(). AUTH_EXT_TEST_DB_SUFFIX is appended to the name, so that two runs (Better Auth
+ * 1.6 and 1.7, test/run.mjs) share the cluster without sharing a database.
+ */
+export async function createTestDatabase(base) {
+  const name = `${base}${process.env.AUTH_EXT_TEST_DB_SUFFIX ?? ""}`;
   const admin = new pg.Client(connectionConfig());
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
@@ -48,13 +62,13 @@ export async function createTestDatabase(name) {
   };
 }
 
-function baseOptions(pool) {
+function baseOptions(pool, jwtOptions) {
   return {
     database: pool,
     secret: SECRET,
     baseURL: BASE_URL,
     emailAndPassword: { enabled: true },
-    plugins: [jwt(), bearer()],
+    plugins: [jwt(jwtOptions), bearer()],
     rateLimit: { enabled: false },
     telemetry: { enabled: false },
     logger: { disabled: true },
@@ -62,13 +76,13 @@ function baseOptions(pool) {
 }
 
 /**
- * Better Auth on `pool` with jwt and bearer. With `plugin`, the auth_ext plugin (on `query`, or on
- * the pool; with `replica`, its replica option) and authExtPassword are added; `options` are
- * merged over the rest.
+ * Better Auth on `pool` with jwt (given `jwtOptions`) and bearer. With `plugin`, the auth_ext plugin
+ * (on `query`, or on the pool; with `replica`, its replica option) and authExtPassword are added;
+ * `options` are merged over the rest.
  */
-export function createAuth({ pool, plugin = false, query, replica, options = {} }) {
+export function createAuth({ pool, plugin = false, query, replica, jwtOptions, options = {} }) {
   const connection = query ? { query } : { pool };
-  const base = baseOptions(pool);
+  const base = baseOptions(pool, jwtOptions);
   const auth = betterAuth({
     ...base,
     ...options,
