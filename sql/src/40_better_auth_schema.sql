@@ -90,7 +90,7 @@ BEGIN
     RETURN;
   END IF;
   FOR c IN
-    SELECT e.column_name AS field, t.table_name,
+    SELECT e.table_name AS model, e.column_name AS field, t.table_name,
            COALESCE(t.fields ->> e.column_name, e.column_name) AS column_name, e.data_type, e.not_null, cl.oid AS relid,
            format_type(a.atttypid, a.atttypmod) AS actual_type, a.attnotnull AS actual_not_null
     FROM auth_ext._better_auth_columns() WITH ORDINALITY e(table_name, column_name, data_type, not_null, ord)
@@ -106,6 +106,8 @@ BEGIN
           CASE WHEN names = '{}' THEN format('SELECT auth_ext.create_better_auth_schema(%L)', check_schema.schema)
                ELSE 'run Better Auth''s migration (npx @better-auth/cli migrate), which creates its renamed tables' END;
       END IF;
+    ELSIF c.actual_type IS NULL AND c.model = 'jwks' AND c.field IN ('alg', 'crv') THEN
+      NULL;  -- added by Better Auth 1.7; a 1.6 table lacks them, and verification reads alg only when present
     ELSIF c.actual_type IS NULL THEN
       RETURN QUERY SELECT 'missing column'::text, format('%I.%I.%I', check_schema.schema, c.table_name, c.column_name),
         format('ALTER TABLE %I.%I ADD COLUMN %I %s%s', check_schema.schema, c.table_name, c.column_name, c.data_type,

@@ -8,6 +8,9 @@ SELECT throws_ok($$SELECT auth_ext.sign_up_email('a@example.com', 'password123',
                  'without Better Auth''s tables: 42P01 (with a check_schema() hint)');
 SELECT auth_ext.create_better_auth_schema();
 SELECT is_empty('SELECT * FROM auth_ext.check_schema()', 'a fresh schema is healthy');
+ALTER TABLE jwks DROP COLUMN alg, DROP COLUMN crv;
+SELECT is_empty('SELECT * FROM auth_ext.check_schema()', 'a Better Auth 1.6 jwks table (no alg, no crv) is healthy too');
+ALTER TABLE jwks ADD COLUMN alg text, ADD COLUMN crv text;
 SELECT lives_ok('SELECT auth_ext.create_better_auth_schema()', 'create_better_auth_schema is idempotent');
 
 -- ---- sign-up ----

@@ -5,7 +5,7 @@
 import { betterAuth } from "better-auth";
 import { APIError, createAuthMiddleware } from "better-auth/api";
 import { bearer, jwt } from "better-auth/plugins";
-import { authExt, authExtPassword } from "better-auth-auth-ext";
+import { authExt, authExtPassword, withSessionId } from "better-auth-auth-ext";
 import { Pool } from "pg";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "./rules";
 
@@ -31,7 +31,7 @@ export const auth = betterAuth({
         expirationTime: process.env.JWT_EXPIRATION_TIME ?? "15m",
         // The default payload (the user) plus the session's id as `sid`: with the database setting
         // jwt_require_live_session on (db/settings.sql), the API refuses the JWT once the session ends.
-        definePayload: ({ user, session }) => ({ ...user, sid: session.id }),
+        definePayload: withSessionId(),
       },
     }),
     bearer(),
