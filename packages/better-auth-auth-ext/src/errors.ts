@@ -86,10 +86,12 @@ export const RETRY_AFTER_SECONDS = "1";
  * refused (a restart, a failover, too many connections: the SQLSTATE classes of
  * auth_ext.error_codes(), 08, 53 and 57, and Node's socket errors) — code `DATABASE_UNAVAILABLE`,
  * with `Retry-After` — or auth_ext refused a write on a read-only server (its 25006 `READ_ONLY`).
+ * Such a 503 itself (the plugin's adapter already answered the outage) is returned as it is.
  * Undefined for anything else.
  */
 export function unavailableError(error: unknown): APIError | undefined {
   if (typeof error !== "object" || error === null) return undefined;
+  if (error instanceof APIError && error.statusCode === 503) return error;
   const coded = errorCodeOf(error);
   if (coded?.row.code === "READ_ONLY") return apiError(coded.row, coded.row.message);
   const { code, message } = error as { code?: unknown; message?: unknown };

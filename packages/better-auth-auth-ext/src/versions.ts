@@ -3,9 +3,15 @@
 import type { AuthContext } from "better-auth";
 import * as betterAuthApi from "better-auth/api";
 
-/** Better Auth's client-IP function: `getIP` since 1.7, `getIp` in 1.6 (the same function, renamed). */
-export const getIP: typeof betterAuthApi.getIP = betterAuthApi.getIP ??
-  (betterAuthApi as unknown as { getIp: typeof betterAuthApi.getIP }).getIp;
+/**
+ * Better Auth's client-IP function: `getIP` since 1.7, `getIp` in 1.6 (the same function, renamed).
+ * Looked up by name at run time: a bundler (Next.js's Turbopack) refuses a static reference to an
+ * export the installed version does not have.
+ */
+const betterAuthExports: Record<string, unknown> = { ...betterAuthApi };
+export const getIP = ["getIP", "getIp"]
+  .map((name) => betterAuthExports[name])
+  .find((candidate) => typeof candidate === "function") as typeof betterAuthApi.getIP;
 
 /** The running Better Auth's minor version (7 for 1.7.25), from its context. */
 function minorVersion(context: AuthContext): number {

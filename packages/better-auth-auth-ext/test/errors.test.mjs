@@ -75,4 +75,10 @@ test("a database that is restarting, unreachable or read-only is a 503, anything
   assert.equal(unavailableError(new Error("something else")), undefined);
   assert.equal(unavailableError(pgError("XX000", "Connection terminated in a message with a SQLSTATE")), undefined);
   assert.equal(unavailableError(null), undefined);
+  // The 503 the plugin's adapter already made (an application catching Better Auth's error) is that 503.
+  const answered = unavailableError(socketError("ECONNREFUSED"));
+  assert.equal(unavailableError(answered), answered);
+  const conflict = toAPIError(pgError("23505", "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL: User already exists. Use another email.", "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL"));
+  assert.equal(conflict.statusCode, 422);
+  assert.equal(unavailableError(conflict), undefined);
 });
