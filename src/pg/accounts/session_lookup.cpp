@@ -96,6 +96,19 @@ bool IsDontRememberSession(Datum* args, TimestampTz expires_at, int64 expires_in
          lifetime <= kDontRememberLifetime + kDontRememberTolerance;
 }
 
+// Whether kept (a SELECT of a session's expiresAt) finds a session that has not expired.
+bool SessionNotExpired(KeptPlan& kept, Datum* args) {
+  ConnectSpi();
+  bool live = false;
+  if (RunKept(kept, args, nullptr, SPI_OK_SELECT) > 0) {
+    bool isnull = false;
+    const Datum expires_at = ResultColumn(0, 1, &isnull);
+    live = !isnull && DatumGetTimestampTz(expires_at) >= GetCurrentTransactionStartTimestamp();
+  }
+  SPI_finish();
+  return live;
+}
+
 }  // namespace
 
 Jsonb* GetSession(text* credential) {
@@ -147,14 +160,7 @@ Jsonb* GetSession(text* credential) {
 bool SessionIsLive(text* token) {
   RequireSessionTables();
   Datum args[1] = {PointerGetDatum(cstring_to_text_with_len(VARDATA_ANY(token), VARSIZE_ANY_EXHDR(token)))};
-  ConnectSpi();
-  bool live = false;
-  if (RunKept(expiry_plan, args, nullptr, SPI_OK_SELECT) > 0) {
-    bool isnull = false;
-    const Datum expires_at = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-    live = !isnull && DatumGetTimestampTz(expires_at) >= GetCurrentTransactionStartTimestamp();
-  }
-  SPI_finish();
+  const bool live = SessionNotExpired(expiry_plan, args);
   return live;
 }
 
@@ -167,14 +173,7 @@ bool SessionIdIsLive(text* session_id, text* user_id) {
   SetUserIdAndSecContext(ExtensionOwner(), caller_context | SECURITY_LOCAL_USERID_CHANGE | SECURITY_RESTRICTED_OPERATION);
   RequireSessionTables();
   Datum args[2] = {PointerGetDatum(session_id), PointerGetDatum(user_id)};
-  ConnectSpi();
-  bool live = false;
-  if (RunKept(sid_plan, args, nullptr, SPI_OK_SELECT) > 0) {
-    bool isnull = false;
-    const Datum expires_at = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-    live = !isnull && DatumGetTimestampTz(expires_at) >= GetCurrentTransactionStartTimestamp();
-  }
-  SPI_finish();
+  const bool live = SessionNotExpired(sid_plan, args);
   SetUserIdAndSecContext(caller, caller_context);
   return live;
 }

@@ -45,12 +45,7 @@ bool SameText(text* a, text* b) {
 bool ProofMatches(const Credential& found, text* proof) {
   Datum args[3] = {PointerGetDatum(found.user_id), PointerGetDatum(found.stored_hash), PointerGetDatum(proof)};
   const char nulls[4] = {found.user_id ? ' ' : 'n', found.stored_hash ? ' ' : 'n', ' ', '\0'};
-  ConnectSpi();
-  RunKept(proof_plan, args, nulls, SPI_OK_SELECT);
-  bool isnull = false;
-  const bool matches = DatumGetBool(ResultColumn(0, 1, &isnull));
-  SPI_finish();
-  return matches;
+  return KeptBool(proof_plan, args, nulls);
 }
 
 // Locks the user row, then its credential account, and whether the hash is still stored_hash.

@@ -53,12 +53,7 @@ bool IsBetterAuthHash(text* stored) {
 
 bool VerifyPassword(text* password, text* stored) {
   Datum args[2] = {PointerGetDatum(password), PointerGetDatum(stored)};
-  ConnectSpi();
-  RunKept(verify_plan, args, nullptr, SPI_OK_SELECT);
-  bool isnull = false;
-  const bool matches = DatumGetBool(ResultColumn(0, 1, &isnull)) && !isnull;
-  SPI_finish();
-  return matches;
+  return KeptBool(verify_plan, args, nullptr);
 }
 
 }  // namespace
@@ -66,12 +61,7 @@ bool VerifyPassword(text* password, text* stored) {
 bool IsValidEmail(text* email) {
   if (email == nullptr) return false;
   Datum args[1] = {PointerGetDatum(email)};
-  ConnectSpi();
-  RunKept(valid_email_plan, args, nullptr, SPI_OK_SELECT);
-  bool isnull = false;
-  const bool valid = DatumGetBool(ResultColumn(0, 1, &isnull)) && !isnull;
-  SPI_finish();
-  return valid;
+  return KeptBool(valid_email_plan, args, nullptr);
 }
 
 Credential CredentialByEmail(text* email) {

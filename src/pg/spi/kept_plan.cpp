@@ -49,6 +49,14 @@ void* CopyVarlenaOut(const void* value) {
   return copy;
 }
 
+bool KeptBool(KeptPlan& kept, Datum* args, const char* nulls) {
+  ConnectSpi();
+  bool isnull = true;
+  const bool value = RunKept(kept, args, nulls, SPI_OK_SELECT) > 0 && DatumGetBool(ResultColumn(0, 1, &isnull)) && !isnull;
+  SPI_finish();
+  return value;
+}
+
 void ConnectSpi() {
   if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "auth_ext: SPI_connect failed");
 }

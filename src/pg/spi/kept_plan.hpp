@@ -33,6 +33,10 @@ char* ResultText(uint64 row, int column);
 // A copy of a (detoasted) varlena in the caller's context, outside SPI: it outlives SPI_finish.
 void* CopyVarlenaOut(const void* value);
 
+// Runs kept, a SELECT of one boolean, in an SPI connection of its own: its value (NULL or no row:
+// false).
+bool KeptBool(KeptPlan& kept, Datum* args, const char* nulls);
+
 // Connects to SPI, raising an error when it cannot.
 void ConnectSpi();
 
