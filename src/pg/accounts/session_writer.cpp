@@ -24,7 +24,7 @@ namespace {
 // The statement, with the extra columns' names (%1$s), their values (%2$s, read from r, the
 // fields as a session row) and the marker's common table expressions (%3$s). $1 expiresAt, $2 the
 // caller's token or NULL, $3 now (createdAt, updatedAt), $4 ipAddress, $5 userAgent, $6 userId,
-// $7 the extra fields.
+// $7 the extra fields (NULL for none).
 constexpr char kInsertTemplate[] =
     "WITH ins AS (INSERT INTO auth_ext_names.session AS se"
     " (id, \"expiresAt\", token, \"createdAt\", \"updatedAt\", \"ipAddress\", \"userAgent\", \"userId\"%1$s)"
@@ -94,9 +94,10 @@ Jsonb* CreateSession(const NewSession& session) {
                              PointerGetDatum(session.ip_address ? session.ip_address : empty),
                              PointerGetDatum(session.user_agent ? session.user_agent : empty),
                              PointerGetDatum(session.user_id),
-                             session.fields ? JsonbPGetDatum(session.fields)
-                                            : DirectFunctionCall1(jsonb_in, CStringGetDatum("{}"))};
-  const char nulls[kInsertArgs + 1] = {' ', session.token ? ' ' : 'n', ' ', ' ', ' ', session.user_id ? ' ' : 'n', ' ', '\0'};
+                             session.fields ? JsonbPGetDatum(session.fields) : Datum(0)};
+  // No fields: $7 NULL, which jsonb_populate_record reads as a row of NULLs (no JSON to parse).
+  const char nulls[kInsertArgs + 1] = {' ', session.token ? ' ' : 'n', ' ', ' ', ' ', session.user_id ? ' ' : 'n',
+                                       session.fields ? ' ' : 'n', '\0'};
 
   ConnectSpi();
   if (!session.user_locked && (session.user_id == nullptr || RunKept(lock_user_plan, &args[5], nulls + 5, SPI_OK_SELECT) == 0)) {
